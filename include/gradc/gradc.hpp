@@ -1,0 +1,10 @@
+// The whole public API of gradc.
+#pragma once
+
+#include "gradc/autodiff.hpp"
+#include "gradc/error.hpp"
+#include "gradc/eval.hpp"
+#include "gradc/expr.hpp"
+#include "gradc/parse.hpp"
+#include "gradc/passes.hpp"
+#include "gradc/print.hpp"

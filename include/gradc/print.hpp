@@ -1,0 +1,39 @@
+// Printing expressions: infix text that parses back to the identical node, LaTeX,
+// and Graphviz DOT. Every printer is iterative and linear in the DAG's size.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+
+#include "gradc/expr.hpp"
+
+namespace gradc {
+
+struct PrintOptions {
+    // A subexpression used more than once whose text is longer than this many nodes
+    // is printed once as a binding `t1 = ...;` and referred to by name, so heavily
+    // shared DAGs print in linear size.
+    std::size_t share_above = 8;
+    // Subexpressions nested deeper than this are bound to names too, so the output
+    // stays within the parser's nesting limit.
+    std::size_t max_nesting = 64;
+};
+
+// Infix text with minimal parentheses: `x^2*sin(y)`. Several outputs are separated by
+// ", "; bindings, when any, come first as `t1 = ...; `. parse(to_infix(e)) == e.
+std::string to_infix(std::span<const Expr> outputs, const PrintOptions& options = {});
+inline std::string to_infix(Expr e, const PrintOptions& options = {}) {
+    return to_infix(std::span<const Expr>(&e, 1), options);
+}
+
+// LaTeX math (without surrounding $): \frac, \sqrt, ^{}, \sin, ...
+std::string to_latex(Expr e);
+
+// A Graphviz digraph of the DAG: one node per distinct subexpression, edges to operands.
+std::string to_dot(std::span<const Expr> outputs);
+
+// Shortest text that reads back as exactly `v` ("0.1", "1e+300", "inf", "nan").
+std::string format_number(double v);
+
+}  // namespace gradc

@@ -1,0 +1,122 @@
+#include <bit>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <string>
+#include <unordered_map>
+
+#include "gradc/error.hpp"
+#include "gradc/expr.hpp"
+#include "ir/hash.hpp"
+
+namespace gradc {
+
+namespace {
+
+struct Key {
+    Op op;
+    Expr a, b, c;
+    bool operator==(const Key&) const = default;
+};
+
+struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept {
+        std::uint64_t h = hash_mix(static_cast<std::uint64_t>(k.op));
+        h = hash_combine(h, reinterpret_cast<std::uintptr_t>(k.a));
+        h = hash_combine(h, reinterpret_cast<std::uintptr_t>(k.b));
+        h = hash_combine(h, reinterpret_cast<std::uintptr_t>(k.c));
+        return static_cast<std::size_t>(h);
+    }
+};
+
+struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace
+
+struct ExprContext::Impl {
+    std::deque<Node> nodes;      // stable addresses; index == id
+    std::deque<std::string> names;
+    std::unordered_map<std::uint64_t, Node*> constants;  // by bit pattern
+    std::unordered_map<std::string, Node*, StringHash, std::equal_to<>> variables;
+    std::unordered_map<Key, Node*, KeyHash> interior;
+
+    Node& fresh(Op op) {
+        GRADC_ASSERT(nodes.size() < std::numeric_limits<std::uint32_t>::max(), "too many nodes in one context");
+        Node& n = nodes.emplace_back();
+        n.op_ = op;
+        n.id_ = static_cast<std::uint32_t>(nodes.size() - 1);
+        return n;
+    }
+};
+
+ExprContext::ExprContext() : impl_(std::make_unique<Impl>()) {}
+ExprContext::~ExprContext() = default;
+
+std::size_t ExprContext::node_count() const noexcept { return impl_->nodes.size(); }
+Expr ExprContext::node(std::size_t id) const noexcept { return &impl_->nodes[id]; }
+
+Expr ExprContext::constant(double v) {
+    // One NaN: every NaN payload folds to the same node so printing and hashing are stable.
+    if (std::isnan(v)) v = std::numeric_limits<double>::quiet_NaN();
+    const auto bits = std::bit_cast<std::uint64_t>(v);
+    auto [it, inserted] = impl_->constants.try_emplace(bits, nullptr);
+    if (inserted) {
+        Node& n = impl_->fresh(Op::Const);
+        n.value_ = v;
+        n.hash_ = hash_combine(hash_mix(static_cast<std::uint64_t>(Op::Const)), bits);
+        it->second = &n;
+    }
+    return it->second;
+}
+
+Expr ExprContext::variable(std::string_view name) {
+    if (auto it = impl_->variables.find(name); it != impl_->variables.end()) return it->second;
+    Node& n = impl_->fresh(Op::Var);
+    n.name_ = &impl_->names.emplace_back(name);
+    n.hash_ = hash_combine(hash_mix(static_cast<std::uint64_t>(Op::Var)), hash_string(name));
+    impl_->variables.emplace(std::string(name), &n);
+    return &n;
+}
+
+Expr ExprContext::find_variable(std::string_view name) const {
+    auto it = impl_->variables.find(name);
+    return it == impl_->variables.end() ? nullptr : it->second;
+}
+
+Expr ExprContext::make(Op op, std::span<const Expr> args) {
+    const OpInfo& info = op_info(op);
+    GRADC_ASSERT(info.form != OpForm::Leaf, "make() builds interior nodes; use constant() or variable()");
+    GRADC_ASSERT(static_cast<int>(args.size()) == info.arity, "wrong operand count for op");
+    Expr a[3] = {nullptr, nullptr, nullptr};
+    bool all_const = true;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        GRADC_ASSERT(args[i] != nullptr, "null operand");
+        a[i] = args[i];
+        all_const = all_const && a[i]->is_const();
+    }
+    if (all_const)
+        return constant(apply_op(op, a[0]->value(), a[1] ? a[1]->value() : 0.0, a[2] ? a[2]->value() : 0.0));
+    if (op == Op::Where && a[0]->is_const()) return apply_op(Op::Where, a[0]->value(), 1.0, 0.0) != 0.0 ? a[1] : a[2];
+    if (info.commutative && compare_structure(a[1], a[0]) < 0) std::swap(a[0], a[1]);
+
+    auto [it, inserted] = impl_->interior.try_emplace(Key{op, a[0], a[1], a[2]}, nullptr);
+    if (!inserted) return it->second;
+    Node& n = impl_->fresh(op);
+    n.arity_ = static_cast<std::uint8_t>(info.arity);
+    std::uint64_t h = hash_mix(static_cast<std::uint64_t>(op));
+    std::uint32_t height = 0;
+    for (int i = 0; i < info.arity; ++i) {
+        n.args_[i] = a[i];
+        h = hash_combine(h, a[i]->hash_);
+        height = std::max(height, a[i]->height_);
+    }
+    n.height_ = height == std::numeric_limits<std::uint32_t>::max() ? height : height + 1;
+    n.hash_ = h;
+    it->second = &n;
+    return &n;
+}
+
+}  // namespace gradc
