@@ -1,0 +1,59 @@
+#include "autodiff/adjoint.hpp"
+
+#include <vector>
+
+namespace gradc::autodiff {
+
+namespace {
+
+// A guard's branch side, when `e` is where(c, x, 0) (then) or where(c, 0, x) (else).
+enum class Side { None, Then, Else };
+
+Side guard_side(Expr e) {
+    if (e->op() != Op::Where) return Side::None;
+    if (e->arg(2)->is_const(0.0)) return Side::Then;
+    if (e->arg(1)->is_const(0.0)) return Side::Else;
+    return Side::None;
+}
+
+Expr guard_body(Expr e, Side s) { return s == Side::Then ? e->arg(1) : e->arg(2); }
+
+Expr rebuild_guard(ExprContext& ctx, Expr guard, Side s, Expr body) {
+    Expr zero = ctx.constant(0.0);
+    return s == Side::Then ? ctx.make(Op::Where, guard->arg(0), body, zero)
+                           : ctx.make(Op::Where, guard->arg(0), zero, body);
+}
+
+}  // namespace
+
+Expr guarded(ExprContext& ctx, Expr adjoint, const std::function<Expr(Expr)>& rule) {
+    // Guards nest (where inside where); unwrap them with a loop, not recursion.
+    std::vector<std::pair<Expr, Side>> guards;
+    Side s;
+    while ((s = guard_side(adjoint)) != Side::None) {
+        guards.emplace_back(adjoint, s);
+        adjoint = guard_body(adjoint, s);
+    }
+    Expr result = rule(adjoint);
+    for (auto it = guards.rbegin(); it != guards.rend(); ++it) result = rebuild_guard(ctx, it->first, it->second, result);
+    return result;
+}
+
+Expr scaled(ExprContext& ctx, Expr adjoint, Expr d) {
+    return guarded(ctx, adjoint, [&](Expr g) {
+        if (d->is_const(1.0)) return g;
+        if (g->is_const(1.0)) return d;
+        if (d->is_const(-1.0)) return ctx.neg(g);
+        if (g->is_const(-1.0)) return ctx.neg(d);
+        return ctx.mul(g, d);
+    });
+}
+
+Expr accumulate(ExprContext& ctx, Expr a, Expr b) {
+    const Side sa = guard_side(a), sb = guard_side(b);
+    if (sa != Side::None && sa == sb && a->arg(0) == b->arg(0))
+        return rebuild_guard(ctx, a, sa, ctx.add(guard_body(a, sa), guard_body(b, sb)));
+    return ctx.add(a, b);
+}
+
+}  // namespace gradc::autodiff

@@ -1,0 +1,27 @@
+// Building blocks of reverse mode: how an incoming adjoint is scaled and summed so
+// that the untaken branch of a `where` never leaks NaN or inf into a gradient.
+#pragma once
+
+#include <functional>
+
+#include "gradc/expr.hpp"
+
+namespace gradc::autodiff {
+
+// An adjoint that flowed out of a branch of where(c, a, b) is guarded:
+// where(c, g, 0) or where(c, 0, g). Applying a rule to a guarded adjoint applies it
+// inside the guard, so the select discards the rule's value where the branch is not
+// taken (0 * NaN would otherwise be NaN).
+Expr guarded(ExprContext& ctx, Expr adjoint, const std::function<Expr(Expr)>& rule);
+
+// guarded(g, h -> h * d), skipping the multiplication by exact 1 or -1.
+Expr scaled(ExprContext& ctx, Expr adjoint, Expr d);
+
+// a + b for adjoints, merging two guards on the same condition into one.
+Expr accumulate(ExprContext& ctx, Expr a, Expr b);
+
+// The contribution of node `n`'s adjoint `g` to the adjoint of its operand `i`, or
+// nullptr when that contribution is identically zero.
+Expr contribution(ExprContext& ctx, Expr n, int i, Expr g);
+
+}  // namespace gradc::autodiff

@@ -1,0 +1,177 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "gradc/autodiff.hpp"
+#include "gradc/eval.hpp"
+#include "support/random_expr.hpp"
+
+using namespace gradc;
+
+namespace {
+
+// Central differences at two step sizes; nullopt when they disagree (a kink, a
+// domain edge, or too much cancellation), so the point is not a fair oracle.
+std::optional<double> finite_difference(const Interpreter& f, std::vector<double> x, std::size_t i) {
+    auto at = [&](double h) {
+        std::vector<double> p = x, m = x;
+        p[i] += h;
+        m[i] -= h;
+        return (f.run(p)[0] - f.run(m)[0]) / (2 * h);
+    };
+    const double h = 1e-5 * std::max(1.0, std::fabs(x[i]));
+    const double d1 = at(h), d2 = at(h / 2);
+    if (!std::isfinite(d1) || !std::isfinite(d2)) return std::nullopt;
+    if (std::fabs(d1 - d2) > 1e-5 * std::max(1.0, std::fabs(d2))) return std::nullopt;
+    return d2;
+}
+
+bool close(double a, double b, double tol) { return std::fabs(a - b) <= tol * std::max(1.0, std::fabs(b)); }
+
+}  // namespace
+
+TEST_CASE("every rule agrees with finite differences", "[autodiff]") {
+    std::mt19937_64 rng(20261128);
+    std::uniform_real_distribution<double> coord(-2.5, 2.5);
+    for (Op op : testing::interior_ops()) {
+        ExprContext ctx;
+        const Expr vars[] = {ctx.variable("a"), ctx.variable("b"), ctx.variable("c")};
+        std::vector<Expr> args;
+        for (int i = 0; i < op_info(op).arity; ++i) args.push_back(vars[i]);
+        // where's condition is a comparison so both branches get exercised.
+        if (op == Op::Where) args[0] = ctx.make(Op::Gt, vars[0], ctx.constant(0.0));
+        Expr f = ctx.make(op, args);
+        const std::vector<Expr> grad = gradient(ctx, f, vars);
+        std::vector<Expr> outputs{f};
+        outputs.insert(outputs.end(), grad.begin(), grad.end());
+        Interpreter value(std::span<const Expr>(&f, 1), vars), all(outputs, vars);
+        int compared = 0;
+        for (int trial = 0; trial < 200; ++trial) {
+            std::vector<double> x{coord(rng), coord(rng), coord(rng)};
+            if (!std::isfinite(value.run(x)[0])) continue;
+            const std::vector<double> got = all.run(x);
+            for (std::size_t i = 0; i < 3; ++i) {
+                auto fd = finite_difference(value, x, i);
+                if (!fd) continue;
+                INFO(op_info(op).spelling << " at a=" << x[0] << " b=" << x[1] << " c=" << x[2] << " d/d" << i);
+                CHECK(close(got[1 + i], *fd, 1e-4));
+                ++compared;
+            }
+        }
+        INFO(op_info(op).spelling);
+        CHECK(compared > 100);
+    }
+}
+
+TEST_CASE("random expressions: gradient agrees with finite differences", "[autodiff]") {
+    std::mt19937_64 rng(7);
+    std::uniform_real_distribution<double> coord(-2.0, 2.0);
+    std::map<std::string, int> outcome;
+    for (int n = 0; n < 2000; ++n) {
+        ExprContext ctx;
+        const Expr vars[] = {ctx.variable("x"), ctx.variable("y")};
+        Expr f = testing::random_expr(ctx, rng, vars, {.max_depth = 4});
+        const std::vector<Expr> grad = gradient(ctx, f, vars);
+        const std::vector<Expr> inside = topological_order(f);
+        Interpreter value(std::span<const Expr>(&f, 1), vars), partials(grad, vars), steps(inside, vars);
+        for (int trial = 0; trial < 3; ++trial) {
+            std::vector<double> x{coord(rng), coord(rng)};
+            // A point where some intermediate value is NaN or inf is outside the domain,
+            // even when the result is finite (pow(NaN, 0) = 1).
+            const std::vector<double> intermediate = steps.run(x);
+            if (!std::all_of(intermediate.begin(), intermediate.end(), [](double v) { return std::isfinite(v); })) {
+                ++outcome["outside domain"];
+                continue;
+            }
+            const std::vector<double> got = partials.run(x);
+            for (std::size_t i = 0; i < 2; ++i) {
+                auto fd = finite_difference(value, x, i);
+                if (!fd) {
+                    ++outcome["ill-conditioned"];
+                    continue;
+                }
+                if (!std::isfinite(got[i])) {
+                    // The chain rule met 0 * inf: an operand sits where its function has an
+                    // infinite derivative (sqrt at 0, acosh at 1) yet the result is flat.
+                    ++outcome["singular"];
+                    continue;
+                }
+                ++outcome["compared"];
+                if (!close(got[i], *fd, 1e-3)) {
+                    ++outcome["mismatch"];
+                    FAIL_CHECK("d/d" << vars[i]->name() << " at (" << x[0] << ", " << x[1] << "): " << got[i]
+                                     << " vs finite difference " << *fd);
+                }
+            }
+        }
+    }
+    for (auto& [k, v] : outcome) WARN(k << ": " << v);
+    CHECK(outcome["compared"] > 4000);
+    CHECK(outcome["singular"] * 200 < outcome["compared"]);
+}
+
+TEST_CASE("the untaken branch of where never reaches the gradient", "[autodiff]") {
+    ExprContext ctx;
+    Expr x = ctx.variable("x");
+    const Expr wrt[] = {x};
+    auto d_at = [&](Expr f, double at) {
+        const double v[] = {at};
+        return evaluate(gradient(ctx, f, wrt)[0], wrt, v);
+    };
+    Expr zero = ctx.constant(0.0);
+    Expr positive = ctx.make(Op::Gt, x, zero);
+    // d/dx where(x>0, sqrt(x), 0) at -1 is 0, not NaN.
+    CHECK(d_at(ctx.make(Op::Where, positive, ctx.make(Op::Sqrt, x), zero), -1.0) == 0.0);
+    // d/dx where(x>0, log(x), x) at -2 is 1.
+    CHECK(d_at(ctx.make(Op::Where, positive, ctx.make(Op::Log, x), x), -2.0) == 1.0);
+    // Nested: the inner branch's 1/x at x = 0 must not leak either.
+    Expr inner = ctx.make(Op::Where, ctx.make(Op::Lt, x, ctx.constant(5.0)), ctx.make(Op::Log, x), x);
+    CHECK(d_at(ctx.make(Op::Where, positive, inner, ctx.mul(ctx.constant(3.0), x)), 0.0) == 3.0);
+    // Shared: the same sqrt in a guarded and an unguarded position.
+    Expr s = ctx.make(Op::Sqrt, x);
+    Expr shared = ctx.add(ctx.make(Op::Where, positive, s, zero), ctx.make(Op::Where, positive, ctx.mul(s, s), x));
+    CHECK(d_at(shared, -4.0) == 1.0);
+    CHECK(d_at(shared, 4.0) == Approx(0.25 + 1.0));
+}
+
+TEST_CASE("kink conventions", "[autodiff]") {
+    ExprContext ctx;
+    Expr x = ctx.variable("x"), y = ctx.variable("y");
+    const Expr wrt[] = {x, y};
+    auto grad_at = [&](Expr f, double vx, double vy) {
+        const double v[] = {vx, vy};
+        return evaluate(gradient(ctx, f, wrt), wrt, v);
+    };
+    CHECK(grad_at(ctx.make(Op::Abs, x), 0, 0)[0] == 0.0);
+    CHECK(grad_at(ctx.make(Op::Relu, x), 0, 0)[0] == 0.0);
+    CHECK(grad_at(ctx.make(Op::Relu, x), 1e-300, 0)[0] == 1.0);
+    CHECK(grad_at(ctx.make(Op::Sign, x), 0, 0)[0] == 0.0);
+    CHECK(grad_at(ctx.make(Op::Floor, x), 2, 0)[0] == 0.0);
+    CHECK(grad_at(ctx.make(Op::Max, x, y), 1, 1) == std::vector<double>{0.5, 0.5});
+    CHECK(grad_at(ctx.make(Op::Min, x, y), 1, 2) == std::vector<double>{1.0, 0.0});
+    // pow with a variable exponent at base 0: flat in the exponent.
+    CHECK(grad_at(ctx.pow(x, y), 0, 2) == std::vector<double>{0.0, 0.0});
+}
+
+TEST_CASE("a million-deep chain differentiates without recursion", "[autodiff]") {
+    ExprContext ctx;
+    Expr x = ctx.variable("x");
+    Expr e = x;
+    for (int i = 0; i < 1'000'000; ++i) e = ctx.make(Op::Sin, e);
+    const std::size_t before = ctx.node_count();
+    const Expr wrt[] = {x};
+    Expr d = gradient(ctx, e, wrt)[0];
+    // sin adds cos(a) and one product per link.
+    CHECK(ctx.node_count() - before <= 2 * 1'000'000 + 2);
+    const double v[] = {0.3};
+    double value = 0.3, expect = 1.0;
+    for (int i = 0; i < 1'000'000; ++i) {
+        expect *= std::cos(value);
+        value = std::sin(value);
+    }
+    CHECK(evaluate(d, wrt, v) == Approx(expect).epsilon(1e-12));
+}
