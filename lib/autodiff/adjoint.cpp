@@ -26,18 +26,23 @@ Expr rebuild_guard(ExprContext& ctx, Expr guard, Side s, Expr body) {
 
 }  // namespace
 
-Expr guarded(ExprContext& ctx, Expr adjoint, const std::function<Expr(Expr)>& rule) {
-    // Guards nest (where inside where); unwrap them with a loop, not recursion.
+namespace detail {
+
+bool is_guard(Expr e) { return guard_side(e) != Side::None; }
+
+Expr rewrap_guards(ExprContext& ctx, Expr adjoint, Expr (*inner)(void*, Expr), void* state) {
     std::vector<std::pair<Expr, Side>> guards;
     Side s;
     while ((s = guard_side(adjoint)) != Side::None) {
         guards.emplace_back(adjoint, s);
         adjoint = guard_body(adjoint, s);
     }
-    Expr result = rule(adjoint);
+    Expr result = inner(state, adjoint);
     for (auto it = guards.rbegin(); it != guards.rend(); ++it) result = rebuild_guard(ctx, it->first, it->second, result);
     return result;
 }
+
+}  // namespace detail
 
 Expr scaled(ExprContext& ctx, Expr adjoint, Expr d) {
     return guarded(ctx, adjoint, [&](Expr g) {

@@ -1,41 +1,43 @@
 #include <string>
-#include <unordered_map>
 
 #include "gradc/error.hpp"
 #include "gradc/eval.hpp"
+#include "ir/node_index.hpp"
 
 namespace gradc {
 
 Interpreter::Interpreter(std::span<const Expr> outputs, std::span<const Expr> inputs)
     : input_count_(inputs.size()) {
-    std::unordered_map<Expr, std::uint32_t> slot;
+    const std::vector<Expr> order = topological_order(outputs);
+    const NodeIndex index(order);
+    constexpr std::uint32_t kUnset = NodeIndex::npos;
+    std::vector<std::uint32_t> slot(order.size(), kUnset);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         GRADC_ASSERT(inputs[i]->is_var(), "interpreter inputs must be variables");
-        slot.emplace(inputs[i], static_cast<std::uint32_t>(i));
+        if (auto at = index(inputs[i]); at != NodeIndex::npos) slot[at] = static_cast<std::uint32_t>(i);
     }
-    const std::vector<Expr> order = topological_order(outputs);
     // Constants first, so that all steps follow in one contiguous block.
-    for (Expr e : order) {
-        if (!e->is_const()) continue;
-        slot.emplace(e, static_cast<std::uint32_t>(input_count_ + constants_.size()));
-        constants_.push_back(e->value());
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        if (!order[k]->is_const()) continue;
+        slot[k] = static_cast<std::uint32_t>(input_count_ + constants_.size());
+        constants_.push_back(order[k]->value());
     }
     const std::size_t first_step = input_count_ + constants_.size();
-    for (Expr e : order) {
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        Expr e = order[k];
         if (e->is_const()) continue;
         if (e->is_var()) {
-            if (!slot.contains(e))
-                throw SemanticError("no value given for variable '" + std::string(e->name()) + "'");
+            if (slot[k] == kUnset) throw SemanticError("no value given for variable '" + std::string(e->name()) + "'");
             continue;
         }
         Step s{e->op(), 0, 0, 0};
         std::uint32_t* operand_slots[3] = {&s.a, &s.b, &s.c};
-        for (int i = 0; i < e->arity(); ++i) *operand_slots[i] = slot.at(e->arg(i));
-        slot.emplace(e, static_cast<std::uint32_t>(first_step + steps_.size()));
+        for (int i = 0; i < e->arity(); ++i) *operand_slots[i] = slot[index(e->arg(i))];
+        slot[k] = static_cast<std::uint32_t>(first_step + steps_.size());
         steps_.push_back(s);
     }
     outputs_.reserve(outputs.size());
-    for (Expr e : outputs) outputs_.push_back(slot.at(e));
+    for (Expr e : outputs) outputs_.push_back(slot[index(e)]);
 }
 
 void Interpreter::run(std::span<const double> in, std::span<double> out) const {

@@ -8,26 +8,11 @@
 #include "gradc/error.hpp"
 #include "gradc/expr.hpp"
 #include "ir/hash.hpp"
+#include "ir/intern_table.hpp"
 
 namespace gradc {
 
 namespace {
-
-struct Key {
-    Op op;
-    Expr a, b, c;
-    bool operator==(const Key&) const = default;
-};
-
-struct KeyHash {
-    std::size_t operator()(const Key& k) const noexcept {
-        std::uint64_t h = hash_mix(static_cast<std::uint64_t>(k.op));
-        h = hash_combine(h, reinterpret_cast<std::uintptr_t>(k.a));
-        h = hash_combine(h, reinterpret_cast<std::uintptr_t>(k.b));
-        h = hash_combine(h, reinterpret_cast<std::uintptr_t>(k.c));
-        return static_cast<std::size_t>(h);
-    }
-};
 
 struct StringHash {
     using is_transparent = void;
@@ -41,7 +26,7 @@ struct ExprContext::Impl {
     std::deque<std::string> names;
     std::unordered_map<std::uint64_t, Node*> constants;  // by bit pattern
     std::unordered_map<std::string, Node*, StringHash, std::equal_to<>> variables;
-    std::unordered_map<Key, Node*, KeyHash> interior;
+    InternTable interior;
 
     Node& fresh(Op op) {
         GRADC_ASSERT(nodes.size() < std::numeric_limits<std::uint32_t>::max(), "too many nodes in one context");
@@ -102,8 +87,10 @@ Expr ExprContext::make(Op op, std::span<const Expr> args) {
     if (op == Op::Where && a[0]->is_const()) return apply_op(Op::Where, a[0]->value(), 1.0, 0.0) != 0.0 ? a[1] : a[2];
     if (info.commutative && compare_structure(a[1], a[0]) < 0) std::swap(a[0], a[1]);
 
-    auto [it, inserted] = impl_->interior.try_emplace(Key{op, a[0], a[1], a[2]}, nullptr);
-    if (!inserted) return it->second;
+    const InternKey key{op, a[0], a[1], a[2]};
+    const std::uint64_t key_hash = key.hash();
+    std::size_t slot = 0;
+    if (Expr existing = impl_->interior.find(key, key_hash, slot)) return existing;
     Node& n = impl_->fresh(op);
     n.arity_ = static_cast<std::uint8_t>(info.arity);
     std::uint64_t h = hash_mix(static_cast<std::uint64_t>(op));
@@ -115,7 +102,7 @@ Expr ExprContext::make(Op op, std::span<const Expr> args) {
     }
     n.height_ = height == std::numeric_limits<std::uint32_t>::max() ? height : height + 1;
     n.hash_ = h;
-    it->second = &n;
+    impl_->interior.insert(&n, key_hash, slot);
     return &n;
 }
 

@@ -1,4 +1,4 @@
-#include <unordered_set>
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -7,18 +7,26 @@
 namespace gradc {
 
 std::vector<Expr> topological_order(std::span<const Expr> roots) {
+    // Children have smaller ids than parents, so a bitmap up to the largest root id
+    // marks every reachable node.
+    std::uint32_t max_id = 0;
+    for (Expr r : roots) max_id = std::max(max_id, r->id());
+    std::vector<bool> seen(std::size_t{max_id} + 1, false);
     std::vector<Expr> order;
-    std::unordered_set<Expr> seen;
     // Each stack entry is a node and the index of the next operand to visit.
     std::vector<std::pair<Expr, int>> stack;
     for (Expr root : roots) {
-        if (!seen.insert(root).second) continue;
+        if (seen[root->id()]) continue;
+        seen[root->id()] = true;
         stack.emplace_back(root, 0);
         while (!stack.empty()) {
             auto& [node, next] = stack.back();
             if (next < node->arity()) {
                 Expr child = node->arg(next++);
-                if (seen.insert(child).second) stack.emplace_back(child, 0);
+                if (!seen[child->id()]) {
+                    seen[child->id()] = true;
+                    stack.emplace_back(child, 0);
+                }
             } else {
                 order.push_back(node);
                 stack.pop_back();
