@@ -16,21 +16,29 @@ struct PrintOptions {
     // shared DAGs print in linear size.
     std::size_t share_above = 8;
     // Subexpressions nested deeper than this are bound to names too, so the output
-    // stays within the parser's nesting limit.
+    // stays within the parser's nesting limit. A level is a pair of parentheses, a
+    // call's arguments, a unary minus's operand or an exponent. At least 1.
     std::size_t max_nesting = 64;
 };
 
 // Infix text with minimal parentheses: `x^2*sin(y)`. Several outputs are separated by
-// ", "; bindings, when any, come first as `t1 = ...; `. parse(to_infix(e)) == e.
+// ", "; bindings, when any, come first as `t1 = ...; ` in topological order, numbered
+// as printed and skipping names the expression uses as variables. Nothing is
+// reassociated (`a - (b - c)`, `a + (b + c)`), and a negative constant is written like
+// a unary minus (`(-2)^x`, `x + (-2)`, `x^-2`). parse(to_infix(e)) == e.
 std::string to_infix(std::span<const Expr> outputs, const PrintOptions& options = {});
 inline std::string to_infix(Expr e, const PrintOptions& options = {}) {
     return to_infix(std::span<const Expr>(&e, 1), options);
 }
 
-// LaTeX math (without surrounding $): \frac, \sqrt, ^{}, \sin, ...
+// LaTeX math (without surrounding $): \frac, \sqrt, ^{}, \sin\left(x\right), cases for
+// where. Shared subexpressions are written out at each use; past 16 MB of output this
+// throws LimitError (to_infix and to_dot print shared parts once).
 std::string to_latex(Expr e);
 
-// A Graphviz digraph of the DAG: one node per distinct subexpression, edges to operands.
+// A Graphviz digraph of the DAG: one node per distinct subexpression, numbered in
+// topological order; edges to operands, labelled by position for non-commutative ops;
+// outputs drawn with a double border and pointed at by `out0`, `out1`, ...
 std::string to_dot(std::span<const Expr> outputs);
 
 // Shortest text that reads back as exactly `v` ("0.1", "1e+300", "inf", "nan").
