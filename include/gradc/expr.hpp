@@ -17,8 +17,9 @@
 // Equality is identity: building an expression equal to an existing one returns the
 // same node, so `a == b` compares whole DAGs in O(1) and common subexpressions are
 // shared for free. Operands of commutative ops (+ * min max hypot == !=) are put in a
-// canonical order that depends only on structure (constants, then variables by name,
-// then smaller trees first), never on addresses, so output is identical across runs.
+// canonical order that depends only on structure, never on addresses, so output is
+// identical across runs: an operand that is itself the same op goes first (chains stay
+// left-deep: (2*x)*y), else constants, then variables by name, then smaller trees.
 //
 // An ExprContext owns its nodes and frees them when destroyed; nodes from different
 // contexts never mix. A context is not thread-safe: use one per thread, or guard it.

@@ -11,7 +11,7 @@ namespace gradc {
 
 // Readable canonical forms for people: x*1 -> x, x+0 -> x, x+x -> 2*x, x*x -> x^2,
 // constants gathered and folded, ... The rules and their IEEE caveats are listed in
-// lib/passes/simplify.cpp and docs/language.md; in short, simplify may replace NaN or
+// lib/passes/simplify.cpp and docs/simplify.md; in short, simplify may replace NaN or
 // inf results by finite ones (x*0 -> 0, x-x -> 0, x/x -> 1) and may reassociate
 // constant factors, so it serves printing, never compiled code.
 Expr simplify(ExprContext& ctx, Expr e);

@@ -85,7 +85,12 @@ Expr ExprContext::make(Op op, std::span<const Expr> args) {
     if (all_const)
         return constant(apply_op(op, a[0]->value(), a[1] ? a[1]->value() : 0.0, a[2] ? a[2]->value() : 0.0));
     if (op == Op::Where && a[0]->is_const()) return apply_op(Op::Where, a[0]->value(), 1.0, 0.0) != 0.0 ? a[1] : a[2];
-    if (info.commutative && compare_structure(a[1], a[0]) < 0) std::swap(a[0], a[1]);
+    if (info.commutative) {
+        // A chain of the same op goes left, so sums and products stay left-deep and
+        // print without parentheses (2*x*y, not y*(2*x)); otherwise structural order.
+        const bool left_chain = a[0]->op() == op, right_chain = a[1]->op() == op;
+        if (left_chain != right_chain ? right_chain : compare_structure(a[1], a[0]) < 0) std::swap(a[0], a[1]);
+    }
 
     const InternKey key{op, a[0], a[1], a[2]};
     const std::uint64_t key_hash = key.hash();

@@ -82,8 +82,10 @@ TEST_CASE("infix keeps associativity with minimal parentheses", "[print]") {
     Vars v{ctx};
     CHECK(to_infix(ctx.sub(ctx.sub(v.a, v.b), v.c)) == "a - b - c");
     CHECK(to_infix(ctx.sub(v.a, ctx.sub(v.b, v.c))) == "a - (b - c)");
-    CHECK(to_infix(ctx.add(v.a, ctx.add(v.b, v.c))) == "a + (b + c)");
-    CHECK(to_infix(ctx.add(ctx.add(v.a, v.b), v.c)) == "c + (a + b)");  // canonical operand order
+    // A chain of the same commutative op is put on the left, so it needs no parentheses.
+    CHECK(to_infix(ctx.add(v.a, ctx.add(v.b, v.c))) == "b + c + a");
+    CHECK(to_infix(ctx.add(ctx.add(v.a, v.b), v.c)) == "a + b + c");
+    CHECK(to_infix(ctx.add(ctx.add(v.a, v.b), ctx.add(v.c, v.x))) == "a + b + (c + x)");
     CHECK(to_infix(ctx.div(v.a, ctx.mul(v.b, v.c))) == "a/(b*c)");
     CHECK(to_infix(ctx.mul(ctx.div(v.a, v.b), v.f(Op::Sin, v.c))) == "a/b*sin(c)");
     CHECK(to_infix(ctx.div(ctx.mul(v.a, v.b), v.c)) == "a*b/c");
