@@ -29,7 +29,9 @@ struct Program {
 };
 
 // Parses `source` into `ctx`. Throws ParseError (with line, column, caret and what was
-// expected) for malformed input, unknown names and wrong arity; LimitError past `limits`.
+// expected) for malformed input, unknown names and wrong arity, and for nesting deeper
+// than limits.max_nesting (at the '(' that crosses it); LimitError for text longer than
+// limits.max_length.
 Program parse(ExprContext& ctx, std::string_view source, const ParseLimits& limits = {});
 
 // Parses a formula with exactly one result.

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gradc/expr.hpp"
 
@@ -19,7 +21,19 @@ struct PrintOptions {
     // stays within the parser's nesting limit. A level is a pair of parentheses, a
     // call's arguments, a unary minus's operand or an exponent. At least 1.
     std::size_t max_nesting = 64;
+    // Names for subexpressions, such as a formula's own bindings (`r` for
+    // sqrt(x^2 + y^2)): a named node that appears in the output is bound under its
+    // name. Names must differ from the variables' names and from each other.
+    std::vector<std::pair<Expr, std::string>> names;
 };
+
+// Infix text split into its parts: the bindings (name and text, in topological order)
+// and the text of each output, which may refer to the bindings' names.
+struct InfixListing {
+    std::vector<std::pair<std::string, std::string>> bindings;
+    std::vector<std::string> outputs;
+};
+InfixListing to_infix_listing(std::span<const Expr> outputs, const PrintOptions& options = {});
 
 // Infix text with minimal parentheses: `x^2*sin(y)`. Several outputs are separated by
 // ", "; bindings, when any, come first as `t1 = ...; ` in topological order, numbered

@@ -55,9 +55,13 @@ Expr scaled(ExprContext& ctx, Expr adjoint, Expr d) {
 }
 
 Expr accumulate(ExprContext& ctx, Expr a, Expr b) {
-    const Side sa = guard_side(a), sb = guard_side(b);
-    if (sa != Side::None && sa == sb && a->arg(0) == b->arg(0))
-        return rebuild_guard(ctx, a, sa, ctx.add(guard_body(a, sa), guard_body(b, sb)));
+    // where(c, a1, b1) + where(c, a2, b2) = where(c, a1 + a2, b1 + b2): still a select
+    // before any use, so nothing from an untaken branch leaks, and it reads better
+    // (d/dx where(x > 0, log(x), x) is where(x > 0, 1/x, 1)).
+    if (a->op() == Op::Where && b->op() == Op::Where && a->arg(0) == b->arg(0)) {
+        auto plus = [&](Expr u, Expr v) { return u->is_const(0.0) ? v : (v->is_const(0.0) ? u : ctx.add(u, v)); };
+        return ctx.make(Op::Where, a->arg(0), plus(a->arg(1), b->arg(1)), plus(a->arg(2), b->arg(2)));
+    }
     return ctx.add(a, b);
 }
 

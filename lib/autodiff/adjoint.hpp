@@ -16,7 +16,7 @@ Expr guarded(ExprContext& ctx, Expr adjoint, const Rule& rule);
 // guarded(g, h -> h * d), skipping the multiplication by exact 1 or -1.
 Expr scaled(ExprContext& ctx, Expr adjoint, Expr d);
 
-// a + b for adjoints, merging two guards on the same condition into one.
+// a + b for adjoints; two selects on the same condition become one select.
 Expr accumulate(ExprContext& ctx, Expr a, Expr b);
 
 // The contribution of node `n`'s adjoint `g` to the adjoint of its operand `i`, or

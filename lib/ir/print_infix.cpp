@@ -17,6 +17,7 @@
 
 #include "gradc/error.hpp"
 #include "gradc/print.hpp"
+#include "ir/node_index.hpp"
 
 namespace gradc {
 
@@ -107,37 +108,42 @@ public:
         : outputs_(outputs),
           share_above_(options.share_above),
           max_nesting_(std::max<std::size_t>(options.max_nesting, 1)),
-          order_(topological_order(outputs)) {
-        index_.reserve(order_.size());
-        for (std::size_t i = 0; i < order_.size(); ++i) index_.emplace(order_[i], static_cast<std::uint32_t>(i));
+          order_(topological_order(outputs)),
+          index_(order_) {
         info_.resize(order_.size());
         for (Expr e : order_)
-            if (e->is_var()) variable_names_.insert(e->name());
+            if (e->is_var()) taken_names_.emplace(e->name());
+        for (const auto& [node, name] : options.names) {
+            taken_names_.insert(name);
+            const std::uint32_t at = index_(node);
+            if (at != NodeIndex::npos && node->arity() > 0) preferred_.emplace(at, name);
+        }
     }
 
-    std::string print() {
+    InfixListing print() {
         plan();
-        std::string out;
-        for (Expr e : order_) {
-            NodeInfo& n = info(e);
+        InfixListing listing;
+        for (std::size_t k = 0; k < order_.size(); ++k) {
+            NodeInfo& n = info_[k];
             if (!n.bound) continue;
             n.name = static_cast<std::uint32_t>(names_.size());
-            names_.push_back(fresh_name());
-            out += names_.back();
-            out += " = ";
-            emit(out, e, true);
-            out += "; ";
+            auto preferred = preferred_.find(static_cast<std::uint32_t>(k));
+            names_.push_back(preferred != preferred_.end() ? preferred->second : fresh_name());
+            std::string text;
+            emit(text, order_[k], true);
+            listing.bindings.emplace_back(names_.back(), std::move(text));
         }
-        for (std::size_t i = 0; i < outputs_.size(); ++i) {
-            if (i > 0) out += ", ";
-            emit(out, outputs_[i], false);
+        for (Expr out : outputs_) {
+            std::string text;
+            emit(text, out, false);
+            listing.outputs.push_back(std::move(text));
         }
-        return out;
+        return listing;
     }
 
 private:
-    NodeInfo& info(Expr e) { return info_[index_.at(e)]; }
-    const NodeInfo& info(Expr e) const { return info_[index_.at(e)]; }
+    NodeInfo& info(Expr e) { return info_[index_(e)]; }
+    const NodeInfo& info(Expr e) const { return info_[index_(e)]; }
 
     // Whether `child`, as operand `slot` of `parent`, must be wrapped in parentheses
     // for the parser to rebuild the same node (or, for a leading minus after a binary
@@ -202,17 +208,18 @@ private:
                 n.leads_minus = !info(left).bound && !needs_parens(e, 0, left) && info(left).leads_minus;
             }
             // A shared subexpression printed inline would be repeated at each use;
-            // past a small size, a name keeps the text linear in the DAG.
-            if (n.uses > 1 && n.size > share_above_) n.bound = true;
+            // past a small size, a name keeps the text linear in the DAG. A node the
+            // caller named keeps its name.
+            if ((n.uses > 1 && n.size > share_above_) || preferred_.contains(index_(e))) n.bound = true;
         }
     }
 
-    // t1, t2, ... skipping names that the expression uses as variables.
+    // t1, t2, ... skipping the variables' names and the caller's names.
     std::string fresh_name() {
         std::string name;
         do {
             name = "t" + std::to_string(++next_name_);
-        } while (variable_names_.contains(name));
+        } while (taken_names_.contains(name));
         return name;
     }
 
@@ -284,17 +291,26 @@ private:
     std::size_t share_above_;
     std::size_t max_nesting_;
     std::vector<Expr> order_;
-    std::unordered_map<Expr, std::uint32_t> index_;
+    NodeIndex index_;
     std::vector<NodeInfo> info_;
     std::vector<std::string> names_;
-    std::unordered_set<std::string_view> variable_names_;
+    std::unordered_set<std::string> taken_names_;
+    std::unordered_map<std::uint32_t, std::string> preferred_;  // by position in order_
     std::uint32_t next_name_ = 0;
 };
 
 }  // namespace
 
-std::string to_infix(std::span<const Expr> outputs, const PrintOptions& options) {
+InfixListing to_infix_listing(std::span<const Expr> outputs, const PrintOptions& options) {
     return InfixPrinter(outputs, options).print();
+}
+
+std::string to_infix(std::span<const Expr> outputs, const PrintOptions& options) {
+    const InfixListing listing = to_infix_listing(outputs, options);
+    std::string out;
+    for (const auto& [name, text] : listing.bindings) out += name + " = " + text + "; ";
+    for (std::size_t i = 0; i < listing.outputs.size(); ++i) out += (i > 0 ? ", " : "") + listing.outputs[i];
+    return out;
 }
 
 }  // namespace gradc

@@ -289,3 +289,19 @@ TEST_CASE("DOT has one node per DAG node", "[print]") {
     CHECK(count(dot, "[label=\"0\"]") == 1);  // only the subtraction's operands are numbered
     CHECK(to_dot(outs) == dot);
 }
+
+TEST_CASE("caller-named subexpressions print under their names", "[print]") {
+    ExprContext ctx;
+    Vars v{ctx};
+    Expr r = ctx.make(Op::Sqrt, ctx.add(ctx.pow(v.x, v.k(2)), ctx.pow(v.y, v.k(2))));
+    const Expr outputs[] = {ctx.div(v.x, r), ctx.div(v.y, r)};
+    PrintOptions options;
+    options.names.emplace_back(r, "r");
+    const InfixListing listing = to_infix_listing(outputs, options);
+    REQUIRE(listing.bindings.size() == 1);
+    CHECK(listing.bindings[0] == std::make_pair(std::string("r"), std::string("sqrt(x^2 + y^2)")));
+    CHECK(listing.outputs == std::vector<std::string>{"x/r", "y/r"});
+    CHECK(to_infix(outputs, options) == "r = sqrt(x^2 + y^2); x/r, y/r");
+    // A name the output does not use is left out.
+    CHECK(to_infix(v.x, options) == "x");
+}

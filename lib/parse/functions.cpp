@@ -1,0 +1,108 @@
+// The function spellings the language accepts: every call-form op of the op table under
+// its canonical spelling, then the aliases people bring from NumPy, SymPy and textbooks.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "gradc/parse.hpp"
+#include "parse/lower.hpp"
+
+namespace gradc {
+
+namespace {
+
+struct OpRow {
+    std::string_view spelling;
+    Op op;
+    OpForm form;
+};
+
+constexpr OpRow kOpRows[] = {
+#define GRADC_OP(name, spelling, arity, form, commutative, latex) {spelling, Op::name, OpForm::form},
+#include "gradc/ops.def"
+#undef GRADC_OP
+};
+
+constexpr FunctionSpelling kAliases[] = {
+    {"ln", Op::Log},         {"arcsin", Op::Asin},   {"arccos", Op::Acos},   {"arctan", Op::Atan},
+    {"arcsinh", Op::Asinh},  {"arccosh", Op::Acosh}, {"arctanh", Op::Atanh}, {"arctan2", Op::Atan2},
+    {"pow", Op::Pow},        {"fabs", Op::Abs},      {"logistic", Op::Sigmoid},
+};
+
+constexpr std::size_t kCallCount =
+    static_cast<std::size_t>(std::count_if(std::begin(kOpRows), std::end(kOpRows),
+                                           [](const OpRow& r) { return r.form == OpForm::Call; }));
+
+// Canonical spellings in op-table order, then the aliases.
+constexpr auto kSpellings = [] {
+    std::array<FunctionSpelling, kCallCount + std::size(kAliases)> all{};
+    std::size_t n = 0;
+    for (const OpRow& r : kOpRows)
+        if (r.form == OpForm::Call) all[n++] = {r.spelling, r.op};
+    for (const FunctionSpelling& a : kAliases) all[n++] = a;
+    return all;
+}();
+
+// The same spellings sorted by name, for lookup by binary search.
+constexpr auto kSorted = [] {
+    auto sorted = kSpellings;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const FunctionSpelling& a, const FunctionSpelling& b) { return a.name < b.name; });
+    return sorted;
+}();
+
+static_assert(std::adjacent_find(kSorted.begin(), kSorted.end(), [](const auto& a, const auto& b) {
+                  return a.name == b.name;
+              }) == kSorted.end(),
+              "a function spelling is listed twice");
+
+// Levenshtein distance; names are short, so the quadratic table is tiny.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
+std::span<const FunctionSpelling> function_spellings() noexcept { return kSpellings; }
+
+namespace syntax {
+
+const FunctionSpelling* find_function(std::string_view name) noexcept {
+    auto it = std::lower_bound(kSorted.begin(), kSorted.end(), name,
+                               [](const FunctionSpelling& f, std::string_view n) { return f.name < n; });
+    return it != kSorted.end() && it->name == name ? &*it : nullptr;
+}
+
+std::string_view closest_function(std::string_view name) {
+    // One edit for short names, two for longer ones: close enough to be a typo, far
+    // enough that `foo` does not suggest `cos`.
+    const std::size_t allowed = name.size() <= 4 ? 1 : 2;
+    std::string_view best;
+    std::size_t best_distance = allowed + 1;
+    for (const FunctionSpelling& f : kSpellings) {
+        const std::size_t d = edit_distance(name, f.name);
+        if (d < best_distance) {
+            best = f.name;
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+}  // namespace syntax
+
+}  // namespace gradc

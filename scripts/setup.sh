@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages gradc needs to build and test, when they are missing.
+# As root it runs apt-get; otherwise it prints the exact command to run and stops.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ ccache        # toolchain
+  libboost-dev                        # Spirit X3 (headers only)
+  libcli11-dev                        # the command line
+  catch2                              # tests (v2)
+  libbenchmark-dev                    # bench/
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "gradc needs these Debian packages: ${missing[*]}" >&2
+  echo "run:  sudo apt-get update && sudo $cmd" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+$cmd >/dev/null

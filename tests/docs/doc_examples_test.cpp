@@ -1,0 +1,103 @@
+// The examples in the Markdown docs are run as written: every fenced block whose
+// lines start with "$ gradc" is a session; each command runs through the shell with
+// the built gradc, and its standard output and error together must match the lines
+// that follow it, so the docs cannot drift from the program.
+#include <catch2/catch.hpp>
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <vector>
+
+namespace {
+
+struct Session {
+    std::string file;
+    int line;
+    std::string command;  // after "$ "
+    std::string expected;
+    int expected_exit = 0;  // a line "[exit N]" after the output sets it
+};
+
+// A file of the source tree, by its path relative to the top.
+std::string read_file(const std::string& relative) {
+    std::string path = GRADC_SOURCE_DIR;
+    path.append("/").append(relative);
+    std::ifstream in(path);
+    REQUIRE(in.good());
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::vector<Session> sessions_in(const std::string& relative) {
+    std::istringstream in(read_file(relative));
+    std::vector<Session> out;
+    std::string line;
+    bool in_block = false;
+    bool collecting = false;  // lines belong to the last command until the block ends
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        if (line.rfind("```", 0) == 0) {
+            in_block = !in_block;
+            collecting = false;
+            continue;
+        }
+        if (!in_block) continue;
+        if (line.rfind("$ gradc", 0) == 0) {
+            out.push_back({relative, number, line.substr(2), "", 0});
+            collecting = true;
+        } else if (collecting) {
+            if (line.rfind("[exit ", 0) == 0)
+                out.back().expected_exit = std::stoi(line.substr(6));
+            else
+                out.back().expected += line + "\n";
+        }
+    }
+    return out;
+}
+
+std::pair<std::string, int> run(const std::string& command) {
+    // "gradc" at the start of the command is the freshly built tool.
+    const std::string shell = "cd " GRADC_SOURCE_DIR " && LANG=C.UTF-8 LC_ALL=C.UTF-8 " GRADC_CLI_PATH +
+                              command.substr(5) + " 2>&1";
+    FILE* pipe = popen(shell.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string output;
+    std::array<char, 4096> buffer{};
+    std::size_t n;
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+    const int status = pclose(pipe);
+    return {output, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
+}  // namespace
+
+TEST_CASE("the examples in the docs are true", "[docs]") {
+    int count = 0;
+    for (const char* doc : {"README.md", "docs/language.md", "docs/cli.md"}) {
+        for (const Session& s : sessions_in(doc)) {
+            INFO(s.file << ":" << s.line << ": $ " << s.command);
+            auto [output, exit_code] = run(s.command);
+            CHECK(output == s.expected);
+            CHECK(exit_code == s.expected_exit);
+            ++count;
+        }
+    }
+    CHECK(count >= 20);
+}
+
+TEST_CASE("CI runs the README's test command", "[docs]") {
+    const std::string readme = read_file("README.md");
+    const std::string ci = read_file(".ci/run");
+    const std::string marker = "ctest --preset dev";
+    const auto end = readme.find(marker);
+    REQUIRE(end != std::string::npos);
+    const auto begin = readme.rfind('\n', end) + 1;
+    const std::string command = readme.substr(begin, end + marker.size() - begin);
+    INFO(command);
+    CHECK(ci.find(command) != std::string::npos);
+}

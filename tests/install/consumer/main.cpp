@@ -1,0 +1,15 @@
+#include <gradc/gradc.hpp>
+
+#include <cmath>
+#include <iostream>
+
+int main() {
+    gradc::ExprContext ctx;
+    const gradc::Program p = gradc::parse(ctx, "x^2*sin(y)");
+    const auto grad = gradc::gradient(ctx, p.outputs[0], p.variables);
+    const double at[] = {2.0, 0.5};
+    const auto values = gradc::evaluate(grad, p.variables, at);
+    const bool ok = std::fabs(values[0] - 4.0 * std::sin(0.5)) < 1e-12 && std::fabs(values[1] - 4.0 * std::cos(0.5)) < 1e-12;
+    std::cout << gradc::to_infix(gradc::simplify(ctx, grad[0])) << (ok ? " ok" : " WRONG") << '\n';
+    return ok ? 0 : 1;
+}
