@@ -3,13 +3,12 @@
 // the built gradc, and its standard output and error together must match the lines
 // that follow it, so the docs cannot drift from the program.
 #include <catch2/catch.hpp>
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 #include <vector>
+
+#include "support/run_command.hpp"
 
 namespace {
 
@@ -60,20 +59,6 @@ std::vector<Session> sessions_in(const std::string& relative) {
     return out;
 }
 
-std::pair<std::string, int> run(const std::string& command) {
-    // "gradc" at the start of the command is the freshly built tool.
-    const std::string shell = "cd " GRADC_SOURCE_DIR " && LANG=C.UTF-8 LC_ALL=C.UTF-8 " GRADC_CLI_PATH +
-                              command.substr(5) + " 2>&1";
-    FILE* pipe = popen(shell.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string output;
-    std::array<char, 4096> buffer{};
-    std::size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    return {output, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
-}
-
 }  // namespace
 
 TEST_CASE("the examples in the docs are true", "[docs]") {
@@ -81,7 +66,9 @@ TEST_CASE("the examples in the docs are true", "[docs]") {
     for (const char* doc : {"README.md", "docs/language.md", "docs/cli.md"}) {
         for (const Session& s : sessions_in(doc)) {
             INFO(s.file << ":" << s.line << ": $ " << s.command);
-            auto [output, exit_code] = run(s.command);
+            // "gradc" at the start of the command is the freshly built tool.
+            auto [output, exit_code] = gradc::testing::run_command(
+                "cd " GRADC_SOURCE_DIR " && LANG=C.UTF-8 LC_ALL=C.UTF-8 " GRADC_CLI_PATH + s.command.substr(5));
             CHECK(output == s.expected);
             CHECK(exit_code == s.expected_exit);
             ++count;
