@@ -136,6 +136,10 @@ public:
     Expr neg(Expr a) { return make(Op::Neg, a); }
     Expr pow(Expr a, Expr b) { return make(Op::Pow, a, b); }
 
+    // Makes room for about `nodes` more nodes, so building a large DAG does not
+    // rehash along the way. Only a hint.
+    void reserve(std::size_t nodes);
+
     // Number of distinct nodes ever built in this context.
     std::size_t node_count() const noexcept;
 

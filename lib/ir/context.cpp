@@ -24,7 +24,7 @@ struct StringHash {
 struct ExprContext::Impl {
     std::deque<Node> nodes;      // stable addresses; index == id
     std::deque<std::string> names;
-    std::unordered_map<std::uint64_t, Node*> constants;  // by bit pattern
+    InternTable constants;  // by bit pattern
     std::unordered_map<std::string, Node*, StringHash, std::equal_to<>> variables;
     InternTable interior;
 
@@ -47,14 +47,20 @@ Expr ExprContext::constant(double v) {
     // One NaN: every NaN payload folds to the same node so printing and hashing are stable.
     if (std::isnan(v)) v = std::numeric_limits<double>::quiet_NaN();
     const auto bits = std::bit_cast<std::uint64_t>(v);
-    auto [it, inserted] = impl_->constants.try_emplace(bits, nullptr);
-    if (inserted) {
-        Node& n = impl_->fresh(Op::Const);
-        n.value_ = v;
-        n.hash_ = hash_combine(hash_mix(static_cast<std::uint64_t>(Op::Const)), bits);
-        it->second = &n;
-    }
-    return it->second;
+    const std::uint64_t hash = hash_combine(hash_mix(static_cast<std::uint64_t>(Op::Const)), bits);
+    std::size_t slot = 0;
+    auto same_bits = [bits](Expr n) { return std::bit_cast<std::uint64_t>(n->value()) == bits; };
+    if (Expr existing = impl_->constants.find(hash, same_bits, slot)) return existing;
+    Node& n = impl_->fresh(Op::Const);
+    n.value_ = v;
+    n.hash_ = hash;
+    impl_->constants.insert(&n, hash, slot);
+    return &n;
+}
+
+void ExprContext::reserve(std::size_t nodes) {
+    impl_->interior.reserve(nodes);
+    impl_->constants.reserve(nodes / 8);
 }
 
 Expr ExprContext::variable(std::string_view name) {
@@ -95,7 +101,8 @@ Expr ExprContext::make(Op op, std::span<const Expr> args) {
     const InternKey key{op, a[0], a[1], a[2]};
     const std::uint64_t key_hash = key.hash();
     std::size_t slot = 0;
-    if (Expr existing = impl_->interior.find(key, key_hash, slot)) return existing;
+    auto same_key = [&key](Expr n) { return key.matches(n); };
+    if (Expr existing = impl_->interior.find(key_hash, same_key, slot)) return existing;
     Node& n = impl_->fresh(op);
     n.arity_ = static_cast<std::uint8_t>(info.arity);
     std::uint64_t h = hash_mix(static_cast<std::uint64_t>(op));

@@ -1,10 +1,10 @@
-// The hash-consing table: an open-addressing set of interior nodes keyed by
-// (op, operands). Flat storage keeps lookups to one or two cache misses, which
-// dominates the cost of building large DAGs.
+// The hash-consing tables: open-addressing sets of nodes, keyed by (op, operands)
+// for interior nodes and by bit pattern for constants. Flat storage keeps a lookup
+// to one or two cache misses, which dominates the cost of building large DAGs.
 #pragma once
 
 #include <cstdint>
-#include <vector>
+#include <utility>
 
 #include "gradc/expr.hpp"
 #include "ir/hash.hpp"
@@ -29,8 +29,15 @@ struct InternKey {
 
 class InternTable {
 public:
-    // The node equal to `key`, or nullptr; `slot` receives where to insert it.
-    Expr find(const InternKey& key, std::uint64_t hash, std::size_t& slot) const noexcept {
+    // Makes room for `n` nodes without growing.
+    void reserve(std::size_t n) {
+        while (slots_.size() * 3 < n * 4) grow();
+    }
+
+    // The node with `hash` for which `matches(node)` holds, or nullptr; `slot`
+    // receives where to insert it.
+    template <class Match>
+    Expr find(std::uint64_t hash, const Match& matches, std::size_t& slot) const noexcept {
         if (slots_.empty()) {
             slot = 0;
             return nullptr;
@@ -42,7 +49,7 @@ public:
                 slot = i;
                 return nullptr;
             }
-            if (e.hash == hash && key.matches(e.node)) return e.node;
+            if (e.hash == hash && matches(e.node)) return e.node;
         }
     }
 
@@ -64,9 +71,34 @@ private:
         std::uint64_t hash = 0;
     };
 
+    // Slot storage. Large tables ask for transparent huge pages: lookups land on
+    // random slots, and with 4 KiB pages nearly every one also misses the TLB.
+    class Slots {
+    public:
+        Slots() = default;
+        explicit Slots(std::size_t n);
+        Slots(Slots&& other) noexcept : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+        Slots& operator=(Slots&& other) noexcept {
+            std::swap(data_, other.data_);
+            std::swap(size_, other.size_);
+            return *this;
+        }
+        ~Slots();
+        std::size_t size() const noexcept { return size_; }
+        bool empty() const noexcept { return size_ == 0; }
+        Entry& operator[](std::size_t i) noexcept { return data_[i]; }
+        const Entry& operator[](std::size_t i) const noexcept { return data_[i]; }
+        const Entry* begin() const noexcept { return data_; }
+        const Entry* end() const noexcept { return data_ + size_; }
+
+    private:
+        Entry* data_ = nullptr;
+        std::size_t size_ = 0;
+    };
+
     void grow() {
-        std::vector<Entry> old = std::move(slots_);
-        slots_.assign(old.empty() ? 1024 : old.size() * 2, Entry{});
+        Slots old = std::move(slots_);
+        slots_ = Slots(old.empty() ? 1024 : old.size() * 2);
         const std::size_t mask = slots_.size() - 1;
         for (const Entry& e : old) {
             if (e.node == nullptr) continue;
@@ -76,7 +108,7 @@ private:
         }
     }
 
-    std::vector<Entry> slots_;
+    Slots slots_;
     std::size_t size_ = 0;
 };
 
