@@ -9,6 +9,7 @@
 #include "gradc/expr.hpp"
 #include "ir/hash.hpp"
 #include "ir/intern_table.hpp"
+#include "ir/node_arena.hpp"
 
 namespace gradc {
 
@@ -22,7 +23,7 @@ struct StringHash {
 }  // namespace
 
 struct ExprContext::Impl {
-    std::deque<Node> nodes;      // stable addresses; index == id
+    NodeArena nodes;  // stable addresses; index == id
     std::deque<std::string> names;
     InternTable constants;  // by bit pattern
     std::unordered_map<std::string, Node*, StringHash, std::equal_to<>> variables;
@@ -30,7 +31,7 @@ struct ExprContext::Impl {
 
     Node& fresh(Op op) {
         GRADC_ASSERT(nodes.size() < std::numeric_limits<std::uint32_t>::max(), "too many nodes in one context");
-        Node& n = nodes.emplace_back();
+        Node& n = nodes.emplace();
         n.op_ = op;
         n.id_ = static_cast<std::uint32_t>(nodes.size() - 1);
         return n;

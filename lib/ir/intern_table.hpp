@@ -71,8 +71,8 @@ private:
         std::uint64_t hash = 0;
     };
 
-    // Slot storage. Large tables ask for transparent huge pages: lookups land on
-    // random slots, and with 4 KiB pages nearly every one also misses the TLB.
+    // Slot storage from allocate_large: lookups land on random slots, so large
+    // tables want huge pages.
     class Slots {
     public:
         Slots() = default;
