@@ -2,16 +2,13 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cli_common.hpp"
+#include "subcommand.hpp"
 
 namespace gradc::cli {
 
-struct GradOptions {
-    FormulaSource source;
-    bool ascii = false;
-};
-
-void add_grad_options(CLI::App& app, GradOptions& options);
-int run_grad(const GradOptions& options);
+// `gradc EXPR` takes the formula options only; `gradc grad` adds --wrt, --at, --json.
+void add_grad_options(CLI::App& app, CommandOptions& options);
+CLI::App* add_grad_command(CLI::App& parent, CommandOptions& options);
+int run_grad(const CommandOptions& options);
 
 }  // namespace gradc::cli

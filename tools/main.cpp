@@ -1,14 +1,20 @@
 // The gradc command line.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cctype>
 #include <iostream>
+#include <map>
+#include <new>
 #include <string>
 #include <vector>
-#include <new>
 
 #include "cli_common.hpp"
-#include "gradc/error.hpp"
+#include "diff_command.hpp"
+#include "eval_command.hpp"
 #include "grad_command.hpp"
+#include "gradc/error.hpp"
+#include "hessian_command.hpp"
+#include "jacobian_command.hpp"
 
 namespace {
 
@@ -22,26 +28,62 @@ bool looks_like_formula(const std::string& arg) {
            std::string::npos;
 }
 
+// Options followed by a value, which is never the formula.
+bool takes_value(const std::string& arg) {
+    return arg == "-f" || arg == "--file" || arg == "--at" || arg == "--wrt" || arg == "--order";
+}
+
+// A word that reads as a mistyped subcommand rather than a formula.
+bool is_word(const std::string& arg) {
+    return !arg.empty() && std::all_of(arg.begin(), arg.end(), [](unsigned char c) { return std::isalpha(c); });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     using namespace gradc::cli;
     CLI::App app{"gradc: exact derivatives of formulas.\n\n"
                  "  gradc \"x^2*sin(y)\"          prints ∂/∂x = 2*x*sin(y) and ∂/∂y = x^2*cos(y)\n"
-                 "  gradc -f model.txt          reads the formula from a file ('-' for stdin)\n\n"
-                 "The language is described in docs/language.md.",
+                 "  gradc -f model.txt          reads the formula from a file ('-' for stdin)\n"
+                 "  gradc grad EXPR --at x=1,y=2  the gradient at a point; see the subcommands below\n\n"
+                 "The language is described in docs/language.md, the command in docs/cli.md.",
                  "gradc"};
-    GradOptions grad;
-    add_grad_options(app, grad);
-    std::vector<std::string> args;  // CLI11 takes them last to first
-    for (int i = argc - 1; i >= 1; --i) {
-        const std::string arg = argv[i];
-        const bool after_file_option = i > 1 && (std::string(argv[i - 1]) == "-f" || std::string(argv[i - 1]) == "--file");
-        if (looks_like_formula(arg) && !after_file_option && grad.source.expr.empty())
-            grad.source.expr = arg;
-        else
-            args.push_back(arg);
+    CommandOptions top, grad, hessian, jacobian, eval;
+    DiffOptions diff;
+    add_grad_options(app, top);
+    CLI::App* grad_app = add_grad_command(app, grad);
+    CLI::App* diff_app = add_diff_command(app, diff);
+    CLI::App* hessian_app = add_hessian_command(app, hessian);
+    CLI::App* jacobian_app = add_jacobian_command(app, jacobian);
+    CLI::App* eval_app = add_eval_command(app, eval);
+    const std::map<std::string, std::string*> formula_of = {
+        {"grad", &grad.source.expr},         {"diff", &diff.common.source.expr}, {"hessian", &hessian.source.expr},
+        {"jacobian", &jacobian.source.expr}, {"eval", &eval.source.expr}};
+
+    const std::vector<std::string> in(argv + 1, argv + argc);
+    // The formula that starts with '-' belongs to the subcommand, if there is one: the
+    // first argument that is neither an option nor an option's value.
+    std::string* formula = &top.source.expr;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == "--") break;
+        if ((i > 0 && takes_value(in[i - 1])) || in[i].empty() || in[i][0] == '-') continue;
+        if (const auto it = formula_of.find(in[i]); it != formula_of.end()) formula = it->second;
+        break;
     }
+    std::vector<std::string> forward;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const std::string& arg = in[i];
+        const bool is_value = i > 0 && takes_value(in[i - 1]);
+        // "--order -1" reaches --order (to be refused with a clear message) as "--order=-1".
+        if (is_value && arg.size() > 1 && arg[0] == '-' && in[i - 1].rfind("--", 0) == 0 && in[i - 1] != "--file") {
+            forward.back().append("=").append(arg);
+        } else if (looks_like_formula(arg) && !is_value && formula->empty()) {
+            *formula = arg;
+        } else {
+            forward.push_back(arg);
+        }
+    }
+    std::vector<std::string> args(forward.rbegin(), forward.rend());  // CLI11 takes them last to first
     try {
         app.parse(args);
     } catch (const CLI::CallForHelp& e) {
@@ -49,6 +91,19 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e);
     } catch (const CLI::ExtrasError& e) {
+        if (app.get_subcommands().empty() && is_word(top.source.expr)) {
+            std::cerr << "gradc: error: unknown subcommand '" << top.source.expr
+                      << "'; the subcommands are grad, diff, hessian, jacobian and eval (gradc --help lists them)\n";
+            return kExitUsage;
+        }
+        const bool subcommand_option = std::any_of(in.begin(), in.end(), [](const std::string& arg) {
+            return arg.rfind("--at", 0) == 0 || arg.rfind("--wrt", 0) == 0 || arg == "--json" || arg.rfind("--order", 0) == 0;
+        });
+        if (app.get_subcommands().empty() && subcommand_option) {
+            std::cerr << "gradc: error: --at, --wrt, --order and --json go with a subcommand, as in: "
+                         "gradc grad \"x^2*sin(y)\" --at x=1,y=2\n";
+            return kExitUsage;
+        }
         app.exit(e);
         std::cerr << "A formula that starts with '-' can follow --, as in: gradc -- -x\n";
         return kExitUsage;
@@ -56,8 +111,15 @@ int main(int argc, char** argv) {
         app.exit(e);
         return kExitUsage;
     }
+    // --ascii before the subcommand's name counts too.
+    for (CommandOptions* options : {&grad, &diff.common, &hessian, &jacobian, &eval}) options->ascii |= top.ascii;
     try {
-        return run_grad(grad);
+        if (grad_app->parsed()) return run_grad(grad);
+        if (diff_app->parsed()) return run_diff(diff);
+        if (hessian_app->parsed()) return run_hessian(hessian);
+        if (jacobian_app->parsed()) return run_jacobian(jacobian);
+        if (eval_app->parsed()) return run_eval(eval);
+        return run_grad(top);
     } catch (const gradc::Error& e) {
         std::cerr << "gradc: error: " << e.what() << '\n';
         return kExitUsage;

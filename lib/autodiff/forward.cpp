@@ -18,7 +18,9 @@ std::vector<Expr> jvp(ExprContext& ctx, std::span<const Expr> outputs, std::span
     for (std::size_t i = 0; i < wrt.size(); ++i) {
         GRADC_ASSERT(wrt[i]->is_var(), "jvp() differentiates with respect to variables");
         const std::uint32_t at = index(wrt[i]);
-        if (at != NodeIndex::npos && !direction[i]->is_const(0.0)) tangent[at] = direction[i];
+        if (at == NodeIndex::npos || direction[i]->is_const(0.0)) continue;
+        // A variable listed twice moves along the sum of its directions.
+        tangent[at] = tangent[at] == nullptr ? direction[i] : ctx.add(tangent[at], direction[i]);
     }
     for (std::size_t k = 0; k < order.size(); ++k) {
         Expr n = order[k];

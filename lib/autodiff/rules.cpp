@@ -16,6 +16,7 @@ Expr square(ExprContext& ctx, Expr a) { return ctx.pow(a, ctx.constant(2.0)); }
 
 // d/da a^k = k*a^(k-1) for a constant k, written without a^1 and a^0.
 Expr power_rule(ExprContext& ctx, Expr a, double k) {
+    if (k == 0.0) return ctx.constant(0.0);  // a^0 is flat, even at a = 0
     if (k == 1.0) return ctx.constant(1.0);
     if (k == 2.0) return ctx.mul(ctx.constant(2.0), a);
     return ctx.mul(ctx.constant(k), ctx.pow(a, ctx.constant(k - 1.0)));
@@ -30,7 +31,7 @@ Expr contribution(ExprContext& ctx, Expr n, int i, Expr g) {
     auto scale = [&](Expr d) { return scaled(ctx, g, d); };
     auto divide = [&](Expr d) { return guarded(ctx, g, [&](Expr h) { return ctx.div(h, d); }); };
     auto select = [&](Expr cond) {  // where(cond, g, 0): a guard
-        return guarded(ctx, g, [&](Expr h) { return ctx.make(Op::Where, cond, h, c(0.0)); });
+        return guarded(ctx, g, [&](Expr h) { return make_guard(ctx, cond, Side::Then, h); });
     };
     switch (n->op()) {
         case Op::Const:
@@ -63,8 +64,8 @@ Expr contribution(ExprContext& ctx, Expr n, int i, Expr g) {
         case Op::Cos: return scale(ctx.neg(ctx.make(Op::Sin, a)));         // -sin(a)         +3
         case Op::Tan: return scale(ctx.add(c(1.0), square(ctx, n)));       // 1 + tan(a)^2    +3
         case Op::Asin: return divide(ctx.make(Op::Sqrt, ctx.sub(c(1.0), square(ctx, a))));  // 1/sqrt(1-a^2) +4
-        case Op::Acos:  // -1/sqrt(1-a^2)                                                    +5
-            return ctx.neg(divide(ctx.make(Op::Sqrt, ctx.sub(c(1.0), square(ctx, a)))));
+        case Op::Acos:  // -1/sqrt(1-a^2), the sign inside the guard                       +5
+            return divide(ctx.neg(ctx.make(Op::Sqrt, ctx.sub(c(1.0), square(ctx, a)))));
         case Op::Atan: return divide(ctx.add(c(1.0), square(ctx, a)));    // 1/(1+a^2)       +3
         case Op::Sinh: return scale(ctx.make(Op::Cosh, a));                // cosh(a)         +2
         case Op::Cosh: return scale(ctx.make(Op::Sinh, a));                // sinh(a)         +2
@@ -96,7 +97,7 @@ Expr contribution(ExprContext& ctx, Expr n, int i, Expr g) {
             Expr loses = ctx.make(n->op() == Op::Min ? Op::Lt : Op::Gt, other, self);
             return guarded(ctx, g, [&](Expr h) {
                 Expr share = ctx.make(Op::Where, ctx.make(Op::Eq, a, b), ctx.mul(c(0.5), h), h);
-                return ctx.make(Op::Where, loses, c(0.0), share);
+                return make_guard(ctx, loses, Side::Else, share);
             });
         }
         case Op::Lt:
@@ -108,7 +109,7 @@ Expr contribution(ExprContext& ctx, Expr n, int i, Expr g) {
         case Op::Where:
             if (i == 0) return nullptr;  // the condition only selects
             // Only the taken branch receives the adjoint: where(c, g, 0) / where(c, 0, g)  +1
-            return i == 1 ? ctx.make(Op::Where, a, g, c(0.0)) : ctx.make(Op::Where, a, c(0.0), g);
+            return make_guard(ctx, a, i == 1 ? Side::Then : Side::Else, g);
     }
     return nullptr;
 }

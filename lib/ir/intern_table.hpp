@@ -31,7 +31,9 @@ class InternTable {
 public:
     // Makes room for `n` nodes without growing.
     void reserve(std::size_t n) {
-        while (slots_.size() * 3 < n * 4) grow();
+        std::size_t want = slots_.empty() ? 1024 : slots_.size();
+        while (want * 3 < n * 4) want *= 2;
+        if (want > slots_.size()) rehash(want);
     }
 
     // The node with `hash` for which `matches(node)` holds, or nullptr; `slot`
@@ -56,7 +58,7 @@ public:
     // Inserts `node` at `slot` from the last find(); grows (and re-probes) when needed.
     void insert(Expr node, std::uint64_t hash, std::size_t slot) {
         if ((size_ + 1) * 4 > slots_.size() * 3) {  // keep the load under 3/4
-            grow();
+            rehash(slots_.empty() ? 1024 : slots_.size() * 2);
             const std::size_t mask = slots_.size() - 1;
             slot = hash & mask;
             while (slots_[slot].node != nullptr) slot = (slot + 1) & mask;
@@ -96,9 +98,9 @@ private:
         std::size_t size_ = 0;
     };
 
-    void grow() {
+    void rehash(std::size_t size) {
         Slots old = std::move(slots_);
-        slots_ = Slots(old.empty() ? 1024 : old.size() * 2);
+        slots_ = Slots(size);
         const std::size_t mask = slots_.size() - 1;
         for (const Entry& e : old) {
             if (e.node == nullptr) continue;

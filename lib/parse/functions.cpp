@@ -94,6 +94,10 @@ std::string_view closest_function(std::string_view name) {
     std::string_view best;
     std::size_t best_distance = allowed + 1;
     for (const FunctionSpelling& f : kSpellings) {
+        // The length difference bounds the distance from below; it also keeps a huge
+        // name from costing |name| * |spelling| per spelling.
+        const std::size_t gap = name.size() > f.name.size() ? name.size() - f.name.size() : f.name.size() - name.size();
+        if (gap > allowed) continue;
         const std::size_t d = edit_distance(name, f.name);
         if (d < best_distance) {
             best = f.name;

@@ -31,7 +31,12 @@ std::string cat(const Parts&... parts) {
     return s;
 }
 
-std::string quoted(std::string_view s) { return cat("'", s, "'"); }
+// A name in quotes, cut short when it is long: generated formulas can hold names of
+// megabytes, and a message should stay readable.
+std::string quoted(std::string_view s) {
+    constexpr std::size_t kLongest = 24;
+    return s.size() > kLongest ? cat("'", s.substr(0, kLongest), "...'") : cat("'", s, "'");
+}
 
 // Whether a number that from_chars found out of range is too large rather than too
 // small: the decimal exponent of its first nonzero digit is not negative.

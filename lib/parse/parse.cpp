@@ -109,7 +109,8 @@ syntax::LoweredProgram parse_program(ExprContext& ctx, std::string_view source, 
     const std::size_t deepest = check_nesting(source, limits.max_nesting);
     // Formulas average about 8 bytes of text per distinct node; sizing the tables up
     // front saves rehashing a large DAG several times as it grows.
-    if (source.size() > 4096) ctx.reserve(source.size() / 8);
+    // Capped, since comments and long names take text without making nodes.
+    if (source.size() > 4096) ctx.reserve(std::min<std::size_t>(source.size() / 8, std::size_t{1} << 22));
     syntax::LoweredProgram result;
     auto body = [&] {
         syntax::Lowerer lowerer(ctx, source);

@@ -96,7 +96,7 @@ Expr simplify_product(ExprContext& ctx, Op op, std::span<const Expr> args);
 Expr simplify_sum(ExprContext& ctx, Op op, std::span<const Expr> args);
 
 // -s for a simplified sum s, distributed over its terms (-(x - y) -> y - x), or
-// nullptr when s has too many terms to gather.
+// nullptr when s has too many terms to gather or negations nest too deep.
 Expr negate_sum(ExprContext& ctx, Expr s);
 
 // -s when every term of the simplified sum s is negative (-x - 2*y gives x + 2*y), so

@@ -209,6 +209,16 @@ Expr positive_form(ExprContext& ctx, Expr s) {
 }
 
 Expr negate_sum(ExprContext& ctx, Expr s) {
+    // Negating a sum builds a sum, whose leading negative term may negate a sum again,
+    // one level further down the DAG each time; a small bound keeps that from
+    // recursing on the DAG's depth. Past it the caller writes -(s).
+    constexpr int kMaxNesting = 8;
+    thread_local int nesting = 0;
+    if (nesting >= kMaxNesting) return nullptr;
+    struct Enter {
+        Enter() { ++nesting; }
+        ~Enter() { --nesting; }
+    } enter;
     Gathered g;
     const Signed root{-1.0, s};
     if (!gather_sum(ctx, std::span(&root, 1), g)) return nullptr;

@@ -154,6 +154,38 @@ TEST_CASE("the untaken branch of where never reaches the gradient", "[autodiff]"
     Expr shared = ctx.add(ctx.make(Op::Where, positive, s, zero), ctx.make(Op::Where, positive, ctx.mul(s, s), x));
     CHECK(d_at(shared, -4.0) == 1.0);
     CHECK(d_at(shared, 4.0) == Approx(0.25 + 1.0));
+    // A rule with its sign outside the guard (acos) and guards on different conditions
+    // summed into one adjoint must stay guarded too.
+    CHECK(d_at(ctx.make(Op::Where, positive, ctx.make(Op::Acos, ctx.make(Op::Sqrt, x)), zero), -1.0) == 0.0);
+    Expr above_one = ctx.make(Op::Gt, x, ctx.constant(1.0));
+    Expr two_guards = ctx.add(ctx.make(Op::Where, positive, s, zero), ctx.make(Op::Where, above_one, s, zero));
+    CHECK(d_at(two_guards, -1.0) == 0.0);
+    CHECK(d_at(two_guards, 4.0) == Approx(0.5));
+    // Else-branches nested in then-branches.
+    Expr nested = ctx.make(Op::Where, positive, ctx.make(Op::Where, above_one, x, ctx.make(Op::Log, ctx.sub(ctx.constant(1), x))), zero);
+    CHECK(d_at(nested, -3.0) == 0.0);
+    CHECK(d_at(nested, 0.5) == Approx(-2.0));
+    CHECK(d_at(nested, 2.0) == 1.0);
+}
+
+TEST_CASE("derivatives at special points of pow", "[autodiff]") {
+    ExprContext ctx;
+    Expr x = ctx.variable("x");
+    const Expr wrt[] = {x};
+    const double zero[] = {0.0};
+    // x^0 is flat everywhere, 0 included (not 0 * 0^-1).
+    CHECK(evaluate(gradient(ctx, ctx.pow(x, ctx.constant(0)), wrt)[0], wrt, zero) == 0.0);
+    CHECK(evaluate(gradient(ctx, ctx.pow(x, ctx.constant(1)), wrt)[0], wrt, zero) == 1.0);
+}
+
+TEST_CASE("forward mode adds the directions of a variable listed twice", "[autodiff]") {
+    ExprContext ctx;
+    Expr x = ctx.variable("x");
+    Expr f = ctx.make(Op::Sin, x);
+    const Expr wrt[] = {x, x};
+    const Expr direction[] = {ctx.constant(2.0), ctx.constant(3.0)};
+    const double at[] = {0.5};
+    CHECK(evaluate(jvp(ctx, f, wrt, direction), std::span<const Expr>(&x, 1), at) == Approx(5 * std::cos(0.5)));
 }
 
 TEST_CASE("kink conventions", "[autodiff]") {

@@ -59,6 +59,25 @@ TEST_CASE("a 10^6-deep chain", "[autodiff][size]") {
     CHECK(ratio <= 5.0);
 }
 
+TEST_CASE("a deep chain of branches stays linear", "[autodiff][size]") {
+    // a_k = relu(w*a_(k-1) + 1) and where(a > 0, sin(a), 0) chains: every level puts its
+    // adjoint behind one more branch; guards merge, so each level adds O(1) nodes.
+    for (bool use_relu : {true, false}) {
+        ExprContext ctx;
+        Expr x = ctx.variable("x"), w = ctx.variable("w");
+        Expr a = x;
+        for (int k = 0; k < 20'000; ++k) {
+            Expr pre = ctx.add(ctx.mul(w, a), ctx.constant(1));
+            a = use_relu ? ctx.make(Op::Relu, pre)
+                         : ctx.make(Op::Where, ctx.make(Op::Gt, pre, ctx.constant(0)), ctx.make(Op::Sin, pre), ctx.constant(0));
+        }
+        const Expr vars[] = {x, w};
+        const double ratio = growth(ctx, a, vars);
+        WARN((use_relu ? "relu" : "where") << " chain value+gradient / forward nodes: " << ratio);
+        CHECK(ratio <= 5.0);
+    }
+}
+
 TEST_CASE("nodes added per op stay bounded on random DAGs", "[autodiff][size]") {
     // For f = op(x, y, z) on fresh variables, the gradient adds at most a handful of
     // nodes; the worst per op is reported so a rule that bloats shows up here.

@@ -503,3 +503,19 @@ TEST_CASE("simplify of several outputs shares one walk", "[simplify]") {
     CHECK(got[1] == t.y);
     CHECK(got[2] == t.x);
 }
+
+TEST_CASE("simplify handles deep nests of negated sums", "[passes]") {
+    // a_k = (a_(k-1) + 1)/w: negating a sum builds a sum one level further down each
+    // time; this must neither recurse on depth nor take quadratic time.
+    ExprContext ctx;
+    Expr x = ctx.variable("x"), w = ctx.variable("w");
+    Expr a = x;
+    for (int k = 0; k < 100'000; ++k) a = ctx.div(ctx.add(a, ctx.constant(1)), w);
+    const Expr vars[] = {x, w};
+    const std::vector<Expr> g = gradient(ctx, a, vars);
+    const std::vector<Expr> s = simplify(ctx, g);
+    const double at[] = {0.5, 1.0};
+    const std::vector<double> before = evaluate(g, vars, at), after = evaluate(s, vars, at);
+    CHECK(after[0] == Approx(before[0]));
+    CHECK(after[1] == Approx(before[1]));
+}

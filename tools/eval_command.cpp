@@ -1,0 +1,36 @@
+// `gradc eval EXPR --at x=1,y=2`: the value of every result at a point, by the
+// reference interpreter.
+#include "eval_command.hpp"
+
+#include <iostream>
+
+#include "gradc/error.hpp"
+
+namespace gradc::cli {
+
+CLI::App* add_eval_command(CLI::App& parent, CommandOptions& options) {
+    return add_subcommand(parent, "eval", "the values of the results at a point (--at)", options, false);
+}
+
+int run_eval(const CommandOptions& options) {
+    ExprContext ctx;
+    Formula formula = load_formula(ctx, options);
+    if (!formula.point) {
+        if (!formula.program.variables.empty()) {
+            std::string message = "eval needs a point: give every variable a value, as in --at ";
+            for (std::size_t i = 0; i < formula.program.variables.size(); ++i)
+                message.append(i ? "," : "").append(formula.program.variables[i]->name()).append("=1");
+            throw Error(message);
+        }
+        formula.point = std::vector<double>{};  // nothing to give: constants only
+    }
+    const std::vector<double> values = evaluate_at(formula, formula.program.outputs);
+    if (options.json) {
+        print_json(JsonObject{{"values", JsonArray(values.begin(), values.end())}});
+    } else {
+        for (const double v : values) std::cout << number_text(v) << '\n';
+    }
+    return kExitOk;
+}
+
+}  // namespace gradc::cli

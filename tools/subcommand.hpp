@@ -1,0 +1,80 @@
+// What the derivative and evaluation subcommands share: their options, reading the
+// formula with its --wrt variables and --at point, and derivative notation.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstddef>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli_common.hpp"
+#include "gradc/parse.hpp"
+#include "gradc/print.hpp"
+#include "json.hpp"
+
+namespace gradc::cli {
+
+struct CommandOptions {
+    FormulaSource source;
+    bool ascii = false;
+    bool json = false;
+    std::string wrt;
+    std::string at;
+    // Set when the command has the option; its count() tells whether it was given.
+    CLI::Option* wrt_option = nullptr;
+    CLI::Option* at_option = nullptr;
+};
+
+// Adds EXPR, -f, --ascii (the options of `gradc EXPR`).
+void add_formula_options(CLI::App& app, CommandOptions& options);
+// Adds the subcommand `name` with EXPR, -f, --ascii, --at, --json, and --wrt when
+// `with_wrt`.
+CLI::App* add_subcommand(CLI::App& parent, const std::string& name, const std::string& description,
+                         CommandOptions& options, bool with_wrt);
+
+// A parsed formula with the variables to differentiate by and the point, if any.
+struct Formula {
+    Program program;
+    std::vector<Expr> wrt;                     // --wrt, or all variables in order
+    std::optional<std::vector<double>> point;  // --at, one value per program.variables
+};
+Formula load_formula(ExprContext& ctx, const CommandOptions& options);
+
+// The values of `outputs` at the formula's point.
+std::vector<double> evaluate_at(const Formula& formula, const std::vector<Expr>& outputs);
+
+// Print options naming the formula's bindings (r = sqrt(x^2 + y^2)), so derivatives
+// that contain them print `r`.
+PrintOptions binding_names(ExprContext& ctx, const Program& program);
+
+// The simplified infix text of `e` with nothing named, for JSON strings: each string
+// then stands alone.
+std::string plain_text(ExprContext& ctx, Expr e);
+
+// JSON entries for `outputs`: numbers at the formula's point, or symbolic text.
+JsonArray json_entries(ExprContext& ctx, const Formula& formula, const std::vector<Expr>& outputs);
+
+// Notation: "∂" or "d" (see use_unicode).
+struct Notation {
+    std::string d;
+    bool unicode;
+    explicit Notation(bool ascii_flag);
+    std::string partial(Expr x) const;                 // ∂/∂x
+    std::string partial(Expr x, int order) const;      // ∂³/∂x³, d3/dx3
+    std::string second(Expr x, Expr y) const;          // ∂²/∂x∂y, ∂²/∂x²
+    std::string exponent(int k) const;                 // ³ or 3
+};
+
+// Numbers in text output: the shortest decimal form that reads back exactly, or
+// "nan", "inf", "-inf".
+std::string number_text(double v);
+
+// "# result 2: x + y" before each result's block when there are several.
+void print_result_header(std::ostream& out, ExprContext& ctx, const Program& program, std::size_t k);
+
+// Writes `json` to standard output, warnings to standard error.
+void print_json(const Json& json);
+
+}  // namespace gradc::cli
