@@ -60,8 +60,8 @@ Expr ExprContext::constant(double v) {
 }
 
 void ExprContext::reserve(std::size_t nodes) {
-    impl_->interior.reserve(nodes);
-    impl_->constants.reserve(nodes / 8);
+    impl_->interior.reserve(impl_->interior.size() + nodes);
+    impl_->constants.reserve(impl_->constants.size() + nodes / 8);
 }
 
 Expr ExprContext::variable(std::string_view name) {

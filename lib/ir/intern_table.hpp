@@ -29,7 +29,9 @@ struct InternKey {
 
 class InternTable {
 public:
-    // Makes room for `n` nodes without growing.
+    std::size_t size() const noexcept { return size_; }
+
+    // Makes room for `n` nodes in all without growing.
     void reserve(std::size_t n) {
         std::size_t want = slots_.empty() ? 1024 : slots_.size();
         while (want * 3 < n * 4) want *= 2;
