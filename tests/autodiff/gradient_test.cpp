@@ -176,6 +176,13 @@ TEST_CASE("derivatives at special points of pow", "[autodiff]") {
     // x^0 is flat everywhere, 0 included (not 0 * 0^-1).
     CHECK(evaluate(gradient(ctx, ctx.pow(x, ctx.constant(0)), wrt)[0], wrt, zero) == 0.0);
     CHECK(evaluate(gradient(ctx, ctx.pow(x, ctx.constant(1)), wrt)[0], wrt, zero) == 1.0);
+    // A negative base with an integer exponent has a value and a derivative in the
+    // base, constant exponent or not: d/dx x^3 at -2 is 12.
+    Expr y = ctx.variable("y");
+    const Expr both[] = {x, y};
+    const double at[] = {-2.0, 3.0};
+    CHECK(evaluate(gradient(ctx, ctx.pow(x, ctx.constant(3)), wrt)[0], wrt, std::span<const double>(at, 1)) == Approx(12.0));
+    CHECK(evaluate(gradient(ctx, ctx.pow(x, y), both)[0], both, at) == Approx(12.0));
 }
 
 TEST_CASE("forward mode adds the directions of a variable listed twice", "[autodiff]") {
