@@ -18,73 +18,17 @@
 #include "gradc/error.hpp"
 #include "gradc/print.hpp"
 #include "ir/node_index.hpp"
+#include "ir/precedence.hpp"
 
 namespace gradc {
 
 namespace {
 
-// How tightly each form binds, loosest first, as in the grammar: comparisons
-// (non-associative) < sums < products (both left-associative) < unary minus < `^`
-// (right-associative, its exponent may be a unary minus) < calls and atoms.
-enum Prec : int { kCompare = 0, kSum = 1, kProduct = 2, kUnary = 3, kPower = 4, kAtom = 5 };
-
 // The parser reads `-2` as minus applied to 2, which the factory folds, so a negative
 // constant is printed, and parenthesized, exactly like a unary minus.
 bool is_negative_constant(Expr e) { return e->is_const() && !std::isnan(e->value()) && std::signbit(e->value()); }
 
-int precedence(Expr e) {
-    switch (e->op()) {
-        case Op::Const: return is_negative_constant(e) ? kUnary : kAtom;
-        case Op::Var: return kAtom;
-        case Op::Neg: return kUnary;
-        case Op::Pow: return kPower;
-        case Op::Mul:
-        case Op::Div: return kProduct;
-        case Op::Add:
-        case Op::Sub: return kSum;
-        case Op::Sqrt:
-        case Op::Cbrt:
-        case Op::Exp:
-        case Op::Expm1:
-        case Op::Log:
-        case Op::Log1p:
-        case Op::Log2:
-        case Op::Log10:
-        case Op::Sin:
-        case Op::Cos:
-        case Op::Tan:
-        case Op::Asin:
-        case Op::Acos:
-        case Op::Atan:
-        case Op::Sinh:
-        case Op::Cosh:
-        case Op::Tanh:
-        case Op::Asinh:
-        case Op::Acosh:
-        case Op::Atanh:
-        case Op::Abs:
-        case Op::Sign:
-        case Op::Floor:
-        case Op::Ceil:
-        case Op::Erf:
-        case Op::Relu:
-        case Op::Sigmoid:
-        case Op::Softplus:
-        case Op::Atan2:
-        case Op::Hypot:
-        case Op::Min:
-        case Op::Max:
-        case Op::Where: return kAtom;
-        case Op::Lt:
-        case Op::Le:
-        case Op::Gt:
-        case Op::Ge:
-        case Op::Eq:
-        case Op::Ne: return kCompare;
-    }
-    GRADC_ASSERT(false, "unknown op");
-    return kAtom;
-}
+int precedence(Expr e) { return is_negative_constant(e) ? kUnary : op_precedence(e->op()); }
 
 // `2*x + 1`: products and powers are written tight, everything else spaced.
 bool is_tight(Op op) { return op == Op::Pow || op == Op::Mul || op == Op::Div; }

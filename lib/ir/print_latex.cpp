@@ -14,16 +14,13 @@
 
 #include "gradc/error.hpp"
 #include "gradc/print.hpp"
+#include "ir/precedence.hpp"
 
 namespace gradc {
 
 namespace {
 
 constexpr std::size_t kMaxLatexBytes = std::size_t{16} << 20;
-
-// Precedence as in the infix printer, except that \frac, \sqrt{} and the like
-// delimit themselves and so bind like atoms.
-enum Prec : int { kCompare = 0, kSum = 1, kProduct = 2, kUnary = 3, kPower = 4, kAtom = 5 };
 
 struct LatexNumber {
     std::string text;
@@ -126,58 +123,13 @@ void append_variable(std::string& out, std::string_view name) {
     out += '}';
 }
 
+// LaTeX differs from infix in three forms: \frac and exp's e^{x} need no parentheses
+// around them, and numbers in scientific form read as products.
 int precedence(Expr e) {
-    switch (e->op()) {
-        case Op::Const: return latex_number(e->value()).prec;
-        case Op::Var: return kAtom;
-        case Op::Neg: return kUnary;
-        case Op::Pow:
-        case Op::Exp: return kPower;  // e^{x}
-        case Op::Mul: return kProduct;
-        case Op::Add:
-        case Op::Sub: return kSum;
-        case Op::Div:
-        case Op::Sqrt:
-        case Op::Cbrt:
-        case Op::Expm1:
-        case Op::Log:
-        case Op::Log1p:
-        case Op::Log2:
-        case Op::Log10:
-        case Op::Sin:
-        case Op::Cos:
-        case Op::Tan:
-        case Op::Asin:
-        case Op::Acos:
-        case Op::Atan:
-        case Op::Sinh:
-        case Op::Cosh:
-        case Op::Tanh:
-        case Op::Asinh:
-        case Op::Acosh:
-        case Op::Atanh:
-        case Op::Abs:
-        case Op::Sign:
-        case Op::Floor:
-        case Op::Ceil:
-        case Op::Erf:
-        case Op::Relu:
-        case Op::Sigmoid:
-        case Op::Softplus:
-        case Op::Atan2:
-        case Op::Hypot:
-        case Op::Min:
-        case Op::Max:
-        case Op::Where: return kAtom;
-        case Op::Lt:
-        case Op::Le:
-        case Op::Gt:
-        case Op::Ge:
-        case Op::Eq:
-        case Op::Ne: return kCompare;
-    }
-    GRADC_ASSERT(false, "unknown op");
-    return kAtom;
+    if (e->is_const()) return latex_number(e->value()).prec;
+    if (e->op() == Op::Div) return kAtom;
+    if (e->op() == Op::Exp) return kPower;
+    return op_precedence(e->op());
 }
 
 bool needs_parens(Expr parent, int slot, Expr child);
