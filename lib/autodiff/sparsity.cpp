@@ -1,12 +1,12 @@
 // The Hessian's sparsity pattern from dependencies alone. Each node carries the set
-// of variables it depends on and whether it is linear in them; a nonlinear node
-// couples variables: a*b couples dep(a) with dep(b), a unary nonlinear function
-// couples dep(a) with itself. Coupling inside a linear combination propagates up.
+// of variables it depends on; a node with curvature couples them: a*b couples dep(a)
+// with dep(b), a/b couples dep(b) with dep(a) and itself, a smooth nonlinear function
+// couples everything it depends on. Linear and piecewise-linear ops couple nothing.
 #include <algorithm>
-#include <unordered_map>
 #include <set>
 
 #include "gradc/autodiff.hpp"
+#include "ir/node_index.hpp"
 
 namespace gradc {
 
@@ -20,16 +20,38 @@ Deps merge(const Deps& a, const Deps& b) {
     return out;
 }
 
-bool linear_op(Op op) {
+// Which second derivatives an op has (almost everywhere).
+enum class Curvature {
+    None,      // leaves, linear (+ - neg), piecewise linear or constant, where
+    Product,   // a*b: only the mixed term
+    Quotient,  // a/b: linear in a
+    Full,      // every pair of what it depends on
+};
+
+Curvature curvature(Op op) {
     switch (op) {
-        case Op::Neg:
-        case Op::Add:
-        case Op::Sub: return true;
         case Op::Const:
         case Op::Var:
+        case Op::Neg:
+        case Op::Add:
+        case Op::Sub:
+        case Op::Abs:
+        case Op::Relu:
+        case Op::Min:
+        case Op::Max:
+        case Op::Sign:
+        case Op::Floor:
+        case Op::Ceil:
+        case Op::Lt:
+        case Op::Le:
+        case Op::Gt:
+        case Op::Ge:
+        case Op::Eq:
+        case Op::Ne:
+        case Op::Where: return Curvature::None;  // where's branches record their own
+        case Op::Mul: return Curvature::Product;
+        case Op::Div: return Curvature::Quotient;
         case Op::Pow:
-        case Op::Mul:
-        case Op::Div:
         case Op::Sqrt:
         case Op::Cbrt:
         case Op::Exp:
@@ -50,70 +72,40 @@ bool linear_op(Op op) {
         case Op::Asinh:
         case Op::Acosh:
         case Op::Atanh:
-        case Op::Abs:
-        case Op::Sign:
-        case Op::Floor:
-        case Op::Ceil:
         case Op::Erf:
-        case Op::Relu:
         case Op::Sigmoid:
         case Op::Softplus:
         case Op::Atan2:
-        case Op::Hypot:
-        case Op::Min:
-        case Op::Max:
-        case Op::Lt:
-        case Op::Le:
-        case Op::Gt:
-        case Op::Ge:
-        case Op::Eq:
-        case Op::Ne:
-        case Op::Where: return false;
+        case Op::Hypot: return Curvature::Full;
     }
-    return false;
-}
-
-// Ops whose second derivative is zero almost everywhere: they pass no curvature.
-bool piecewise_constant(Op op) {
-    return op == Op::Sign || op == Op::Floor || op == Op::Ceil || op == Op::Lt || op == Op::Le || op == Op::Gt ||
-           op == Op::Ge || op == Op::Eq || op == Op::Ne;
+    return Curvature::Full;
 }
 
 }  // namespace
 
 std::vector<std::pair<std::size_t, std::size_t>> hessian_sparsity(Expr f, std::span<const Expr> wrt) {
-    std::unordered_map<Expr, std::size_t> index;
-    for (std::size_t i = 0; i < wrt.size(); ++i) index.emplace(wrt[i], i);
-    std::unordered_map<Expr, Deps> deps;
+    const std::vector<Expr> order = topological_order(f);
+    const NodeIndex index(order);
+    std::vector<Deps> deps(order.size());
+    for (std::size_t i = 0; i < wrt.size(); ++i)
+        if (auto at = index(wrt[i]); at != NodeIndex::npos) deps[at] = merge(deps[at], Deps{i});
     std::set<std::pair<std::size_t, std::size_t>> pairs;
     auto couple = [&](const Deps& a, const Deps& b) {
         for (std::size_t i : a)
             for (std::size_t j : b) pairs.emplace(std::min(i, j), std::max(i, j));
     };
-    for (Expr n : topological_order(f)) {
-        Deps d;
-        if (n->is_var()) {
-            if (auto it = index.find(n); it != index.end()) d.push_back(it->second);
-        } else {
-            for (Expr a : n->args()) d = merge(d, deps[a]);
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        const Expr n = order[k];
+        for (Expr a : n->args()) deps[k] = merge(deps[k], deps[index(a)]);
+        switch (curvature(n->op())) {
+            case Curvature::None: break;
+            case Curvature::Product: couple(deps[index(n->arg(0))], deps[index(n->arg(1))]); break;
+            case Curvature::Quotient:
+                couple(deps[index(n->arg(0))], deps[index(n->arg(1))]);
+                couple(deps[index(n->arg(1))], deps[index(n->arg(1))]);
+                break;
+            case Curvature::Full: couple(deps[k], deps[k]); break;
         }
-        const Op op = n->op();
-        if (n->arity() > 0 && !linear_op(op) && !piecewise_constant(op)) {
-            if (op == Op::Mul) {
-                couple(deps[n->arg(0)], deps[n->arg(1)]);  // d2(a*b)/da db = 1; a, b themselves handled below them
-            } else if (op == Op::Where) {
-                // where selects between branches; their own curvature was recorded below.
-            } else if (op == Op::Div) {
-                // a/b is linear in a: it couples a with b, and b with itself.
-                couple(deps[n->arg(0)], deps[n->arg(1)]);
-                couple(deps[n->arg(1)], deps[n->arg(1)]);
-            } else if (op == Op::Relu || op == Op::Abs || op == Op::Min || op == Op::Max) {
-                // Piecewise linear: curvature only at the kinks, zero almost everywhere.
-            } else {
-                couple(d, d);
-            }
-        }
-        deps.emplace(n, std::move(d));
     }
     return {pairs.begin(), pairs.end()};
 }
