@@ -16,6 +16,13 @@ using gradc::Expr;
 using gradc::ExprContext;
 using gradc::Op;
 
+// "x<i>", built by appending: GCC 12 warns falsely (-Wrestrict) on "x" + string at -O3.
+std::string indexed_name(int i) {
+    std::string name = "x";
+    name.append(std::to_string(i));
+    return name;
+}
+
 struct Problem {
     Expr f;
     std::vector<Expr> vars;
@@ -23,7 +30,7 @@ struct Problem {
 
 Problem rosenbrock(ExprContext& ctx, int n) {
     Problem p;
-    for (int i = 0; i < n; ++i) p.vars.push_back(ctx.variable("x" + std::to_string(i)));
+    for (int i = 0; i < n; ++i) p.vars.push_back(ctx.variable(indexed_name(i)));
     p.f = ctx.constant(0);
     for (int i = 0; i + 1 < n; ++i) {
         Expr a = ctx.sub(p.vars[i + 1], ctx.pow(p.vars[i], ctx.constant(2)));
@@ -37,7 +44,7 @@ Problem product(ExprContext& ctx, int n) {
     Problem p;
     p.f = ctx.constant(1);
     for (int i = 0; i < n; ++i) {
-        p.vars.push_back(ctx.variable("x" + std::to_string(i)));
+        p.vars.push_back(ctx.variable(indexed_name(i)));
         p.f = ctx.mul(p.f, p.vars.back());
     }
     return p;
