@@ -22,7 +22,7 @@ std::string calls(std::size_t depth, std::string_view f) {
 
 }  // namespace
 
-TEST_CASE("10,000 levels of nesting parse; one more is an error at the '(' that crosses", "[parse][limits]") {
+TEST_CASE("10,000 levels of nesting parse, and one more is an error at the paren that crosses", "[parse][limits]") {
     ExprContext ctx;
     const Expr x = ctx.variable("x");
     CHECK(parse_expr(ctx, parens(10'000)) == x);

@@ -180,7 +180,7 @@ TEST_CASE("bindings", "[parse]") {
     CHECK(t.p("x_1 = x; x_1") == t.x);  // binding names may look like variables
 }
 
-TEST_CASE("several results, trailing ';'", "[parse]") {
+TEST_CASE("several results, and a trailing semicolon", "[parse]") {
     Fixture t;
     const Program p = parse(t.ctx, "x*y, x + y, 3;");
     REQUIRE(p.outputs.size() == 3);
