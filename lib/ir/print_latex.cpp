@@ -269,6 +269,15 @@ private:
         operand(e, 0);
     }
 
+    // A comparison, spelt as the op table's LaTeX column says (\le, \ne, ...).
+    void relation(Expr e) {
+        operand(e, 1);
+        text(" ");
+        text(op_info(e->op()).latex);  // static storage: safe to keep as a view
+        text(" ");
+        operand(e, 0);
+    }
+
     void expand(Expr e, bool parens) {
         if (parens) {
             append("\\left(");
@@ -333,11 +342,11 @@ private:
             case Op::Min:
             case Op::Max: call(e, op_info(op).latex); break;
             case Op::Lt:
-            case Op::Gt: binary(e, op == Op::Lt ? " < " : " > "); break;
-            case Op::Le: binary(e, " \\le "); break;
-            case Op::Ge: binary(e, " \\ge "); break;
-            case Op::Eq: binary(e, " = "); break;
-            case Op::Ne: binary(e, " \\ne "); break;
+            case Op::Le:
+            case Op::Gt:
+            case Op::Ge:
+            case Op::Eq:
+            case Op::Ne: relation(e); break;
             case Op::Where:
                 append("\\begin{cases}");
                 text(" & \\text{otherwise}\\end{cases}");
