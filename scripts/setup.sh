@@ -9,6 +9,8 @@ packages=(
   libcli11-dev                        # the command line
   catch2                              # tests (v2)
   libbenchmark-dev                    # bench/
+  llvm-19-dev lld-19                  # code generation and the JIT; lld links LLVM statically
+  zlib1g-dev libzstd-dev libxml2-dev libz3-dev  # what LLVM's static archives link against
 )
 
 missing=()

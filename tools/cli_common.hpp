@@ -10,6 +10,7 @@ namespace gradc::cli {
 
 // Exit codes: 0 success, 1 a check failed, 2 bad input or usage, 3 a bug in gradc.
 inline constexpr int kExitOk = 0;
+inline constexpr int kExitCheckFailed = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitInternal = 3;
 

@@ -19,6 +19,8 @@ void write(std::ostream& out, const Json& json, std::ostream& warnings, const st
         out << "null";
         const char* what = std::isnan(*number) ? "NaN" : (*number > 0 ? "inf" : "-inf");
         warnings << "gradc: warning: " << path << " is " << what << ", which JSON cannot hold; written as null\n";
+    } else if (const bool* truth = std::get_if<bool>(&json.value)) {
+        out << (*truth ? "true" : "false");
     } else if (const std::string* text = std::get_if<std::string>(&json.value)) {
         out << json_string(*text);
     } else if (const JsonArray* array = std::get_if<JsonArray>(&json.value)) {

@@ -16,10 +16,12 @@ using JsonArray = std::vector<Json>;
 using JsonObject = std::vector<std::pair<std::string, Json>>;
 
 struct Json {
-    std::variant<double, std::string, JsonArray, JsonObject> value;
+    std::variant<double, std::string, JsonArray, JsonObject, bool> value;
 
     Json(double v) : value(v) {}
+    Json(bool v) : value(v) {}
     Json(std::string v) : value(std::move(v)) {}
+    Json(const char* v) : value(std::string(v)) {}  // not the bool a pointer converts to
     Json(JsonArray v) : value(std::move(v)) {}
     Json(JsonObject v) : value(std::move(v)) {}
 };

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "check_command.hpp"
 #include "cli_common.hpp"
 #include "diff_command.hpp"
 #include "eval_command.hpp"
@@ -30,7 +31,8 @@ bool looks_like_formula(const std::string& arg) {
 
 // Options followed by a value, which is never the formula.
 bool takes_value(const std::string& arg) {
-    return arg == "-f" || arg == "--file" || arg == "--at" || arg == "--wrt" || arg == "--order";
+    return arg == "-f" || arg == "--file" || arg == "--at" || arg == "--wrt" || arg == "--order" ||
+           arg == "--tolerance" || arg == "--points" || arg == "--seed";
 }
 
 // A word that reads as a mistyped subcommand rather than a formula.
@@ -50,15 +52,18 @@ int main(int argc, char** argv) {
                  "gradc"};
     CommandOptions top, grad, hessian, jacobian, eval;
     DiffOptions diff;
+    CheckOptions check;
     add_grad_options(app, top);
     CLI::App* grad_app = add_grad_command(app, grad);
     CLI::App* diff_app = add_diff_command(app, diff);
     CLI::App* hessian_app = add_hessian_command(app, hessian);
     CLI::App* jacobian_app = add_jacobian_command(app, jacobian);
     CLI::App* eval_app = add_eval_command(app, eval);
+    CLI::App* check_app = add_check_command(app, check);
     const std::map<std::string, std::string*> formula_of = {
         {"grad", &grad.source.expr},         {"diff", &diff.common.source.expr}, {"hessian", &hessian.source.expr},
-        {"jacobian", &jacobian.source.expr}, {"eval", &eval.source.expr}};
+        {"jacobian", &jacobian.source.expr}, {"eval", &eval.source.expr},
+        {"check", &check.common.source.expr}};
 
     const std::vector<std::string> in(argv + 1, argv + argc);
     // The formula that starts with '-' belongs to the subcommand, if there is one: the
@@ -93,14 +98,15 @@ int main(int argc, char** argv) {
     } catch (const CLI::ExtrasError& e) {
         if (app.get_subcommands().empty() && is_word(top.source.expr)) {
             std::cerr << "gradc: error: unknown subcommand '" << top.source.expr
-                      << "'; the subcommands are grad, diff, hessian, jacobian and eval (gradc --help lists them)\n";
+                      << "'; the subcommands are grad, diff, hessian, jacobian, eval and check (gradc --help lists them)\n";
             return kExitUsage;
         }
         const bool subcommand_option = std::any_of(in.begin(), in.end(), [](const std::string& arg) {
-            return arg.rfind("--at", 0) == 0 || arg.rfind("--wrt", 0) == 0 || arg == "--json" || arg.rfind("--order", 0) == 0;
+            return arg.rfind("--at", 0) == 0 || arg.rfind("--wrt", 0) == 0 || arg == "--json" || arg == "--jit" ||
+                   arg.rfind("--order", 0) == 0;
         });
         if (app.get_subcommands().empty() && subcommand_option) {
-            std::cerr << "gradc: error: --at, --wrt, --order and --json go with a subcommand, as in: "
+            std::cerr << "gradc: error: --at, --wrt, --order, --json and --jit go with a subcommand, as in: "
                          "gradc grad \"x^2*sin(y)\" --at x=1,y=2\n";
             return kExitUsage;
         }
@@ -112,13 +118,15 @@ int main(int argc, char** argv) {
         return kExitUsage;
     }
     // --ascii before the subcommand's name counts too.
-    for (CommandOptions* options : {&grad, &diff.common, &hessian, &jacobian, &eval}) options->ascii |= top.ascii;
+    for (CommandOptions* options : {&grad, &diff.common, &hessian, &jacobian, &eval, &check.common})
+        options->ascii |= top.ascii;
     try {
         if (grad_app->parsed()) return run_grad(grad);
         if (diff_app->parsed()) return run_diff(diff);
         if (hessian_app->parsed()) return run_hessian(hessian);
         if (jacobian_app->parsed()) return run_jacobian(jacobian);
         if (eval_app->parsed()) return run_eval(eval);
+        if (check_app->parsed()) return run_check(check);
         return run_grad(top);
     } catch (const gradc::Error& e) {
         std::cerr << "gradc: error: " << e.what() << '\n';

@@ -26,6 +26,7 @@ CLI::App* add_subcommand(CLI::App& parent, const std::string& name, const std::s
             app->add_option("--wrt", options.wrt, "the variables to differentiate by, in order: --wrt x,y");
     options.at_option = app->add_option("--at", options.at, "evaluate at a point: --at x=1,y=2");
     app->add_flag("--json", options.json, "write JSON for scripts");
+    app->add_flag("--jit", options.jit, "compute numbers with compiled code (LLVM) instead of the interpreter");
     return app;
 }
 
@@ -37,11 +38,18 @@ Formula load_formula(ExprContext& ctx, const CommandOptions& options) {
     formula.wrt = has_wrt ? select_variables(options.wrt, variables) : variables;
     if (options.at_option != nullptr && options.at_option->count() > 0)
         formula.point = values_at(options.at, variables);
+    formula.jit = options.jit;
     return formula;
 }
 
 std::vector<double> evaluate_at(const Formula& formula, const std::vector<Expr>& outputs) {
+    if (formula.jit) return command_jit().compile(outputs, formula.program.variables)(*formula.point);
     return evaluate(outputs, formula.program.variables, *formula.point);
+}
+
+Jit& command_jit() {
+    static Jit jit;
+    return jit;
 }
 
 PrintOptions binding_names(ExprContext& ctx, const Program& program) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli_common.hpp"
+#include "gradc/jit.hpp"
 #include "gradc/parse.hpp"
 #include "gradc/print.hpp"
 #include "json.hpp"
@@ -20,6 +21,7 @@ struct CommandOptions {
     FormulaSource source;
     bool ascii = false;
     bool json = false;
+    bool jit = false;  // numbers from compiled code rather than the interpreter
     std::string wrt;
     std::string at;
     // Set when the command has the option; its count() tells whether it was given.
@@ -39,11 +41,16 @@ struct Formula {
     Program program;
     std::vector<Expr> wrt;                     // --wrt, or all variables in order
     std::optional<std::vector<double>> point;  // --at, one value per program.variables
+    bool jit = false;                          // --jit
 };
 Formula load_formula(ExprContext& ctx, const CommandOptions& options);
 
-// The values of `outputs` at the formula's point.
+// The values of `outputs` at the formula's point: by the interpreter, which answers a
+// single point sooner than code generation could, or with --jit by a compiled kernel.
 std::vector<double> evaluate_at(const Formula& formula, const std::vector<Expr>& outputs);
+
+// The process's one JIT session, created (and LLVM initialised) on first use only.
+Jit& command_jit();
 
 // Print options naming the formula's bindings (r = sqrt(x^2 + y^2)), so derivatives
 // that contain them print `r`.

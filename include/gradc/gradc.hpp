@@ -5,6 +5,7 @@
 #include "gradc/error.hpp"
 #include "gradc/eval.hpp"
 #include "gradc/expr.hpp"
+#include "gradc/jit.hpp"
 #include "gradc/parse.hpp"
 #include "gradc/passes.hpp"
 #include "gradc/print.hpp"

@@ -55,10 +55,10 @@ TEST_CASE("diff --order must not be negative", "[cli][errors]") {
 
 TEST_CASE("unknown subcommands and options", "[cli][errors]") {
     check_error("hesian 'x*y'",
-                "unknown subcommand 'hesian'; the subcommands are grad, diff, hessian, jacobian and eval "
+                "unknown subcommand 'hesian'; the subcommands are grad, diff, hessian, jacobian, eval and check "
                 "(gradc --help lists them)");
     check_error("'x^2' --at x=1",
-                "--at, --wrt, --order and --json go with a subcommand, as in: gradc grad \"x^2*sin(y)\" --at x=1,y=2");
+                "--at, --wrt, --order, --json and --jit go with a subcommand, as in: gradc grad \"x^2*sin(y)\" --at x=1,y=2");
     CHECK(run_gradc("grad 'x' --order 2").exit_code == 2);  // --order is diff's
     CHECK(run_gradc("eval 'x' --wrt x --at x=1").exit_code == 2);
     CHECK(run_gradc("grad --help").exit_code == 0);

@@ -1,0 +1,138 @@
+// Compiled kernels: expressions turned into native code by LLVM's ORC JIT.
+//
+// Calling convention of a point kernel (batch kernels and emitted libraries extend it):
+//
+//     void kernel(const double* in, double* out);
+//
+// - `in` holds one value per input variable, in the order the inputs were listed to
+//   compile(). For a parsed Program that is `program.variables`: first appearance in
+//   the source text.
+// - `out` receives the outputs in the order they were listed. compile_point() lists
+//   them as: the m values; then the m x n Jacobian, row-major (output r's partial by
+//   input i at m + r*n + i); then, with Derivatives::Hessian, for each output in turn
+//   the upper triangle of its Hessian, row-major: (0,0) (0,1) ... (0,n-1) (1,1) ...
+// - `in` and `out` must not overlap. No alignment is required. The kernel keeps no
+//   state: it may run on any number of threads at once.
+// - Arithmetic follows expr.hpp's semantics: IEEE double, nothing reassociated, libm
+//   for the functions. Kernels agree with the Interpreter except where documented on
+//   JitOptions (integer powers by multiplication, optional FMA contraction).
+//
+// Ownership: a Kernel is a cheap, copyable handle. The machine code it calls lives as
+// long as any handle to it, and each handle keeps its Jit's LLVM session alive, so a
+// Kernel may outlive the Jit object it came from. Nothing from LLVM appears here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "gradc/error.hpp"
+#include "gradc/expr.hpp"
+
+namespace gradc {
+
+// LLVM could not build or link a kernel (an unknown CPU name, a code generator error).
+class JitError : public Error {
+public:
+    using Error::Error;
+};
+
+enum class OptLevel { O0, O1, O2, O3 };
+
+struct JitOptions {
+    // The LLVM optimization pipeline for kernels up to `large_kernel_nodes` nodes.
+    OptLevel opt_level = OptLevel::O2;
+    // Kernels with more DAG nodes than this get a lighter pipeline (a few linear
+    // function passes, no loop or inter-procedural work), so compile time stays close
+    // to linear in kernel size. The DAG is already free of common subexpressions.
+    std::size_t large_kernel_nodes = 20000;
+    // CPU to generate code for, as LLVM names it ("x86-64-v3", "skylake"); empty means
+    // the host, with its features detected.
+    std::string cpu;
+    // Fuse a*b + c into one fused multiply-add where the CPU has one. Off by default:
+    // a fused operation rounds once instead of twice, so results would differ from the
+    // interpreter in the last bits.
+    bool contract_fma = false;
+    // x^k for an integer constant 1 <= k <= 16 is computed by repeated squaring
+    // (x^-1 as 1/x) rather than by pow(): several times faster, within a few ulp of pow().
+    bool integer_powers_by_multiplication = true;
+};
+
+class Kernel {
+public:
+    using Function = void (*)(const double* in, double* out);
+
+    Kernel() = default;  // empty: calling it is an error
+    explicit operator bool() const noexcept { return fn_ != nullptr; }
+
+    // The raw call: `in` has input_count() values, `out` room for output_count().
+    void operator()(const double* in, double* out) const noexcept { fn_(in, out); }
+    // Checked calls: SemanticError when a size is wrong or the kernel is empty.
+    void operator()(std::span<const double> in, std::span<double> out) const;
+    std::vector<double> operator()(std::span<const double> in) const;
+
+    std::size_t input_count() const noexcept { return inputs_; }
+    std::size_t output_count() const noexcept { return outputs_; }
+    Function function() const noexcept { return fn_; }
+
+private:
+    friend class Jit;
+    std::shared_ptr<const void> code_;  // keeps the compiled unit (and its Jit) alive
+    Function fn_ = nullptr;
+    std::size_t inputs_ = 0;
+    std::size_t outputs_ = 0;
+};
+
+struct JitStats {
+    std::size_t compiled = 0;     // kernels LLVM compiled
+    std::size_t cache_hits = 0;   // compile() calls answered with existing code
+    std::size_t live_units = 0;   // compiled units still referenced by some Kernel
+};
+
+// One ORC LLJIT session. Copies share the session. compile() may be called from
+// several threads at once.
+class Jit {
+public:
+    // Throws JitError when the target cannot be set up (an unknown `cpu`).
+    explicit Jit(JitOptions options = {});
+
+    // Compiles `outputs` as functions of `inputs` (variables), all in one function.
+    // Compiling a DAG identical to one whose code is still alive returns that code:
+    // identical means the same operations, constants, input positions and outputs,
+    // from any ExprContext. Throws SemanticError when an output depends on a variable
+    // not among `inputs`.
+    Kernel compile(std::span<const Expr> outputs, std::span<const Expr> inputs);
+
+    const JitOptions& options() const noexcept;
+    // The CPU the code is generated for, and its feature string ("+avx2,+fma,...").
+    const std::string& cpu_name() const noexcept;
+    const std::string& cpu_features() const noexcept;
+    JitStats stats() const;
+
+private:
+    struct Session;
+    friend struct CompiledUnit;  // a compiled unit keeps its session alive
+    static Kernel make_kernel(std::shared_ptr<const void> code, Kernel::Function fn, std::size_t inputs,
+                              std::size_t outputs);
+    std::shared_ptr<Session> session_;
+};
+
+enum class Derivatives { None, Gradient, Hessian };
+
+// Number of outputs compile_point() gives for m values of n inputs.
+std::size_t point_output_count(std::size_t values, std::size_t inputs, Derivatives derivatives);
+
+// Differentiates `values` by every input (reverse mode; Hessians forward-over-reverse),
+// adding the derivative nodes to `ctx`, and compiles values and derivatives into one
+// point kernel laid out as described at the top of this header.
+Kernel compile_point(Jit& jit, ExprContext& ctx, std::span<const Expr> values, std::span<const Expr> inputs,
+                     Derivatives derivatives = Derivatives::Gradient);
+inline Kernel compile_point(Jit& jit, ExprContext& ctx, Expr value, std::span<const Expr> inputs,
+                            Derivatives derivatives = Derivatives::Gradient) {
+    return compile_point(jit, ctx, std::span<const Expr>(&value, 1), inputs, derivatives);
+}
+
+}  // namespace gradc

@@ -1,0 +1,59 @@
+#include "codegen/schedule.hpp"
+
+#include <bit>
+#include <cstring>
+
+#include "gradc/error.hpp"
+
+namespace gradc {
+
+Schedule make_schedule(std::span<const Expr> outputs, std::span<const Expr> inputs) {
+    std::vector<Expr> order = topological_order(outputs);
+    NodeIndex position(order);
+    std::vector<std::uint32_t> input_of(order.size(), Schedule::kNotInput);
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        GRADC_ASSERT(inputs[i]->is_var(), "kernel inputs must be variables");
+        const std::uint32_t at = position(inputs[i]);
+        // A variable listed twice reads the first of its positions.
+        if (at != NodeIndex::npos && input_of[at] == Schedule::kNotInput) input_of[at] = static_cast<std::uint32_t>(i);
+    }
+    for (std::size_t k = 0; k < order.size(); ++k)
+        if (order[k]->is_var() && input_of[k] == Schedule::kNotInput)
+            throw SemanticError("the kernel's outputs use the variable '" + std::string(order[k]->name()) +
+                                "', which is not among its inputs: list it as an input");
+    std::vector<std::uint32_t> output_places;
+    output_places.reserve(outputs.size());
+    for (Expr e : outputs) output_places.push_back(position(e));
+    return Schedule{std::move(order), std::move(position), std::move(input_of), std::move(output_places),
+                    inputs.size()};
+}
+
+namespace {
+
+template <class T>
+void append(std::string& out, T value) {
+    char bytes[sizeof(T)];
+    std::memcpy(bytes, &value, sizeof(T));
+    out.append(bytes, sizeof(T));
+}
+
+}  // namespace
+
+std::string fingerprint(const Schedule& s) {
+    std::string key;
+    key.reserve(s.order.size() * 10 + s.outputs.size() * 4 + 16);
+    append(key, static_cast<std::uint64_t>(s.input_count));
+    append(key, static_cast<std::uint64_t>(s.order.size()));
+    for (std::size_t k = 0; k < s.order.size(); ++k) {
+        Expr e = s.order[k];
+        key.push_back(static_cast<char>(e->op()));
+        if (e->is_const()) append(key, std::bit_cast<std::uint64_t>(e->value()));
+        else if (e->is_var()) append(key, s.input_of[k]);
+        else
+            for (int i = 0; i < e->arity(); ++i) append(key, s.operand(k, i));
+    }
+    for (std::uint32_t place : s.outputs) append(key, place);
+    return key;
+}
+
+}  // namespace gradc

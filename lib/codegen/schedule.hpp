@@ -1,0 +1,35 @@
+// A kernel's DAG as straight-line code: every node the outputs reach, once, children
+// before parents, with each variable's input position. Code generation walks it, and
+// its fingerprint identifies a kernel whatever context built it.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "gradc/expr.hpp"
+#include "ir/node_index.hpp"
+
+namespace gradc {
+
+struct Schedule {
+    static constexpr std::uint32_t kNotInput = ~std::uint32_t{0};
+
+    std::vector<Expr> order;              // topological (depth-first post-order)
+    NodeIndex position;                   // node -> its place in `order`
+    std::vector<std::uint32_t> input_of;  // per place: the input position of a variable
+    std::vector<std::uint32_t> outputs;   // place of each output
+    std::size_t input_count = 0;
+
+    std::uint32_t operand(std::size_t place, int i) const { return position(order[place]->arg(i)); }
+};
+
+// Throws SemanticError when an output depends on a variable that is not an input.
+Schedule make_schedule(std::span<const Expr> outputs, std::span<const Expr> inputs);
+
+// An exact byte encoding of the straight-line program: ops, operand places, constants'
+// bits, input positions and output places. Equal fingerprints compile to the same code.
+std::string fingerprint(const Schedule& schedule);
+
+}  // namespace gradc

@@ -1,0 +1,145 @@
+// `gradc check EXPR [--at x=1,y=2]`: the compiled gradient against finite differences,
+// at the point or at random points, with the error of each partial.
+#include "check_command.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <random>
+
+#include "gradc/autodiff.hpp"
+#include "gradc/error.hpp"
+
+namespace gradc::cli {
+namespace {
+
+struct PartialCheck {
+    double compiled = 0.0;
+    double numeric = 0.0;
+    double error = 0.0;
+    std::vector<double> at;  // the point it was checked at
+};
+
+// |a - b| relative to the larger of |a|, |b| and 1 (below 1 it is the absolute error).
+// NaN on both sides agrees; NaN on one side is an error of infinity.
+double disagreement(double a, double b) {
+    if (std::isnan(a) && std::isnan(b)) return 0.0;
+    if (std::isnan(a) || std::isnan(b)) return INFINITY;
+    if (a == b) return 0.0;  // also equal infinities
+    return std::fabs(a - b) / std::max({1.0, std::fabs(a), std::fabs(b)});
+}
+
+// df/dx_v by central differences with one Richardson step (error O(h^4)), using the
+// kernel's first output, the value.
+double finite_difference(const Kernel& kernel, std::vector<double> at, std::size_t v) {
+    std::vector<double> out(kernel.output_count());
+    auto value_at = [&](double x) {
+        at[v] = x;
+        kernel(at.data(), out.data());
+        return out[0];
+    };
+    const double x = at[v];
+    const double h = 1e-3 * std::max(1.0, std::fabs(x));
+    const double wide = (value_at(x + h) - value_at(x - h)) / (2 * h);
+    const double narrow = (value_at(x + h / 2) - value_at(x - h / 2)) / h;
+    return (4 * narrow - wide) / 3;
+}
+
+std::vector<std::vector<double>> check_points(const Formula& formula, const CheckOptions& options) {
+    if (formula.point) return {*formula.point};
+    if (options.points < 1) throw Error("--points must be 1 or more, as in --points 5");
+    // Positive values keep log, sqrt and friends defined, so most formulas check as typed.
+    std::mt19937_64 random(options.seed);
+    std::uniform_real_distribution<double> uniform(0.5, 2.0);
+    std::vector<std::vector<double>> points(static_cast<std::size_t>(options.points));
+    for (auto& p : points)
+        for (std::size_t i = 0; i < formula.program.variables.size(); ++i) p.push_back(uniform(random));
+    return points;
+}
+
+// The worst check of each --wrt variable for one result, over all points.
+std::vector<PartialCheck> check_result(ExprContext& ctx, const Formula& formula, Expr f,
+                                       const std::vector<std::vector<double>>& points) {
+    const std::vector<Expr>& variables = formula.program.variables;
+    std::vector<Expr> outputs = gradient(ctx, f, formula.wrt);
+    outputs.insert(outputs.begin(), f);
+    const Kernel kernel = command_jit().compile(outputs, variables);
+    std::vector<PartialCheck> worst(formula.wrt.size(), PartialCheck{0, 0, -1, {}});
+    for (const std::vector<double>& at : points) {
+        const std::vector<double> values = kernel(at);
+        for (std::size_t i = 0; i < formula.wrt.size(); ++i) {
+            const std::size_t v = static_cast<std::size_t>(
+                std::find(variables.begin(), variables.end(), formula.wrt[i]) - variables.begin());
+            const double numeric = finite_difference(kernel, at, v);
+            const double error = disagreement(values[i + 1], numeric);
+            if (error > worst[i].error) worst[i] = PartialCheck{values[i + 1], numeric, error, at};
+        }
+    }
+    return worst;
+}
+
+std::string point_text(const Formula& formula, const std::vector<double>& at) {
+    std::string text;
+    for (std::size_t i = 0; i < at.size(); ++i)
+        text.append(i ? ", " : "").append(formula.program.variables[i]->name()).append("=").append(number_text(at[i]));
+    return text;
+}
+
+}  // namespace
+
+CLI::App* add_check_command(CLI::App& parent, CheckOptions& options) {
+    CLI::App* app = add_subcommand(parent, "check",
+                                   "the compiled gradient against finite differences (exit 1 when they disagree)",
+                                   options.common, true);
+    app->add_option("--tolerance", options.tolerance, "largest accepted relative error (default 1e-6)");
+    app->add_option("--points", options.points, "how many random points without --at (default 3)");
+    app->add_option("--seed", options.seed, "seed of the random points (default 1)");
+    return app;
+}
+
+int run_check(const CheckOptions& options) {
+    if (!(options.tolerance > 0)) throw Error("--tolerance must be a positive number, as in --tolerance 1e-8");
+    ExprContext ctx;
+    const Formula formula = load_formula(ctx, options.common);
+    const std::vector<std::vector<double>> points = check_points(formula, options);
+    const Program& program = formula.program;
+    const Notation notation(options.common.ascii);
+    double largest = 0.0;
+    JsonArray partials_json;
+    for (std::size_t k = 0; k < program.outputs.size(); ++k) {
+        const std::vector<PartialCheck> checks = check_result(ctx, formula, program.outputs[k], points);
+        JsonObject partials;
+        if (!options.common.json) print_result_header(std::cout, ctx, program, k);
+        for (std::size_t i = 0; i < checks.size(); ++i) {
+            const PartialCheck& c = checks[i];
+            largest = std::max(largest, c.error);
+            const std::string name(formula.wrt[i]->name());
+            if (options.common.json) {
+                partials.emplace_back(name, JsonObject{{"symbolic", c.compiled},
+                                                       {"numeric", c.numeric},
+                                                       {"rel_error", c.error},
+                                                       {"at", JsonArray(c.at.begin(), c.at.end())}});
+                continue;
+            }
+            std::cout << notation.partial(formula.wrt[i]) << ": compiled " << number_text(c.compiled)
+                      << ", finite differences " << number_text(c.numeric) << ", error " << number_text(c.error);
+            if (points.size() > 1) std::cout << " (worst at " << point_text(formula, c.at) << ")";
+            std::cout << (c.error > options.tolerance ? "  FAILED" : "") << '\n';
+        }
+        partials_json.emplace_back(std::move(partials));
+    }
+    const bool ok = largest <= options.tolerance;
+    if (options.common.json) {
+        print_json(JsonObject{{"ok", Json(ok)},
+                              {"max_rel_error", largest},
+                              {"tolerance", options.tolerance},
+                              {"points", static_cast<double>(points.size())},
+                              {"partials", one_or_array(std::move(partials_json))}});
+    } else {
+        std::cout << (ok ? "ok" : "FAILED") << ": largest error " << number_text(largest)
+                  << (ok ? " <= " : " > ") << "tolerance " << number_text(options.tolerance) << '\n';
+    }
+    return ok ? kExitOk : kExitCheckFailed;
+}
+
+}  // namespace gradc::cli
