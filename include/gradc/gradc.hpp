@@ -9,3 +9,4 @@
 #include "gradc/parse.hpp"
 #include "gradc/passes.hpp"
 #include "gradc/print.hpp"
+#include "gradc/thread_pool.hpp"

@@ -17,6 +17,29 @@
 //   for the functions. Kernels agree with the Interpreter except where documented on
 //   JitOptions (integer powers by multiplication, optional FMA contraction).
 //
+// Batch kernels (a loss and its gradient summed over data rows) and map kernels (a
+// formula over arrays of points) take parameters, one value for all rows, and data
+// columns, one contiguous array per column (column-major data):
+//
+//     void sum(const double* params, const double* const* columns,
+//              uint64_t begin, uint64_t end, double* out);
+//     void map(const double* params, const double* const* columns,
+//              uint64_t begin, uint64_t end, double* const* out);
+//
+// - columns[j][r] is the j-th column's value at row r; rows [begin, end) are read.
+// - sum: out[k] = the sum over those rows of output k. compile_batch() lists the
+//   outputs as: the loss, then its partial by each parameter in order.
+// - map: out[k][r] = output k at row r, for r in [begin, end).
+// - Rows are computed `lanes()` at a time, one row per SIMD lane. Lane j of a sum
+//   adds up rows begin+j, begin+j+lanes, ... and the lanes are then added in order;
+//   BatchKernel::operator() cuts the rows into chunks of kChunkRows and adds the
+//   chunks in order, so a sum has the same bits whatever the number of threads.
+// - In vector code, exp, log, sin, cos, pow and the other transcendental functions
+//   are glibc's libmvec versions: at most 4 ulp from libm (glibc's documented bound),
+//   so sums may differ from the interpreter's in the last bits. JitOptions::vector_math
+//   = false calls scalar libm in every lane instead: then results are the
+//   interpreter's own.
+//
 // Ownership: a Kernel is a cheap, copyable handle. The machine code it calls lives as
 // long as any handle to it, and each handle keeps its Jit's LLVM session alive, so a
 // Kernel may outlive the Jit object it came from. Nothing from LLVM appears here.
@@ -59,6 +82,12 @@ struct JitOptions {
     // x^k for an integer constant 1 <= k <= 16 is computed by repeated squaring
     // (x^-1 as 1/x) rather than by pow(): several times faster, within a few ulp of pow().
     bool integer_powers_by_multiplication = true;
+    // Rows per SIMD vector in batch and map kernels: 0 picks the widest the CPU has
+    // (8 with AVX-512, 4 with AVX2, else 2); 1 turns vectorization off.
+    unsigned lanes = 0;
+    // Vector code calls glibc's libmvec (within 4 ulp) for transcendental functions;
+    // false calls scalar libm lane by lane, exactly as the interpreter does.
+    bool vector_math = true;
 };
 
 class Kernel {
@@ -86,6 +115,68 @@ private:
     std::size_t outputs_ = 0;
 };
 
+class ThreadPool;
+
+// A loss (and its gradient) summed over data rows; see the top of this header.
+class BatchKernel {
+public:
+    using Function = void (*)(const double* params, const double* const* columns, std::uint64_t begin,
+                              std::uint64_t end, double* out);
+    // Rows per unit of work: sums are added chunk by chunk in this fixed order.
+    static constexpr std::size_t kChunkRows = 1024;
+
+    BatchKernel() = default;
+    explicit operator bool() const noexcept { return fn_ != nullptr; }
+
+    // out[k] = the sum over rows [0, rows) of output k, split over `pool` (the caller's
+    // thread alone when null). Throws SemanticError for wrong sizes.
+    void operator()(std::span<const double> params, std::span<const double* const> columns, std::size_t rows,
+                    std::span<double> out, ThreadPool* pool = nullptr) const;
+    std::vector<double> operator()(std::span<const double> params, std::span<const double* const> columns,
+                                   std::size_t rows, ThreadPool* pool = nullptr) const;
+
+    std::size_t param_count() const noexcept { return params_; }
+    std::size_t column_count() const noexcept { return columns_; }
+    std::size_t output_count() const noexcept { return outputs_; }
+    unsigned lanes() const noexcept { return lanes_; }
+    Function function() const noexcept { return fn_; }
+
+private:
+    friend class Jit;
+    std::shared_ptr<const void> code_;
+    Function fn_ = nullptr;
+    std::size_t params_ = 0, columns_ = 0, outputs_ = 0;
+    unsigned lanes_ = 1;
+};
+
+// Outputs evaluated at every row of data columns; see the top of this header.
+class MapKernel {
+public:
+    using Function = void (*)(const double* params, const double* const* columns, std::uint64_t begin,
+                              std::uint64_t end, double* const* out);
+
+    MapKernel() = default;
+    explicit operator bool() const noexcept { return fn_ != nullptr; }
+
+    // out[k][r] = output k at row r for r in [0, rows), split over `pool` in chunks of
+    // BatchKernel::kChunkRows rows. Throws SemanticError for wrong sizes.
+    void operator()(std::span<const double> params, std::span<const double* const> columns, std::size_t rows,
+                    std::span<double* const> out, ThreadPool* pool = nullptr) const;
+
+    std::size_t param_count() const noexcept { return params_; }
+    std::size_t column_count() const noexcept { return columns_; }
+    std::size_t output_count() const noexcept { return outputs_; }
+    unsigned lanes() const noexcept { return lanes_; }
+    Function function() const noexcept { return fn_; }
+
+private:
+    friend class Jit;
+    std::shared_ptr<const void> code_;
+    Function fn_ = nullptr;
+    std::size_t params_ = 0, columns_ = 0, outputs_ = 0;
+    unsigned lanes_ = 1;
+};
+
 struct JitStats {
     std::size_t compiled = 0;     // kernels LLVM compiled
     std::size_t cache_hits = 0;   // compile() calls answered with existing code
@@ -105,8 +196,15 @@ public:
     // from any ExprContext. Throws SemanticError when an output depends on a variable
     // not among `inputs`.
     Kernel compile(std::span<const Expr> outputs, std::span<const Expr> inputs);
+    // The sum over data rows of each of `outputs`, functions of `params` and `columns`.
+    BatchKernel compile_sum(std::span<const Expr> outputs, std::span<const Expr> params,
+                            std::span<const Expr> columns);
+    // `outputs` at every row of `columns` (with `params` the same for all rows).
+    MapKernel compile_map(std::span<const Expr> outputs, std::span<const Expr> params, std::span<const Expr> columns);
 
     const JitOptions& options() const noexcept;
+    // Rows per SIMD vector in batch and map kernels.
+    unsigned lanes() const noexcept;
     // The CPU the code is generated for, and its feature string ("+avx2,+fma,...").
     const std::string& cpu_name() const noexcept;
     const std::string& cpu_features() const noexcept;
@@ -115,8 +213,6 @@ public:
 private:
     struct Session;
     friend struct CompiledUnit;  // a compiled unit keeps its session alive
-    static Kernel make_kernel(std::shared_ptr<const void> code, Kernel::Function fn, std::size_t inputs,
-                              std::size_t outputs);
     std::shared_ptr<Session> session_;
 };
 
@@ -134,5 +230,15 @@ inline Kernel compile_point(Jit& jit, ExprContext& ctx, Expr value, std::span<co
                             Derivatives derivatives = Derivatives::Gradient) {
     return compile_point(jit, ctx, std::span<const Expr>(&value, 1), inputs, derivatives);
 }
+
+// A per-row `loss` of `params` and data `columns`, differentiated by the parameters:
+// the kernel sums the loss (out[0]) and its gradient (out[1 + i], by params[i]).
+BatchKernel compile_batch(Jit& jit, ExprContext& ctx, Expr loss, std::span<const Expr> params,
+                          std::span<const Expr> columns);
+
+// `values` (and their derivatives by every column, laid out as compile_point's) at
+// every row of `columns`.
+MapKernel compile_map(Jit& jit, ExprContext& ctx, std::span<const Expr> values, std::span<const Expr> columns,
+                      Derivatives derivatives = Derivatives::None);
 
 }  // namespace gradc

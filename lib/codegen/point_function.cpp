@@ -4,6 +4,8 @@
 
 #include <llvm/IR/IRBuilder.h>
 
+#include "codegen/emit_nodes.hpp"
+
 namespace gradc {
 
 llvm::Function* emit_point_function(llvm::Module& module, const std::string& name, const Schedule& schedule,
@@ -32,30 +34,14 @@ llvm::Function* emit_point_function(llvm::Module& module, const std::string& nam
         flags.setAllowContract(true);
         b.setFastMathFlags(flags);
     }
-    std::vector<llvm::Value*> values(schedule.order.size(), nullptr);
-    std::size_t in_block = 0;
-    for (std::size_t k = 0; k < schedule.order.size(); ++k) {
-        Expr e = schedule.order[k];
-        if (e->is_const()) {
-            values[k] = llvm::ConstantFP::get(f64, e->value());
-            continue;
-        }
-        if (e->is_var()) {
-            llvm::Value* address = b.CreateConstInBoundsGEP1_64(f64, in, schedule.input_of[k]);
-            values[k] = b.CreateLoad(f64, address, e->name());
-            continue;
-        }
-        if (options.block_instructions != 0 && ++in_block == options.block_instructions) {
-            in_block = 0;
-            auto* next = llvm::BasicBlock::Create(context, "", function);
-            b.CreateBr(next);
-            b.SetInsertPoint(next);
-        }
-        llvm::Value* operands[3] = {};
-        for (int i = 0; i < e->arity(); ++i) operands[i] = values[schedule.operand(k, i)];
-        values[k] = lower_op(b, e, std::span<llvm::Value* const>(operands, static_cast<std::size_t>(e->arity())),
-                             options.lowering);
-    }
+    NodeEmission how;
+    how.type = f64;
+    how.input = [&](std::uint32_t position) {
+        return b.CreateLoad(f64, b.CreateConstInBoundsGEP1_64(f64, in, position));
+    };
+    how.lowering = options.lowering;
+    how.block_instructions = options.block_instructions;
+    const std::vector<llvm::Value*> values = emit_nodes(b, schedule, how);
     for (std::size_t r = 0; r < schedule.outputs.size(); ++r)
         b.CreateStore(values[schedule.outputs[r]], b.CreateConstInBoundsGEP1_64(f64, out, r));
     b.CreateRetVoid();

@@ -10,26 +10,61 @@ namespace gradc {
 Jit::Jit(JitOptions options) : session_(std::make_shared<Session>(std::move(options))) {}
 
 Kernel Jit::compile(std::span<const Expr> outputs, std::span<const Expr> inputs) {
-    return session_->compile(outputs, inputs);
+    CompiledCode code = session_->compile(outputs, inputs, KernelRequest{KernelKind::Point, 0});
+    Kernel k;
+    k.fn_ = reinterpret_cast<Kernel::Function>(code.address);
+    k.code_ = std::move(code.unit);
+    k.inputs_ = inputs.size();
+    k.outputs_ = outputs.size();
+    return k;
+}
+
+namespace {
+
+std::vector<Expr> joined(std::span<const Expr> params, std::span<const Expr> columns) {
+    std::vector<Expr> inputs(params.begin(), params.end());
+    inputs.insert(inputs.end(), columns.begin(), columns.end());
+    return inputs;
+}
+
+}  // namespace
+
+BatchKernel Jit::compile_sum(std::span<const Expr> outputs, std::span<const Expr> params,
+                             std::span<const Expr> columns) {
+    CompiledCode code =
+        session_->compile(outputs, joined(params, columns), KernelRequest{KernelKind::Sum, params.size()});
+    BatchKernel k;
+    k.fn_ = reinterpret_cast<BatchKernel::Function>(code.address);
+    k.code_ = std::move(code.unit);
+    k.params_ = params.size();
+    k.columns_ = columns.size();
+    k.outputs_ = outputs.size();
+    k.lanes_ = session_->lanes;
+    return k;
+}
+
+MapKernel Jit::compile_map(std::span<const Expr> outputs, std::span<const Expr> params,
+                           std::span<const Expr> columns) {
+    CompiledCode code =
+        session_->compile(outputs, joined(params, columns), KernelRequest{KernelKind::Map, params.size()});
+    MapKernel k;
+    k.fn_ = reinterpret_cast<MapKernel::Function>(code.address);
+    k.code_ = std::move(code.unit);
+    k.params_ = params.size();
+    k.columns_ = columns.size();
+    k.outputs_ = outputs.size();
+    k.lanes_ = session_->lanes;
+    return k;
 }
 
 const JitOptions& Jit::options() const noexcept { return session_->options; }
 const std::string& Jit::cpu_name() const noexcept { return session_->cpu_name; }
 const std::string& Jit::cpu_features() const noexcept { return session_->cpu_features; }
+unsigned Jit::lanes() const noexcept { return session_->lanes; }
 
 JitStats Jit::stats() const {
     std::lock_guard lock(session_->mutex);
     return JitStats{session_->compiled, session_->cache_hits, session_->live_units};
-}
-
-Kernel Jit::make_kernel(std::shared_ptr<const void> code, Kernel::Function fn, std::size_t inputs,
-                        std::size_t outputs) {
-    Kernel k;
-    k.code_ = std::move(code);
-    k.fn_ = fn;
-    k.inputs_ = inputs;
-    k.outputs_ = outputs;
-    return k;
 }
 
 void Kernel::operator()(std::span<const double> in, std::span<double> out) const {

@@ -5,10 +5,12 @@
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/MC/MCSubtargetInfo.h>
 #include <llvm/MC/TargetRegistry.h>
+#include <llvm/Support/DynamicLibrary.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/TargetParser/Host.h>
 
 #include "codegen/point_function.hpp"
+#include "codegen/row_function.hpp"
 #include "codegen/schedule.hpp"
 #include "jit/llvm_error.hpp"
 #include "jit/llvm_version.hpp"
@@ -60,6 +62,20 @@ private:
     llvm::orc::JITTargetMachineBuilder builder_;
 };
 
+// 8 doubles per vector with AVX-512, 4 with AVX2, else SSE2's 2.
+unsigned widest_vector(const llvm::MCSubtargetInfo& info) {
+    if (info.checkFeatures("+avx512f")) return 8;
+    if (info.checkFeatures("+avx2")) return 4;
+    return 2;
+}
+
+std::string unit_key(const Schedule& schedule, KernelRequest request, unsigned lanes) {
+    std::string key;
+    key.push_back(static_cast<char>(request.kind));
+    key.append(std::to_string(request.params)).append(":").append(std::to_string(lanes)).append(":");
+    return key.append(fingerprint(schedule));
+}
+
 }  // namespace
 
 Jit::Session::Session(JitOptions opts)
@@ -67,6 +83,14 @@ Jit::Session::Session(JitOptions opts)
       machine_builder((initialize_llvm(), machine_builder_for(options.cpu))) {
     cpu_name = machine_builder.getCPU();
     cpu_features = machine_builder.getFeatures().getString();
+    {
+        auto machine = take(machine_builder.createTargetMachine(), "setting up the target");
+        lanes = options.lanes != 0 ? options.lanes : widest_vector(*machine->getMCSubtargetInfo());
+    }
+    if (lanes != 1 && lanes != 2 && lanes != 4 && lanes != 8)
+        throw JitError("JitOptions::lanes must be 0 (the widest the CPU has), 1, 2, 4 or 8, not " + std::to_string(lanes));
+    // glibc's vector math library; without it, vector code calls libm lane by lane.
+    vector_math = options.vector_math && !llvm::sys::DynamicLibrary::LoadLibraryPermanently("libmvec.so.1");
     lljit = take(llvm::orc::LLJITBuilder()
                      .setJITTargetMachineBuilder(machine_builder)
                      .setCompileFunctionCreator([](llvm::orc::JITTargetMachineBuilder builder)
@@ -83,17 +107,18 @@ Jit::Session::Session(JitOptions opts)
 
 Jit::Session::~Session() = default;
 
-Kernel Jit::Session::compile(std::span<const Expr> outputs, std::span<const Expr> inputs) {
+CompiledCode Jit::Session::compile(std::span<const Expr> outputs, std::span<const Expr> inputs,
+                                   KernelRequest request) {
     const Schedule schedule = make_schedule(outputs, inputs);
-    std::string key = fingerprint(schedule);
+    std::string key = unit_key(schedule, request, lanes);
     std::uint64_t symbol = 0;
     {
         std::lock_guard lock(mutex);
         if (auto it = cache.find(key); it != cache.end())
             if (auto unit = it->second.lock()) {
                 ++cache_hits;
-                const Kernel::Function function = unit->function;
-                return make_kernel(std::move(unit), function, inputs.size(), outputs.size());
+                void* address = unit->address;
+                return CompiledCode{std::move(unit), address};
             }
         if (free_symbols.empty()) {
             symbol = next_symbol++;
@@ -101,16 +126,13 @@ Kernel Jit::Session::compile(std::span<const Expr> outputs, std::span<const Expr
             symbol = free_symbols.back();
             free_symbols.pop_back();
         }
+        ++live_units;
     }
     auto unit = std::make_shared<CompiledUnit>();
     unit->session = shared_from_this();
     unit->key = std::move(key);
     unit->symbol = symbol;
     unit->tracker = lljit->getMainJITDylib().createResourceTracker();
-    {
-        std::lock_guard lock(mutex);
-        ++live_units;
-    }
 
     const std::string name = "gradc_kernel_" + std::to_string(symbol);
     const Pipeline pipeline = choose_pipeline(options, schedule.order.size());
@@ -118,11 +140,25 @@ Kernel Jit::Session::compile(std::span<const Expr> outputs, std::span<const Expr
     auto module = std::make_unique<llvm::Module>("gradc", *context);
     module->setDataLayout(lljit->getDataLayout());
     module->setTargetTriple(lljit->getTargetTriple().str());
-    PointFunctionOptions codegen;
-    codegen.lowering.integer_powers_by_multiplication = options.integer_powers_by_multiplication;
-    codegen.contract_fma = options.contract_fma;
-    codegen.block_instructions = pipeline.block_instructions;
-    emit_point_function(*module, name, schedule, codegen);
+    LoweringOptions lowering;
+    lowering.integer_powers_by_multiplication = options.integer_powers_by_multiplication;
+    lowering.vector_math = vector_math;
+    if (request.kind == KernelKind::Point) {
+        PointFunctionOptions codegen;
+        codegen.lowering = lowering;
+        codegen.contract_fma = options.contract_fma;
+        codegen.block_instructions = pipeline.block_instructions;
+        emit_point_function(*module, name, schedule, codegen);
+    } else {
+        RowFunctionOptions codegen;
+        codegen.kind = request.kind == KernelKind::Sum ? RowKind::Sum : RowKind::Map;
+        codegen.params = request.params;
+        codegen.lanes = lanes;
+        codegen.lowering = lowering;
+        codegen.contract_fma = options.contract_fma;
+        codegen.block_instructions = pipeline.block_instructions;
+        emit_row_function(*module, name, schedule, codegen);
+    }
     {
         auto machine = take(machine_builder.createTargetMachine(), "setting up the target");
         optimize(*module, *machine, pipeline);
@@ -130,7 +166,7 @@ Kernel Jit::Session::compile(std::span<const Expr> outputs, std::span<const Expr
     set_codegen_level(*module, pipeline.codegen_level);
     check(lljit->addIRModule(unit->tracker, llvm::orc::ThreadSafeModule(std::move(module), std::move(context))),
           "adding a kernel");
-    unit->function = take(lljit->lookup(name), "compiling a kernel").toPtr<Kernel::Function>();
+    unit->address = take(lljit->lookup(name), "compiling a kernel").toPtr<void*>();
 
     std::shared_ptr<const CompiledUnit> result = unit;
     std::shared_ptr<const CompiledUnit> existing;
@@ -143,8 +179,8 @@ Kernel Jit::Session::compile(std::span<const Expr> outputs, std::span<const Expr
         if (!existing) slot = result;
     }
     if (existing) result = std::move(existing);  // ours is freed here, outside the lock
-    const Kernel::Function function = result->function;
-    return make_kernel(std::move(result), function, inputs.size(), outputs.size());
+    void* address = result->address;
+    return CompiledCode{std::move(result), address};
 }
 
 void Jit::Session::forget(const std::string& key, std::uint64_t symbol) {

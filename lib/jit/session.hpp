@@ -19,18 +19,32 @@ namespace gradc {
 
 struct CompiledUnit;
 
+enum class KernelKind : std::uint8_t { Point, Sum, Map };
+
+struct KernelRequest {
+    KernelKind kind = KernelKind::Point;
+    std::size_t params = 0;  // Sum and Map: how many leading inputs are parameters
+};
+
+struct CompiledCode {
+    std::shared_ptr<const CompiledUnit> unit;
+    void* address = nullptr;
+};
+
 struct Jit::Session : std::enable_shared_from_this<Session> {
     explicit Session(JitOptions options);
     ~Session();
 
-    // The kernel for `outputs` of `inputs`: from the cache, or compiled now.
-    Kernel compile(std::span<const Expr> outputs, std::span<const Expr> inputs);
+    // The code for `outputs` of `inputs`: from the cache, or compiled now.
+    CompiledCode compile(std::span<const Expr> outputs, std::span<const Expr> inputs, KernelRequest request);
     // Called by a unit's destructor, once its code is freed.
     void forget(const std::string& key, std::uint64_t symbol);
 
     JitOptions options;
     std::string cpu_name;
     std::string cpu_features;
+    unsigned lanes = 1;         // rows per SIMD vector in Sum and Map kernels
+    bool vector_math = false;   // libmvec is loaded and JitOptions::vector_math is on
     llvm::orc::JITTargetMachineBuilder machine_builder;
     std::unique_ptr<llvm::orc::LLJIT> lljit;
 
@@ -49,7 +63,7 @@ struct CompiledUnit {
     llvm::orc::ResourceTrackerSP tracker;
     std::string key;
     std::uint64_t symbol = 0;
-    Kernel::Function function = nullptr;
+    void* address = nullptr;
 
     CompiledUnit() = default;
     CompiledUnit(const CompiledUnit&) = delete;

@@ -1,0 +1,131 @@
+#include "codegen/row_function.hpp"
+
+#include <vector>
+
+#include <llvm/IR/IRBuilder.h>
+
+#include "codegen/emit_nodes.hpp"
+
+namespace gradc {
+
+namespace {
+
+struct RowLoop {
+    llvm::Value* row = nullptr;   // first row of this iteration (i64)
+    llvm::Value* mask = nullptr;  // lanes whose row is < end (vector code only)
+};
+
+}  // namespace
+
+llvm::Function* emit_row_function(llvm::Module& module, const std::string& name, const Schedule& schedule,
+                                  const RowFunctionOptions& options) {
+    llvm::LLVMContext& context = module.getContext();
+    llvm::Type* f64 = llvm::Type::getDoubleTy(context);
+    llvm::Type* i64 = llvm::Type::getInt64Ty(context);
+    llvm::Type* ptr = llvm::PointerType::getUnqual(context);
+    const bool vector = options.lanes > 1;
+    llvm::Type* row_type = vector ? llvm::FixedVectorType::get(f64, options.lanes) : f64;
+    auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(context), {ptr, ptr, i64, i64, ptr}, false);
+    auto* function = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, module);
+    function->setDoesNotThrow();
+    llvm::Argument* params = function->getArg(0);
+    llvm::Argument* columns = function->getArg(1);
+    llvm::Argument* begin = function->getArg(2);
+    llvm::Argument* end = function->getArg(3);
+    llvm::Argument* out = function->getArg(4);
+    for (llvm::Argument* arg : {params, columns, out}) arg->addAttr(llvm::Attribute::NoCapture);
+    params->addAttr(llvm::Attribute::ReadOnly);
+    columns->addAttr(llvm::Attribute::ReadOnly);
+
+    auto* entry = llvm::BasicBlock::Create(context, "entry", function);
+    auto* header = llvm::BasicBlock::Create(context, "rows", function);
+    auto* body = llvm::BasicBlock::Create(context, "row", function);
+    auto* exit = llvm::BasicBlock::Create(context, "done", function);
+    llvm::IRBuilder<> b(entry);
+    if (options.contract_fma) {
+        llvm::FastMathFlags flags;
+        flags.setAllowContract(true);
+        b.setFastMathFlags(flags);
+    }
+
+    // Loop invariants: parameters (broadcast to every lane) and column base pointers.
+    const std::size_t inputs = schedule.input_count;
+    std::vector<llvm::Value*> invariant(inputs, nullptr);
+    for (std::size_t i = 0; i < inputs; ++i) {
+        if (i < options.params) {
+            llvm::Value* p = b.CreateLoad(f64, b.CreateConstInBoundsGEP1_64(f64, params, i));
+            invariant[i] = vector ? b.CreateVectorSplat(options.lanes, p) : p;
+        } else {
+            invariant[i] = b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, columns, i - options.params));
+        }
+    }
+    std::vector<llvm::Value*> outputs;  // map: the output arrays
+    if (options.kind == RowKind::Map)
+        for (std::size_t k = 0; k < schedule.outputs.size(); ++k)
+            outputs.push_back(b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, out, k)));
+    b.CreateBr(header);
+
+    // rows: i = begin, begin + lanes, ... while i < end, with one accumulator per output.
+    b.SetInsertPoint(header);
+    llvm::PHINode* row = b.CreatePHI(i64, 2, "i");
+    row->addIncoming(begin, entry);
+    std::vector<llvm::PHINode*> sums;
+    if (options.kind == RowKind::Sum)
+        for (std::size_t k = 0; k < schedule.outputs.size(); ++k) {
+            sums.push_back(b.CreatePHI(row_type, 2, "sum"));
+            sums.back()->addIncoming(llvm::ConstantFP::get(row_type, 0.0), entry);
+        }
+    b.CreateCondBr(b.CreateICmpULT(row, end), body, exit);
+
+    b.SetInsertPoint(body);
+    RowLoop loop{row, nullptr};
+    if (vector) {
+        llvm::SmallVector<llvm::Constant*, 8> offsets;
+        for (unsigned j = 0; j < options.lanes; ++j) offsets.push_back(llvm::ConstantInt::get(i64, j));
+        llvm::Value* lane_rows = b.CreateAdd(b.CreateVectorSplat(options.lanes, row), llvm::ConstantVector::get(offsets));
+        loop.mask = b.CreateICmpULT(lane_rows, b.CreateVectorSplat(options.lanes, end));
+    }
+    const llvm::Align align(8);
+    llvm::Value* row_zero = llvm::ConstantFP::get(row_type, 0.0);
+    NodeEmission how;
+    how.type = row_type;
+    how.input = [&](std::uint32_t position) -> llvm::Value* {
+        if (position < options.params) return invariant[position];
+        llvm::Value* address = b.CreateInBoundsGEP(f64, invariant[position], row);
+        // Masked-off lanes read nothing and hold 0; their results are never used.
+        if (vector) return b.CreateMaskedLoad(row_type, address, align, loop.mask, row_zero);
+        return b.CreateLoad(f64, address);
+    };
+    how.lowering = options.lowering;
+    how.block_instructions = options.block_instructions;
+    const std::vector<llvm::Value*> values = emit_nodes(b, schedule, how);
+    for (std::size_t k = 0; k < schedule.outputs.size(); ++k) {
+        llvm::Value* v = values[schedule.outputs[k]];
+        if (options.kind == RowKind::Sum) {
+            llvm::Value* term = vector ? b.CreateSelect(loop.mask, v, row_zero) : v;
+            sums[k]->addIncoming(b.CreateFAdd(sums[k], term), b.GetInsertBlock());
+        } else {
+            llvm::Value* address = b.CreateInBoundsGEP(f64, outputs[k], row);
+            if (vector) b.CreateMaskedStore(v, address, align, loop.mask);
+            else b.CreateStore(v, address);
+        }
+    }
+    row->addIncoming(b.CreateAdd(row, llvm::ConstantInt::get(i64, options.lanes)), b.GetInsertBlock());
+    b.CreateBr(header);
+
+    // done: each sum's lanes added in lane order, so the result depends on the rows
+    // and the lane count only.
+    b.SetInsertPoint(exit);
+    for (std::size_t k = 0; k < sums.size(); ++k) {
+        llvm::Value* total = sums[k];
+        if (vector) {
+            total = b.CreateExtractElement(sums[k], std::uint64_t{0});
+            for (unsigned j = 1; j < options.lanes; ++j) total = b.CreateFAdd(total, b.CreateExtractElement(sums[k], j));
+        }
+        b.CreateStore(total, b.CreateConstInBoundsGEP1_64(f64, out, k));
+    }
+    b.CreateRetVoid();
+    return function;
+}
+
+}  // namespace gradc

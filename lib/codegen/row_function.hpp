@@ -1,0 +1,43 @@
+// Kernels over data rows as LLVM functions, vectorized across rows: each SIMD lane
+// computes one row, so every op of the DAG becomes one vector instruction (or one
+// libmvec call) for `lanes` rows at a time. One loop body serves all rows: the last,
+// partial group of rows runs with the missing lanes masked off.
+//
+//   sum: void f(const double* params, const double* const* columns,
+//               uint64_t begin, uint64_t end, double* out)
+//        out[k] = the sum over rows r in [begin, end) of output k; lane j adds up rows
+//        begin+j, begin+j+lanes, ..., and the lanes are added in order 0, 1, 2, ...
+//   map: void f(const double* params, const double* const* columns,
+//               uint64_t begin, uint64_t end, double* const* out)
+//        out[k][r] = output k at row r, for r in [begin, end)
+//
+// The schedule's first `params` inputs are parameters (one value for all rows), the
+// rest are columns (columns[j][r] is input params + j at row r).
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include <llvm/IR/Function.h>
+#include <llvm/IR/Module.h>
+
+#include "codegen/lower_op.hpp"
+#include "codegen/schedule.hpp"
+
+namespace gradc {
+
+enum class RowKind { Sum, Map };
+
+struct RowFunctionOptions {
+    RowKind kind = RowKind::Sum;
+    std::size_t params = 0;
+    unsigned lanes = 4;  // 1 (scalar), 2, 4 or 8
+    LoweringOptions lowering;
+    bool contract_fma = false;
+    std::size_t block_instructions = 0;  // as in PointFunctionOptions
+};
+
+llvm::Function* emit_row_function(llvm::Module& module, const std::string& name, const Schedule& schedule,
+                                  const RowFunctionOptions& options);
+
+}  // namespace gradc
