@@ -71,7 +71,7 @@ struct JitOptions {
     // Kernels with more DAG nodes than this get a lighter pipeline (a few linear
     // function passes, no loop or inter-procedural work), so compile time stays close
     // to linear in kernel size. The DAG is already free of common subexpressions.
-    std::size_t large_kernel_nodes = 20000;
+    std::size_t large_kernel_nodes = 4000;
     // CPU to generate code for, as LLVM names it ("x86-64-v3", "skylake"); empty means
     // the host, with its features detected.
     std::string cpu;

@@ -42,7 +42,7 @@ Pipeline choose_pipeline(const JitOptions& options, std::size_t nodes) {
     p.codegen_level = to_codegen(options.opt_level);
     if (options.opt_level != OptLevel::O0 && nodes > options.large_kernel_nodes) {
         p.light = true;
-        p.codegen_level = llvm::CodeGenOptLevel::Less;
+        p.codegen_level = llvm::CodeGenOptLevel::None;
     }
     // Instruction selection and scheduling work one basic block at a time and grow
     // faster than linearly with its size; blocks of this size keep them linear.
