@@ -15,7 +15,8 @@ namespace gradc {
 class Interpreter {
 public:
     // `inputs` are the variables, in the order their values will be given.
-    // Throws SemanticError when an output depends on a variable not in `inputs`.
+    // Throws SemanticError when an output depends on a variable not in `inputs`, or a
+    // variable it uses is listed twice.
     Interpreter(std::span<const Expr> outputs, std::span<const Expr> inputs);
 
     std::size_t input_count() const noexcept { return input_count_; }

@@ -194,7 +194,7 @@ public:
     // Compiling a DAG identical to one whose code is still alive returns that code:
     // identical means the same operations, constants, input positions and outputs,
     // from any ExprContext. Throws SemanticError when an output depends on a variable
-    // not among `inputs`.
+    // not among `inputs`, or one listed there twice.
     Kernel compile(std::span<const Expr> outputs, std::span<const Expr> inputs);
     // The sum over data rows of each of `outputs`, functions of `params` and `columns`.
     BatchKernel compile_sum(std::span<const Expr> outputs, std::span<const Expr> params,

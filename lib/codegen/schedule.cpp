@@ -14,8 +14,11 @@ Schedule make_schedule(std::span<const Expr> outputs, std::span<const Expr> inpu
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         GRADC_ASSERT(inputs[i]->is_var(), "kernel inputs must be variables");
         const std::uint32_t at = position(inputs[i]);
-        // A variable listed twice reads the first of its positions.
-        if (at != NodeIndex::npos && input_of[at] == Schedule::kNotInput) input_of[at] = static_cast<std::uint32_t>(i);
+        if (at == NodeIndex::npos) continue;  // unused: its value is never read
+        if (input_of[at] != Schedule::kNotInput)
+            throw SemanticError("the variable '" + std::string(inputs[i]->name()) +
+                                "' is listed twice among the kernel's inputs: list each once");
+        input_of[at] = static_cast<std::uint32_t>(i);
     }
     for (std::size_t k = 0; k < order.size(); ++k)
         if (order[k]->is_var() && input_of[k] == Schedule::kNotInput)

@@ -14,7 +14,12 @@ Interpreter::Interpreter(std::span<const Expr> outputs, std::span<const Expr> in
     std::vector<std::uint32_t> slot(order.size(), kUnset);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         GRADC_ASSERT(inputs[i]->is_var(), "interpreter inputs must be variables");
-        if (auto at = index(inputs[i]); at != NodeIndex::npos) slot[at] = static_cast<std::uint32_t>(i);
+        if (auto at = index(inputs[i]); at != NodeIndex::npos) {
+            if (slot[at] != kUnset)
+                throw SemanticError("the variable '" + std::string(inputs[i]->name()) +
+                                    "' is listed twice among the inputs: list each once");
+            slot[at] = static_cast<std::uint32_t>(i);
+        }
     }
     // Constants first, so that all steps follow in one contiguous block.
     for (std::size_t k = 0; k < order.size(); ++k) {
