@@ -3,44 +3,18 @@
 #include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
-#include <llvm/MC/MCSubtargetInfo.h>
-#include <llvm/MC/TargetRegistry.h>
 #include <llvm/Support/DynamicLibrary.h>
-#include <llvm/Support/TargetSelect.h>
-#include <llvm/TargetParser/Host.h>
 
-#include "codegen/point_function.hpp"
-#include "codegen/row_function.hpp"
 #include "codegen/schedule.hpp"
 #include "jit/llvm_error.hpp"
+#include "jit/kernel_module.hpp"
 #include "jit/llvm_version.hpp"
 #include "jit/optimize.hpp"
+#include "jit/target.hpp"
 
 namespace gradc {
 
 namespace {
-
-void initialize_llvm() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        llvm::InitializeNativeTarget();
-        llvm::InitializeNativeTargetAsmPrinter();
-        llvm::InitializeNativeTargetAsmParser();
-    });
-}
-
-llvm::orc::JITTargetMachineBuilder machine_builder_for(const std::string& cpu) {
-    if (cpu.empty()) return take(llvm::orc::JITTargetMachineBuilder::detectHost(), "detecting the host CPU");
-    llvm::orc::JITTargetMachineBuilder builder{llvm::Triple(llvm::sys::getProcessTriple())};
-    std::string error;
-    const llvm::Target* target = llvm::TargetRegistry::lookupTarget(builder.getTargetTriple().str(), error);
-    if (target == nullptr) throw JitError("no LLVM target for this machine: " + error);
-    std::unique_ptr<llvm::MCSubtargetInfo> info(target->createMCSubtargetInfo(builder.getTargetTriple().str(), "", ""));
-    if (!info->isCPUStringValid(cpu))
-        throw JitError("unknown CPU '" + cpu + "': give a name LLVM knows, such as x86-64-v2, x86-64-v3 or skylake");
-    builder.setCPU(cpu);
-    return builder;
-}
 
 // The JIT's compile step: code generation at the level the module asks for, with a
 // TargetMachine of its own, so several threads can compile at once.
@@ -62,13 +36,6 @@ private:
     llvm::orc::JITTargetMachineBuilder builder_;
 };
 
-// 8 doubles per vector with AVX-512, 4 with AVX2, else SSE2's 2.
-unsigned widest_vector(const llvm::MCSubtargetInfo& info) {
-    if (info.checkFeatures("+avx512f")) return 8;
-    if (info.checkFeatures("+avx2")) return 4;
-    return 2;
-}
-
 std::string unit_key(const Schedule& schedule, KernelRequest request, unsigned lanes) {
     std::string key;
     key.push_back(static_cast<char>(request.kind));
@@ -80,7 +47,7 @@ std::string unit_key(const Schedule& schedule, KernelRequest request, unsigned l
 
 Jit::Session::Session(JitOptions opts)
     : options(std::move(opts)),
-      machine_builder((initialize_llvm(), machine_builder_for(options.cpu))) {
+      machine_builder(target_for(options.cpu)) {
     cpu_name = machine_builder.getCPU();
     cpu_features = machine_builder.getFeatures().getString();
     {
@@ -135,35 +102,13 @@ CompiledCode Jit::Session::compile(std::span<const Expr> outputs, std::span<cons
     unit->tracker = lljit->getMainJITDylib().createResourceTracker();
 
     const std::string name = "gradc_kernel_" + std::to_string(symbol);
-    const Pipeline pipeline = choose_pipeline(options, schedule.order.size());
     auto context = std::make_unique<llvm::LLVMContext>();
-    auto module = std::make_unique<llvm::Module>("gradc", *context);
-    module->setDataLayout(lljit->getDataLayout());
-    module->setTargetTriple(lljit->getTargetTriple().str());
-    LoweringOptions lowering;
-    lowering.integer_powers_by_multiplication = options.integer_powers_by_multiplication;
-    lowering.vector_math = vector_math;
-    if (request.kind == KernelKind::Point) {
-        PointFunctionOptions codegen;
-        codegen.lowering = lowering;
-        codegen.contract_fma = options.contract_fma;
-        codegen.block_instructions = pipeline.block_instructions;
-        emit_point_function(*module, name, schedule, codegen);
-    } else {
-        RowFunctionOptions codegen;
-        codegen.kind = request.kind == KernelKind::Sum ? RowKind::Sum : RowKind::Map;
-        codegen.params = request.params;
-        codegen.lanes = lanes;
-        codegen.lowering = lowering;
-        codegen.contract_fma = options.contract_fma;
-        codegen.block_instructions = pipeline.block_instructions;
-        emit_row_function(*module, name, schedule, codegen);
-    }
+    std::unique_ptr<llvm::Module> module;
     {
         auto machine = take(machine_builder.createTargetMachine(), "setting up the target");
-        optimize(*module, *machine, pipeline);
+        module = build_kernel_module(*context, schedule, request, name, KernelCodegen{options, lanes, vector_math},
+                                     *machine);
     }
-    set_codegen_level(*module, pipeline.codegen_level);
     check(lljit->addIRModule(unit->tracker, llvm::orc::ThreadSafeModule(std::move(module), std::move(context))),
           "adding a kernel");
     unit->address = take(lljit->lookup(name), "compiling a kernel").toPtr<void*>();

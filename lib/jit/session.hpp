@@ -14,17 +14,11 @@
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 
 #include "gradc/jit.hpp"
+#include "jit/kernel_module.hpp"
 
 namespace gradc {
 
 struct CompiledUnit;
-
-enum class KernelKind : std::uint8_t { Point, Sum, Map };
-
-struct KernelRequest {
-    KernelKind kind = KernelKind::Point;
-    std::size_t params = 0;  // Sum and Map: how many leading inputs are parameters
-};
 
 struct CompiledCode {
     std::shared_ptr<const CompiledUnit> unit;
