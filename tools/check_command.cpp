@@ -94,6 +94,10 @@ CLI::App* add_check_command(CLI::App& parent, CheckOptions& options) {
     app->add_option("--tolerance", options.tolerance, "largest accepted relative error (default 1e-6)");
     app->add_option("--points", options.points, "how many random points without --at (default 3)");
     app->add_option("--seed", options.seed, "seed of the random points (default 1)");
+    app->footer("Examples:\n"
+                "  gradc check \"x^2*sin(y)\"                  at 3 random points in [0.5, 2)\n"
+                "  gradc check \"x^2*sin(y)\" --at x=1,y=2     at one point\n"
+                "  gradc check \"floor(3*x)\" --at x=1         fails (exit 1): a kink");
     return app;
 }
 

@@ -27,6 +27,9 @@ CLI::App* add_diff_command(CLI::App& parent, DiffOptions& options) {
     CLI::App* app = add_subcommand(parent, "diff", "the k-th derivative by one variable (--wrt x --order k)",
                                    options.common, true);
     app->add_option("--order", options.order, "how many times to differentiate (default 1)");
+    app->footer("Examples:\n"
+                "  gradc diff \"x^4*y\" --wrt x --order 3         ∂³/∂x³ = 24*x*y\n"
+                "  gradc diff \"sin(x)\" --order 2 --at x=1       the value and d²/dx² at x = 1");
     return app;
 }
 

@@ -9,7 +9,11 @@
 namespace gradc::cli {
 
 CLI::App* add_eval_command(CLI::App& parent, CommandOptions& options) {
-    return add_subcommand(parent, "eval", "the values of the results at a point (--at)", options, false);
+    CLI::App* app = add_subcommand(parent, "eval", "the values of the results at a point (--at)", options, false);
+    app->footer("Examples:\n"
+                "  gradc eval \"x*y, x/y\" --at x=3,y=4          12 and 0.75\n"
+                "  gradc eval \"x*y, x/y\" --at x=3,y=4 --json   {\"values\": [12, 0.75]}");
+    return app;
 }
 
 int run_eval(const CommandOptions& options) {

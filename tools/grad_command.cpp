@@ -68,7 +68,13 @@ void print_json_result(ExprContext& ctx, const Formula& formula) {
 void add_grad_options(CLI::App& app, CommandOptions& options) { add_formula_options(app, options); }
 
 CLI::App* add_grad_command(CLI::App& parent, CommandOptions& options) {
-    return add_subcommand(parent, "grad", "the gradient, symbolic or at a point (--at)", options, true);
+    CLI::App* app = add_subcommand(parent, "grad", "the gradient, symbolic or at a point (--at)", options, true);
+    app->footer("Examples:\n"
+                "  gradc grad \"x^2*sin(y)\"                   ∂/∂x = 2*x*sin(y), ∂/∂y = x^2*cos(y)\n"
+                "  gradc grad \"x^2*sin(y)\" --wrt y           only ∂/∂y\n"
+                "  gradc grad \"x^2*sin(y)\" --at x=2,y=0.5    the value and gradient there\n"
+                "  gradc grad \"x^2*sin(y)\" --at x=2,y=0.5 --json --jit");
+    return app;
 }
 
 int run_grad(const CommandOptions& options) {

@@ -80,7 +80,13 @@ void print_json_result(ExprContext& ctx, const Formula& formula) {
 }  // namespace
 
 CLI::App* add_hessian_command(CLI::App& parent, CommandOptions& options) {
-    return add_subcommand(parent, "hessian", "the second derivatives, symbolic or at a point (--at)", options, true);
+    CLI::App* app =
+        add_subcommand(parent, "hessian", "the second derivatives, symbolic or at a point (--at)", options, true);
+    app->footer("Examples:\n"
+                "  gradc hessian \"x^3*y\"                 the upper triangle, as formulas\n"
+                "  gradc hessian \"x^3*y\" --at x=2,y=3    value, gradient and Hessian there\n"
+                "  gradc hessian \"x^3*y\" --at x=2,y=3 --json");
+    return app;
 }
 
 int run_hessian(const CommandOptions& options) {
