@@ -1,0 +1,172 @@
+// The CSV reader: lines split by hand (a line is the unit of every message), fields
+// parsed with Spirit X3's real parser, so numbers read exactly as strtod would.
+#include <boost/spirit/home/x3.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unordered_set>
+
+#include "gradc/dataset.hpp"
+
+namespace gradc {
+
+namespace {
+
+namespace x3 = boost::spirit::x3;
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// One line of the text without its line end, and where it starts.
+struct Line {
+    std::string_view text;
+    std::size_t number;  // 1-based
+};
+
+class Lines {
+public:
+    explicit Lines(std::string_view text) : text_(text) {
+        if (text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);  // UTF-8 byte order mark
+    }
+    bool next(Line& line) {
+        if (at_ >= text_.size()) return false;
+        std::size_t end = text_.find('\n', at_);
+        if (end == std::string_view::npos) end = text_.size();
+        std::string_view body = text_.substr(at_, end - at_);
+        if (!body.empty() && body.back() == '\r') body.remove_suffix(1);
+        line = Line{body, ++number_};
+        at_ = end + 1;
+        return true;
+    }
+
+private:
+    std::string_view text_;
+    std::size_t at_ = 0;
+    std::size_t number_ = 0;
+};
+
+bool blank_line(std::string_view s) {
+    for (char c : s)
+        if (!is_blank(c)) return false;
+    return true;
+}
+
+std::size_t skip_blanks(std::string_view s, std::size_t at) {
+    while (at < s.size() && is_blank(s[at])) ++at;
+    return at;
+}
+
+std::vector<std::string> read_header(const Line& line) {
+    std::vector<std::string> names;
+    std::unordered_set<std::string> seen;
+    std::size_t at = 0;
+    while (true) {
+        at = skip_blanks(line.text, at);
+        const std::size_t start = at;
+        std::string name;
+        if (at < line.text.size() && line.text[at] == '"') {
+            const std::size_t close = line.text.find('"', at + 1);
+            if (close == std::string_view::npos)
+                throw DataError(line.number, at + 1, "this quoted column name has no closing '\"'");
+            name = std::string(line.text.substr(at + 1, close - at - 1));
+            at = skip_blanks(line.text, close + 1);
+        } else {
+            const std::size_t comma = std::min(line.text.find(',', at), line.text.size());
+            std::size_t end = comma;
+            while (end > at && is_blank(line.text[end - 1])) --end;
+            name = std::string(line.text.substr(at, end - at));
+            at = comma;
+        }
+        if (name.empty()) throw DataError(line.number, start + 1, "a column has no name: the first line names every column");
+        if (!seen.insert(name).second)
+            throw DataError(line.number, start + 1, "the column name '" + name + "' appears twice");
+        names.push_back(std::move(name));
+        if (at >= line.text.size()) return names;
+        if (line.text[at] != ',') throw DataError(line.number, at + 1, "expected ',' after a column name");
+        ++at;
+    }
+}
+
+// One field at `at` (after blanks): a number by X3's real parser, which accepts what
+// strtod does, `inf` and `nan` included.
+double read_field(const Line& line, std::size_t& at, const std::string& column) {
+    at = skip_blanks(line.text, at);
+    const char* const begin = line.text.data() + at;
+    const char* const end = line.text.data() + line.text.size();
+    const char* it = begin;
+    double value = 0;
+    const bool parsed = x3::parse(it, end, x3::double_, value);
+    const char* field_end = begin;
+    while (field_end != end && *field_end != ',') ++field_end;
+    std::string_view field(begin, static_cast<std::size_t>(field_end - begin));
+    while (!field.empty() && is_blank(field.back())) field.remove_suffix(1);
+    if (field.empty())
+        throw DataError(line.number, at + 1, "the value of column '" + column + "' is missing");
+    if (!parsed || it != begin + field.size() ||
+        (std::isinf(value) && field.find_first_of("iI") == std::string_view::npos)) {
+        // X3 refuses a number past the largest double (1e400); say so rather than
+        // call it not a number.
+        const std::string text(field);
+        char* parsed_to = nullptr;
+        const double huge = std::strtod(text.c_str(), &parsed_to);
+        const bool overflow = parsed_to == text.c_str() + text.size() && std::isinf(huge) &&
+                              text.find_first_of("iI") == std::string::npos;
+        throw DataError(line.number, at + 1,
+                        "'" + text + "' in column '" + column + "' is " +
+                            (overflow ? "too large for a double" : "not a number"));
+    }
+    at += field.size();
+    return value;
+}
+
+}  // namespace
+
+DataError::DataError(std::size_t line, std::size_t column, const std::string& message)
+    : Error(line == 0 ? message
+                      : "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + message),
+      line_(line),
+      column_(column) {}
+
+Dataset read_csv(std::string_view text) {
+    Lines lines(text);
+    Line line;
+    do {
+        if (!lines.next(line)) throw DataError(1, 1, "the data is empty: the first line must name the columns");
+    } while (blank_line(line.text));
+    Dataset data;
+    data.names = read_header(line);
+    data.columns.resize(data.names.size());
+    const std::size_t width = data.names.size();
+    while (lines.next(line)) {
+        if (blank_line(line.text)) continue;
+        std::size_t at = 0;
+        for (std::size_t j = 0; j < width; ++j) {
+            if (j > 0) {
+                at = skip_blanks(line.text, at);
+                if (at >= line.text.size())
+                    throw DataError(line.number, at + 1,
+                                    "this row has " + std::to_string(j) + " values, the header names " +
+                                        std::to_string(width) + " columns");
+                ++at;  // the ','
+            }
+            data.columns[j].push_back(read_field(line, at, data.names[j]));
+        }
+        at = skip_blanks(line.text, at);
+        if (at < line.text.size())
+            throw DataError(line.number, at + 1,
+                            "this row has more values than the " + std::to_string(width) + " columns the header names");
+    }
+    return data;
+}
+
+Dataset read_csv_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw DataError(0, 0, "cannot open the data file '" + path + "'");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return read_csv(text.str());
+}
+
+}  // namespace gradc
