@@ -11,11 +11,13 @@
 #include "check_command.hpp"
 #include "cli_common.hpp"
 #include "diff_command.hpp"
+#include "emit_command.hpp"
 #include "eval_command.hpp"
 #include "grad_command.hpp"
 #include "gradc/error.hpp"
 #include "hessian_command.hpp"
 #include "jacobian_command.hpp"
+#include "minimize_command.hpp"
 
 namespace {
 
@@ -32,7 +34,9 @@ bool looks_like_formula(const std::string& arg) {
 // Options followed by a value, which is never the formula.
 bool takes_value(const std::string& arg) {
     return arg == "-f" || arg == "--file" || arg == "--at" || arg == "--wrt" || arg == "--order" ||
-           arg == "--tolerance" || arg == "--points" || arg == "--seed";
+           arg == "--tolerance" || arg == "--points" || arg == "--seed" || arg == "--format" || arg == "--cpu" ||
+           arg == "--name" || arg == "-o" || arg == "--output" || arg == "--from" ||
+           arg == "--optimizer" || arg == "--lr" || arg == "--max-iter" || arg == "--tol";
 }
 
 // A word that reads as a mistyped subcommand rather than a formula.
@@ -53,6 +57,8 @@ int main(int argc, char** argv) {
     CommandOptions top, grad, hessian, jacobian, eval;
     DiffOptions diff;
     CheckOptions check;
+    EmitOptions emit;
+    MinimizeCommandOptions minimize;
     add_grad_options(app, top);
     CLI::App* grad_app = add_grad_command(app, grad);
     CLI::App* diff_app = add_diff_command(app, diff);
@@ -60,10 +66,13 @@ int main(int argc, char** argv) {
     CLI::App* jacobian_app = add_jacobian_command(app, jacobian);
     CLI::App* eval_app = add_eval_command(app, eval);
     CLI::App* check_app = add_check_command(app, check);
+    CLI::App* emit_app = add_emit_command(app, emit);
+    CLI::App* minimize_app = add_minimize_command(app, minimize);
     const std::map<std::string, std::string*> formula_of = {
         {"grad", &grad.source.expr},         {"diff", &diff.common.source.expr}, {"hessian", &hessian.source.expr},
         {"jacobian", &jacobian.source.expr}, {"eval", &eval.source.expr},
-        {"check", &check.common.source.expr}};
+        {"check", &check.common.source.expr}, {"emit", &emit.common.source.expr},
+        {"minimize", &minimize.common.source.expr}};
 
     const std::vector<std::string> in(argv + 1, argv + argc);
     // The formula that starts with '-' belongs to the subcommand, if there is one: the
@@ -98,13 +107,22 @@ int main(int argc, char** argv) {
     } catch (const CLI::ExtrasError& e) {
         if (app.get_subcommands().empty() && is_word(top.source.expr)) {
             std::cerr << "gradc: error: unknown subcommand '" << top.source.expr
-                      << "'; the subcommands are grad, diff, hessian, jacobian, eval and check (gradc --help lists them)\n";
+                      << "'; the subcommands are grad, diff, hessian, jacobian, eval, check, emit and minimize "
+                         "(gradc --help lists them)\n";
             return kExitUsage;
         }
         const bool subcommand_option = std::any_of(in.begin(), in.end(), [](const std::string& arg) {
             return arg.rfind("--at", 0) == 0 || arg.rfind("--wrt", 0) == 0 || arg == "--json" || arg == "--jit" ||
                    arg.rfind("--order", 0) == 0;
         });
+        const bool emit_option = std::any_of(in.begin(), in.end(), [](const std::string& arg) {
+            return arg.rfind("--format", 0) == 0 || arg.rfind("--cpu", 0) == 0 || arg.rfind("--name", 0) == 0;
+        });
+        if (app.get_subcommands().empty() && emit_option) {
+            std::cerr << "gradc: error: --format, --cpu and --name go with emit, as in: "
+                         "gradc emit \"x^2*sin(y)\" --format c\n";
+            return kExitUsage;
+        }
         if (app.get_subcommands().empty() && subcommand_option) {
             std::cerr << "gradc: error: --at, --wrt, --order, --json and --jit go with a subcommand, as in: "
                          "gradc grad \"x^2*sin(y)\" --at x=1,y=2\n";
@@ -118,7 +136,7 @@ int main(int argc, char** argv) {
         return kExitUsage;
     }
     // --ascii before the subcommand's name counts too.
-    for (CommandOptions* options : {&grad, &diff.common, &hessian, &jacobian, &eval, &check.common})
+    for (CommandOptions* options : {&grad, &diff.common, &hessian, &jacobian, &eval, &check.common, &emit.common})
         options->ascii |= top.ascii;
     try {
         if (grad_app->parsed()) return run_grad(grad);
@@ -127,6 +145,8 @@ int main(int argc, char** argv) {
         if (jacobian_app->parsed()) return run_jacobian(jacobian);
         if (eval_app->parsed()) return run_eval(eval);
         if (check_app->parsed()) return run_check(check);
+        if (emit_app->parsed()) return run_emit(emit);
+        if (minimize_app->parsed()) return run_minimize(minimize);
         return run_grad(top);
     } catch (const gradc::Error& e) {
         std::cerr << "gradc: error: " << e.what() << '\n';

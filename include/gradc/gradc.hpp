@@ -2,10 +2,13 @@
 #pragma once
 
 #include "gradc/autodiff.hpp"
+#include "gradc/dataset.hpp"
+#include "gradc/emit.hpp"
 #include "gradc/error.hpp"
 #include "gradc/eval.hpp"
 #include "gradc/expr.hpp"
 #include "gradc/jit.hpp"
+#include "gradc/optimize.hpp"
 #include "gradc/parse.hpp"
 #include "gradc/passes.hpp"
 #include "gradc/print.hpp"

@@ -4,19 +4,8 @@
 
 #include "command_output.hpp"
 
+using gradc::testing::check_error;
 using gradc::testing::run_gradc;
-
-namespace {
-
-// Runs gradc and requires exit code 2 and exactly `message` on the error stream.
-void check_error(const std::string& args, const std::string& message) {
-    INFO("gradc " << args);
-    const auto r = run_gradc(args);
-    CHECK(r.exit_code == 2);
-    CHECK(r.out == "gradc: error: " + message + "\n");
-}
-
-}  // namespace
 
 TEST_CASE("bad --at: unknown, missing, repeated and malformed values", "[cli][errors]") {
     check_error("grad 'x*y' --at x=1,z=2", "unknown variable 'z' in --at; the formula's variables are x, y");
@@ -55,7 +44,7 @@ TEST_CASE("diff --order must not be negative", "[cli][errors]") {
 
 TEST_CASE("unknown subcommands and options", "[cli][errors]") {
     check_error("hesian 'x*y'",
-                "unknown subcommand 'hesian'; the subcommands are grad, diff, hessian, jacobian, eval and check "
+                "unknown subcommand 'hesian'; the subcommands are grad, diff, hessian, jacobian, eval, check, emit and minimize "
                 "(gradc --help lists them)");
     check_error("'x^2' --at x=1",
                 "--at, --wrt, --order, --json and --jit go with a subcommand, as in: gradc grad \"x^2*sin(y)\" --at x=1,y=2");

@@ -2,6 +2,7 @@
 // numbers back out of its text and JSON output.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <initializer_list>
 #include <string>
@@ -40,6 +41,15 @@ inline double text_number(const std::string& out, const std::string& label) {
     const std::size_t at = ("\n" + out).find(key);
     if (at == std::string::npos) return std::nan("");
     return std::strtod(out.c_str() + at + key.size() - 1, nullptr);
+}
+
+// Runs gradc and requires exit code 2 and exactly "gradc: error: `message`" on the
+// error stream: a mistake that says what to do.
+inline void check_error(const std::string& args, const std::string& message) {
+    INFO("gradc " << args);
+    const CommandResult r = run_gradc(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out == "gradc: error: " + message + "\n");
 }
 
 // strtod of a whole token, NaN when the token is not entirely a number.

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "subcommand.hpp"
+
+namespace gradc::cli {
+
+struct MinimizeCommandOptions {
+    CommandOptions common;  // EXPR, -f, --json
+    std::string from;
+    std::string optimizer = "lbfgs";
+    double lr = 0.0;  // read only when lr_option was given
+    long long max_iterations = 1000;
+    double tolerance = 1e-8;
+    CLI::Option* from_option = nullptr;
+    CLI::Option* lr_option = nullptr;
+};
+
+CLI::App* add_minimize_command(CLI::App& parent, MinimizeCommandOptions& options);
+// Exit 0 when the run converged, 1 when it did not (diverged, hit the iteration limit).
+int run_minimize(const MinimizeCommandOptions& options);
+
+}  // namespace gradc::cli
