@@ -13,6 +13,7 @@
 #include "diff_command.hpp"
 #include "emit_command.hpp"
 #include "eval_command.hpp"
+#include "fit_command.hpp"
 #include "grad_command.hpp"
 #include "gradc/error.hpp"
 #include "hessian_command.hpp"
@@ -36,7 +37,10 @@ bool takes_value(const std::string& arg) {
     return arg == "-f" || arg == "--file" || arg == "--at" || arg == "--wrt" || arg == "--order" ||
            arg == "--tolerance" || arg == "--points" || arg == "--seed" || arg == "--format" || arg == "--cpu" ||
            arg == "--name" || arg == "-o" || arg == "--output" || arg == "--from" ||
-           arg == "--optimizer" || arg == "--lr" || arg == "--max-iter" || arg == "--tol";
+           arg == "--optimizer" || arg == "--lr" || arg == "--max-iter" || arg == "--tol" || arg == "--data" ||
+           arg == "--target" || arg == "--loss" || arg == "--epochs" || arg == "--batch-size" ||
+           arg == "--validation" || arg == "--patience" || arg == "--l1" || arg == "--l2" || arg == "--param" ||
+           arg == "--history";
 }
 
 // A word that reads as a mistyped subcommand rather than a formula.
@@ -59,6 +63,7 @@ int main(int argc, char** argv) {
     CheckOptions check;
     EmitOptions emit;
     MinimizeCommandOptions minimize;
+    FitCommandOptions fit;
     add_grad_options(app, top);
     CLI::App* grad_app = add_grad_command(app, grad);
     CLI::App* diff_app = add_diff_command(app, diff);
@@ -68,11 +73,12 @@ int main(int argc, char** argv) {
     CLI::App* check_app = add_check_command(app, check);
     CLI::App* emit_app = add_emit_command(app, emit);
     CLI::App* minimize_app = add_minimize_command(app, minimize);
+    CLI::App* fit_app = add_fit_command(app, fit);
     const std::map<std::string, std::string*> formula_of = {
         {"grad", &grad.source.expr},         {"diff", &diff.common.source.expr}, {"hessian", &hessian.source.expr},
         {"jacobian", &jacobian.source.expr}, {"eval", &eval.source.expr},
         {"check", &check.common.source.expr}, {"emit", &emit.common.source.expr},
-        {"minimize", &minimize.common.source.expr}};
+        {"minimize", &minimize.common.source.expr}, {"fit", &fit.common.source.expr}};
 
     const std::vector<std::string> in(argv + 1, argv + argc);
     // The formula that starts with '-' belongs to the subcommand, if there is one: the
@@ -107,7 +113,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::ExtrasError& e) {
         if (app.get_subcommands().empty() && is_word(top.source.expr)) {
             std::cerr << "gradc: error: unknown subcommand '" << top.source.expr
-                      << "'; the subcommands are grad, diff, hessian, jacobian, eval, check, emit and minimize "
+                      << "'; the subcommands are grad, diff, hessian, jacobian, eval, check, emit, minimize and fit "
                          "(gradc --help lists them)\n";
             return kExitUsage;
         }
@@ -147,6 +153,7 @@ int main(int argc, char** argv) {
         if (check_app->parsed()) return run_check(check);
         if (emit_app->parsed()) return run_emit(emit);
         if (minimize_app->parsed()) return run_minimize(minimize);
+        if (fit_app->parsed()) return run_fit(fit);
         return run_grad(top);
     } catch (const gradc::Error& e) {
         std::cerr << "gradc: error: " << e.what() << '\n';

@@ -10,29 +10,12 @@
 #include <utility>
 
 #include "gradc/error.hpp"
+#include "optimizer_names.hpp"
 #include "gradc/optimize.hpp"
 #include "point.hpp"
 
 namespace gradc::cli {
 namespace {
-
-constexpr std::array<std::pair<std::string_view, Method>, 8> kOptimizers = {{
-    {"gd", Method::GradientDescent},
-    {"momentum", Method::Momentum},
-    {"nesterov", Method::Nesterov},
-    {"adagrad", Method::Adagrad},
-    {"rmsprop", Method::Rmsprop},
-    {"adam", Method::Adam},
-    {"adamw", Method::AdamW},
-    {"lbfgs", Method::Lbfgs},
-}};
-
-Method method_named(const std::string& name) {
-    for (const auto& [known, method] : kOptimizers)
-        if (name == known) return method;
-    throw Error("unknown optimizer '" + name +
-                "'; choose one of gd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lbfgs, as in --optimizer adam");
-}
 
 // "x=1,y=1" with the formula's variables, for messages.
 std::string example_point(const std::vector<Expr>& variables) {

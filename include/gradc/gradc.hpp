@@ -7,6 +7,7 @@
 #include "gradc/error.hpp"
 #include "gradc/eval.hpp"
 #include "gradc/expr.hpp"
+#include "gradc/fit.hpp"
 #include "gradc/jit.hpp"
 #include "gradc/optimize.hpp"
 #include "gradc/parse.hpp"

@@ -1,0 +1,146 @@
+// Fitting a model to data: a formula in parameters and data columns, a loss on its
+// output, and an optimizer from optimize.hpp run over epochs of (mini-)batches on one
+// compiled batch kernel. docs/training.md explains the conventions for users.
+//
+// - Names: a name of the model that matches a column of the dataset is data; every
+//   other name is a parameter. The target column may not appear in the model.
+// - Losses, on the prediction p and target y of each row, averaged over the rows:
+//     mse    (p − y)²                      no ½, as Keras' and PyTorch's MSE
+//     mae    |p − y|
+//     huber  ½(p − y)² when |p − y| < 1, else |p − y| − ½   (PyTorch's HuberLoss, delta 1)
+//     bce    softplus(p) − y·p: binary cross-entropy where the model's output p is a
+//            logit (the probability is sigmoid(p)), in a form that never overflows
+//            (PyTorch's BCEWithLogitsLoss)
+//   or a formula in `p` and `y` alone, as "(p - y)^4".
+// - Regularization is added to the mean loss: l2·Σθ² + l1·Σ|θ| over every parameter
+//   (intercepts too), with |θ|'s derivative 0 at θ = 0.
+// - Each step's gradient is the mean over its batch (plus the regularization's): a batch
+//   of B rows gives the same step as one row repeated B times. Epoch k (k = 1, 2, ...)
+//   visits the training rows in epoch_order(rows, shuffle, seed + k) in batches of
+//   batch_size rows, the last one partial; batch_size 0 is the full batch.
+// - The loss of an epoch is the mean training loss (with regularization) at the
+//   parameters the epoch ended with; the validation loss is the same on the validation
+//   rows, without regularization (as Keras reports it).
+// - L-BFGS runs on the full batch through minimize(): one epoch is one iteration, and
+//   the history holds the final losses only; validation does not stop it early.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "gradc/dataset.hpp"
+#include "gradc/expr.hpp"
+#include "gradc/jit.hpp"
+#include "gradc/optimize.hpp"
+
+namespace gradc {
+
+class ThreadPool;
+
+// Which names of a model are data columns and which are parameters, each in order of
+// first appearance in the formula.
+struct ModelNames {
+    std::vector<std::string> data;
+    std::vector<std::string> params;
+};
+// Throws ParseError for a malformed formula and gradc::Error for one with several results.
+ModelNames model_names(std::string_view model, std::span<const std::string> columns);
+
+// A parameter that looks like a misspelt column: `param` has four or more letters and
+// is within edit distance 2 of `column` (insertions, deletions, substitutions and
+// swaps of neighbours each count 1).
+struct Lookalike {
+    std::string param;
+    std::string column;
+};
+std::vector<Lookalike> lookalike_columns(std::span<const std::string> params, std::span<const std::string> columns);
+
+enum class LossKind { Mse, Mae, Huber, Bce, Formula };
+
+struct Loss {
+    LossKind kind = LossKind::Mse;
+    std::string formula{};  // LossKind::Formula: the per-row loss in p and y
+
+    // "mse", "mae", "huber", "bce", or else a formula in p and y (read by row_loss()).
+    static Loss named(std::string_view text);
+};
+
+// The per-row loss of `prediction` against `target`, built in `ctx`. Throws ParseError
+// for a malformed formula and gradc::Error for one that uses a name other than p and y.
+Expr row_loss(ExprContext& ctx, const Loss& loss, Expr prediction, Expr target);
+
+enum class FitStop {
+    MaxEpochs,      // ran every epoch
+    Tolerance,      // the epoch's training loss stopped changing (or L-BFGS converged)
+    EarlyStopping,  // the validation loss stopped improving for `patience` epochs
+    Diverged,       // NaN, infinity or an exploding loss: the learning rate is too large
+    Failed,         // L-BFGS could not go on (a line search found no lower point)
+};
+
+struct EpochLoss {
+    double loss = 0.0;
+    double val_loss = std::numeric_limits<double>::quiet_NaN();  // NaN without validation
+};
+
+struct FitOptions {
+    std::string target;  // the column to predict
+    Loss loss{};
+    Method method = Method::Lbfgs;
+    std::optional<double> learning_rate{};  // unset: the method's default
+    std::size_t epochs = 100;
+    std::size_t batch_size = 0;  // 0: the full batch
+    bool shuffle = true;
+    std::uint64_t seed = 0;
+    double validation = 0.0;  // the fraction of rows held out (split_rows with `seed`)
+    std::size_t patience = 0;  // > 0 with validation: early stopping, best parameters restored
+    // Stop when an epoch changes the training loss by at most this relative to it.
+    std::optional<double> tolerance{};
+    double l1 = 0.0;
+    double l2 = 0.0;
+    // Standardize the model's data columns (not the target), fitted on the training rows.
+    bool standardize = false;
+    // Starting values by name; the others start at 0.
+    std::vector<std::pair<std::string, double>> initial{};
+    // The loss may rise to divergence_ratio·max(1, initial loss) before the run stops.
+    double divergence_ratio = 1e10;
+    // Called after every epoch of a first-order optimizer (for progress on a terminal).
+    std::function<void(std::size_t epoch, const EpochLoss& loss)> on_epoch{};
+    Jit* jit = nullptr;          // null: a session of its own
+    ThreadPool* pool = nullptr;  // null: the caller's thread
+};
+
+struct FitResult {
+    std::string model;
+    ModelNames names;
+    std::vector<double> params;  // in names.params order
+    double loss = 0.0;           // mean training loss at params, with regularization
+    double val_loss = std::numeric_limits<double>::quiet_NaN();
+    std::size_t epochs = 0;      // epochs run (L-BFGS: iterations)
+    std::vector<EpochLoss> history;
+    FitStop stop = FitStop::MaxEpochs;
+    std::string message;  // why the run stopped; for Diverged, what to try
+    // Applied to names.data (indices into it) before predicting, when standardize was on.
+    std::optional<Standardization> standardization;
+
+    // The fitted value of parameter `name`; gradc::Error when there is none.
+    double param(std::string_view name) const;
+};
+
+// Fits `model` to `data`. Throws gradc::Error (or ParseError, DataError) for a model,
+// target or option that cannot be used; a run that diverges returns with stop Diverged
+// and the last parameters whose loss was finite and not exploding.
+FitResult fit(std::string_view model, const Dataset& data, const FitOptions& options);
+
+// The fitted model's output at every row of `data` (which needs the model's data
+// columns), standardized as in the fit.
+std::vector<double> predict(const FitResult& result, const Dataset& data, Jit* jit = nullptr);
+
+}  // namespace gradc

@@ -1,0 +1,141 @@
+// fit(): a model's names resolved against the data, the rows split and standardized,
+// the per-row loss compiled into one batch kernel, then the epochs (fit_loop.cpp).
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fit_loop.hpp"
+#include "fit_objective.hpp"
+#include "gradc/error.hpp"
+#include "gradc/fit.hpp"
+#include "gradc/parse.hpp"
+
+namespace gradc {
+namespace {
+
+std::string joined(std::span<const std::string> names) {
+    std::string text;
+    for (std::size_t i = 0; i < names.size(); ++i) text.append(i ? ", " : "").append(names[i]);
+    return text;
+}
+
+void check_options(const FitOptions& o) {
+    if (!(o.l1 >= 0) || !(o.l2 >= 0)) throw Error("the l1 and l2 penalties must be 0 or more, as in 1e-4");
+    if (o.tolerance && !(*o.tolerance >= 0)) throw Error("the tolerance must be 0 or more, as in 1e-6");
+    if (o.learning_rate && !(*o.learning_rate > 0 && std::isfinite(*o.learning_rate)))
+        throw Error("the learning rate must be a positive number, as in 0.01");
+    if (o.method == Method::Lbfgs && o.batch_size > 0)
+        throw Error("L-BFGS takes the full batch: leave out the batch size, or choose a first-order optimizer such as "
+                    "adam");
+    if (!(o.divergence_ratio > 0)) throw Error("the divergence ratio must be a positive number, as in 1e10");
+}
+
+// The starting parameters: zeros, with `initial` given by name.
+std::vector<double> starting_params(const ModelNames& names, const FitOptions& options) {
+    std::vector<double> params(names.params.size(), 0.0);
+    for (const auto& [name, value] : options.initial) {
+        const auto at = std::find(names.params.begin(), names.params.end(), name);
+        if (at == names.params.end())
+            throw Error("'" + name + "' has a starting value but is not a parameter of the model; its parameters are " +
+                        joined(names.params));
+        params[static_cast<std::size_t>(at - names.params.begin())] = value;
+    }
+    return params;
+}
+
+}  // namespace
+
+double FitResult::param(std::string_view name) const {
+    const auto at = std::find(names.params.begin(), names.params.end(), name);
+    if (at == names.params.end())
+        throw Error("'" + std::string(name) + "' is not a parameter of the model; its parameters are " +
+                    joined(names.params));
+    return params[static_cast<std::size_t>(at - names.params.begin())];
+}
+
+FitResult fit(std::string_view model, const Dataset& data, const FitOptions& options) {
+    check_options(options);
+    FitResult result;
+    result.model = std::string(model);
+    result.names = model_names(model, data.names);
+    const ModelNames& names = result.names;
+    if (data.find(options.target) == Dataset::npos)
+        throw Error("there is no column '" + options.target + "' to predict; the columns are " + joined(data.names));
+    if (std::find(names.data.begin(), names.data.end(), options.target) != names.data.end())
+        throw Error("the model uses the target column '" + options.target +
+                    "': a model predicts the target from the other columns");
+    if (names.params.empty())
+        throw Error("the model has no parameters to fit: every name in it is a column of the data (" +
+                    joined(names.data) + ")");
+    if (data.rows() == 0) throw Error("the data has no rows to fit");
+    result.params = starting_params(names, options);
+
+    Split split = options.validation > 0 ? split_rows(data, options.validation, options.seed) : Split{data, {}};
+    std::vector<std::size_t> columns;  // the kernel's columns: the model's data, then the target
+    for (const std::string& name : names.data) columns.push_back(data.find(name));
+    if (options.standardize) {
+        Standardization s = fit_standardization(split.train, columns);
+        s.apply(split.train);
+        if (split.validation.rows() > 0) s.apply(split.validation);
+        // Stored by position in names.data, so predictions can find the columns in any dataset.
+        for (std::size_t k = 0; k < s.columns.size(); ++k) s.columns[k] = k;
+        result.standardization = std::move(s);
+    }
+    columns.push_back(data.find(options.target));
+
+    ExprContext ctx;
+    const Expr prediction = parse_expr(ctx, model);
+    std::vector<Expr> param_vars, column_vars;
+    for (const std::string& name : names.params) param_vars.push_back(ctx.variable(name));
+    for (const std::string& name : names.data) column_vars.push_back(ctx.variable(name));
+    const Expr target = ctx.variable(options.target);
+    column_vars.push_back(target);
+    const Expr loss = row_loss(ctx, options.loss, prediction, target);
+
+    std::unique_ptr<Jit> own_jit;
+    Jit* jit = options.jit;
+    if (jit == nullptr) jit = (own_jit = std::make_unique<Jit>()).get();
+    const BatchKernel kernel = compile_batch(*jit, ctx, loss, param_vars, column_vars);
+
+    train::FitObjective training(kernel, split.train, columns, options.l1, options.l2, options.pool);
+    std::optional<train::FitObjective> validation;
+    if (split.validation.rows() > 0) validation.emplace(kernel, split.validation, columns, 0.0, 0.0, options.pool);
+    train::FitObjective* held_out = validation ? &*validation : nullptr;
+    if (options.method == Method::Lbfgs)
+        train::run_lbfgs(result, training, held_out, options);
+    else
+        train::run_first_order(result, training, held_out, options);
+    return result;
+}
+
+std::vector<double> predict(const FitResult& result, const Dataset& data, Jit* jit) {
+    const std::vector<std::string>& names = result.names.data;
+    Dataset inputs;
+    for (const std::string& name : names) {
+        inputs.names.push_back(name);
+        inputs.columns.push_back(data.column(name));
+    }
+    if (result.standardization) result.standardization->apply(inputs);
+
+    ExprContext ctx;
+    const Expr prediction = parse_expr(ctx, result.model);
+    std::vector<Expr> param_vars, column_vars;
+    for (const std::string& name : result.names.params) param_vars.push_back(ctx.variable(name));
+    for (const std::string& name : names) column_vars.push_back(ctx.variable(name));
+    std::unique_ptr<Jit> own_jit;
+    if (jit == nullptr) jit = (own_jit = std::make_unique<Jit>()).get();
+    const MapKernel kernel = jit->compile_map(std::span<const Expr>(&prediction, 1), param_vars, column_vars);
+
+    const std::size_t rows = data.rows();
+    std::vector<double> out(rows);
+    std::vector<const double*> pointers;
+    for (const auto& column : inputs.columns) pointers.push_back(column.data());
+    double* const outputs[1] = {out.data()};
+    kernel(result.params, pointers, rows, outputs);
+    return out;
+}
+
+}  // namespace gradc

@@ -1,0 +1,154 @@
+#include "fit_loop.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "stopping.hpp"
+
+namespace gradc::train {
+namespace {
+
+double validation_loss(FitObjective* validation, std::span<const double> params, std::vector<double>& scratch) {
+    return validation ? validation->all_rows(params, scratch) : std::nan("");
+}
+
+bool finite(std::span<const double> v) {
+    return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
+}
+
+// A loss that ends the run: NaN, infinite, or risen above `limit`.
+bool exploded(double loss, std::span<const double> grad, double limit) {
+    return !std::isfinite(loss) || loss > limit || !finite(grad);
+}
+
+}  // namespace
+
+void run_first_order(FitResult& result, FitObjective& training, FitObjective* validation, const FitOptions& options) {
+    const std::unique_ptr<Optimizer> optimizer = make_optimizer(options.method, options.learning_rate);
+    std::vector<double>& params = result.params;
+    const std::size_t n = params.size();
+    std::vector<double> grad(n), scratch(n);
+
+    const double loss0 = training.all_rows(params, grad);
+    result.loss = loss0;
+    result.val_loss = validation_loss(validation, params, scratch);
+    if (!std::isfinite(loss0) || !finite(grad)) {
+        result.stop = FitStop::Diverged;
+        result.message = "the training loss at the starting parameters is " + short_number(loss0) +
+                         (std::isfinite(loss0) ? " with a gradient that is not finite" : "") +
+                         ": start where the model and loss are defined";
+        return;
+    }
+    const double limit = loss0 + options.divergence_ratio * std::max(1.0, std::fabs(loss0));
+    const std::size_t rows = training.rows();
+    const std::size_t batch = options.batch_size == 0 ? rows : std::min(options.batch_size, rows);
+
+    std::vector<double> good = params;  // the parameters of the last epoch that ended well
+    std::vector<double> best = params;
+    double best_val = INFINITY;
+    std::size_t since_best = 0, best_epoch = 0;
+
+    for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+        const std::vector<std::size_t> order = epoch_order(rows, options.shuffle, options.seed + epoch);
+        const double lr = optimizer->current_learning_rate();
+        std::optional<double> bad;
+        for (std::size_t start = 0; start < rows && !bad; start += batch) {
+            const std::size_t end = std::min(start + batch, rows);
+            // The full batch reads the data where it lies: order does not change a mean.
+            const double loss = batch == rows
+                                    ? training.all_rows(params, grad)
+                                    : training.batch(params, std::span(order).subspan(start, end - start), grad);
+            if (exploded(loss, grad, limit))
+                bad = loss;
+            else
+                optimizer->step(params, grad);
+        }
+        const double loss = bad ? *bad : training.all_rows(params, grad);
+        if (bad || exploded(loss, grad, limit)) {
+            params = good;
+            result.stop = FitStop::Diverged;
+            result.message = "the training loss " +
+                             (std::isfinite(loss) ? "grew from " + short_number(loss0) + " to " + short_number(loss)
+                                                  : "became " + short_number(loss)) +
+                             " in epoch " + std::to_string(epoch) + "; the learning rate " + short_number(lr) +
+                             " is too large: try a smaller one";
+            return;
+        }
+        good = params;
+        result.epochs = epoch;
+        const double before = result.loss;
+        result.loss = loss;
+        result.val_loss = validation_loss(validation, params, scratch);
+        result.history.push_back({loss, result.val_loss});
+        if (options.on_epoch) options.on_epoch(epoch, result.history.back());
+
+        if (validation && options.patience > 0) {
+            if (result.val_loss < best_val) {
+                best_val = result.val_loss;
+                best = params;
+                best_epoch = epoch;
+                since_best = 0;
+            } else if (++since_best >= options.patience) {
+                params = best;
+                result.loss = result.history[best_epoch - 1].loss;
+                result.val_loss = best_val;
+                result.stop = FitStop::EarlyStopping;
+                result.message = "the validation loss did not improve for " + std::to_string(options.patience) +
+                                 " epochs; kept the parameters of epoch " + std::to_string(best_epoch) +
+                                 ", where it was lowest";
+                return;
+            }
+        }
+        if (options.tolerance && std::fabs(before - loss) <= *options.tolerance * std::max(std::fabs(before), std::fabs(loss))) {
+            result.stop = FitStop::Tolerance;
+            result.message = "the training loss changed by at most " + short_number(*options.tolerance) +
+                             " of itself in epoch " + std::to_string(epoch);
+            return;
+        }
+    }
+    result.stop = FitStop::MaxEpochs;
+    result.message = "ran all " + std::to_string(options.epochs) + " epochs";
+}
+
+void run_lbfgs(FitResult& result, FitObjective& training, FitObjective* validation, const FitOptions& options) {
+    MinimizeOptions settings;
+    settings.method = Method::Lbfgs;
+    settings.learning_rate = options.learning_rate;
+    settings.max_iterations = options.epochs;
+    settings.value_tolerance = options.tolerance.value_or(0.0);
+    settings.divergence_ratio = options.divergence_ratio;
+    const Objective objective = [&training](std::span<const double> x, std::span<double> grad) {
+        return training.all_rows(x, grad);
+    };
+    const MinimizeResult run = minimize(objective, result.params, settings);
+    std::vector<double> scratch(result.params.size());
+    result.params = run.x;
+    result.loss = run.value;
+    result.val_loss = validation_loss(validation, result.params, scratch);
+    result.epochs = run.iterations;
+    result.history.push_back({result.loss, result.val_loss});
+    result.message = run.message;
+    switch (run.reason) {
+    case StopReason::GradientTolerance:
+    case StopReason::ValueTolerance:
+        result.stop = FitStop::Tolerance;
+        break;
+    case StopReason::MaxIterations:
+        result.stop = FitStop::MaxEpochs;
+        result.message = "ran all " + std::to_string(options.epochs) + " epochs (L-BFGS iterations); " + run.message;
+        break;
+    case StopReason::Diverged:
+    case StopReason::Unbounded:
+    case StopReason::BadStart:
+        result.stop = FitStop::Diverged;
+        break;
+    case StopReason::LineSearchFailed:
+        result.stop = FitStop::Failed;
+        break;
+    }
+}
+
+}  // namespace gradc::train

@@ -1,0 +1,18 @@
+// The epochs of a fit: first-order optimizers step by step over batches, L-BFGS over
+// the full batch through minimize().
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "fit_objective.hpp"
+#include "gradc/fit.hpp"
+
+namespace gradc::train {
+
+// Runs the epochs from result.params, filling in the rest of `result`. `validation`
+// is null when no rows were held out.
+void run_first_order(FitResult& result, FitObjective& training, FitObjective* validation, const FitOptions& options);
+void run_lbfgs(FitResult& result, FitObjective& training, FitObjective* validation, const FitOptions& options);
+
+}  // namespace gradc::train

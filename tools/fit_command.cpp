@@ -1,0 +1,226 @@
+// `gradc fit MODEL --data d.csv --target y`: the model's parameters fitted to a CSV
+// file with a loss and an optimizer, through the library's fit() (gradc/fit.hpp).
+#include "fit_command.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "gradc/error.hpp"
+#include "optimizer_names.hpp"
+#include "gradc/fit.hpp"
+
+namespace gradc::cli {
+namespace {
+
+std::size_t count(long long value, const std::string& option, const std::string& example) {
+    if (value < 0) throw Error(option + " must be 0 or more, as in " + option + " " + example);
+    return static_cast<std::size_t>(value);
+}
+
+std::string joined(const std::vector<std::string>& names) {
+    if (names.empty()) return "none";
+    std::string text;
+    for (std::size_t i = 0; i < names.size(); ++i) text.append(i ? ", " : "").append(names[i]);
+    return text;
+}
+
+// Fitted parameters are estimates: 6 significant digits say more than the data
+// usually supports, and stay the same whatever the SIMD width sums in (--json keeps every bit).
+std::string rounded(double v) {
+    if (!std::isfinite(v)) return number_text(v);
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6g", v);
+    return text;
+}
+
+struct ParamFlag {
+    std::string name;
+    std::optional<double> start;
+};
+
+// --param NAME or --param NAME=START.
+ParamFlag param_flag(const std::string& text) {
+    const std::size_t eq = text.find('=');
+    ParamFlag flag{text.substr(0, eq), std::nullopt};
+    if (flag.name.empty()) throw Error("--param takes a parameter's name, or name=start, as in --param w=0.5");
+    if (eq != std::string::npos) {
+        const std::string value = text.substr(eq + 1);
+        char* end = nullptr;
+        const double v = std::strtod(value.c_str(), &end);
+        if (value.empty() || end != value.c_str() + value.size())
+            throw Error("the start of " + flag.name + " in --param is not a number: '" + value +
+                        "'; write it like 2, -0.5 or 1e-3");
+        flag.start = v;
+    }
+    return flag;
+}
+
+FitOptions fit_options(const FitCommandOptions& options) {
+    FitOptions o;
+    o.target = options.target;
+    o.loss = Loss::named(options.loss);
+    o.method = method_named(options.optimizer);
+    if (options.lr_option->count() > 0) {
+        if (!(options.lr > 0) || !std::isfinite(options.lr))
+            throw Error("--lr must be a positive number, as in --lr 0.01");
+        o.learning_rate = options.lr;
+    }
+    o.epochs = count(options.epochs, "--epochs", "100");
+    o.batch_size = count(options.batch_size, "--batch-size", "32");
+    if (o.method == Method::Lbfgs && o.batch_size > 0)
+        throw Error("lbfgs takes the full batch: leave out --batch-size, or choose a first-order optimizer, as in "
+                    "--optimizer adam");
+    o.shuffle = !options.no_shuffle;
+    o.seed = static_cast<std::uint64_t>(count(options.seed, "--seed", "1"));
+    if (!(options.validation >= 0 && options.validation < 1))
+        throw Error("--validation is the fraction of rows held out, at least 0 and below 1, as in --validation 0.2");
+    o.validation = options.validation;
+    o.patience = count(options.patience, "--patience", "5");
+    if (o.patience > 0 && o.validation == 0)
+        throw Error("--patience stops on the validation loss: hold out rows with it, as in --validation 0.2");
+    if (!(options.l1 >= 0) || !(options.l2 >= 0)) throw Error("--l1 and --l2 must be 0 or more, as in --l2 1e-4");
+    o.l1 = options.l1;
+    o.l2 = options.l2;
+    if (options.tol_option->count() > 0) {
+        if (!(options.tolerance >= 0)) throw Error("--tol must be 0 or more, as in --tol 1e-6");
+        o.tolerance = options.tolerance;
+    }
+    o.standardize = options.standardize;
+    o.jit = &command_jit();
+    return o;
+}
+
+// Refuses a parameter that looks like a misspelt column, unless --param confirms it.
+void check_lookalikes(const ModelNames& names, const Dataset& data, const std::vector<ParamFlag>& flags) {
+    for (const Lookalike& l : lookalike_columns(names.params, data.names)) {
+        const bool confirmed =
+            std::any_of(flags.begin(), flags.end(), [&](const ParamFlag& f) { return f.name == l.param; });
+        if (!confirmed)
+            throw Error("'" + l.param + "' looks like the column '" + l.column +
+                        "': correct the spelling if it is data, or use --param " + l.param +
+                        " if it is a parameter");
+    }
+    for (const ParamFlag& f : flags)
+        if (std::find(names.params.begin(), names.params.end(), f.name) == names.params.end())
+            throw Error("--param " + f.name + ": '" + f.name + "' is not a parameter of the model; its parameters are " +
+                        joined(names.params));
+}
+
+void write_history(const std::string& path, const FitResult& result) {
+    std::ofstream out(path);
+    if (!out) throw Error("cannot write the history to '" + path + "': check that its folder exists");
+    out << "epoch,loss,val_loss\n";
+    for (std::size_t k = 0; k < result.history.size(); ++k) {
+        // L-BFGS records only its last iteration.
+        const std::size_t epoch = result.history.size() == 1 ? result.epochs : k + 1;
+        out << epoch << ',' << number_text(result.history[k].loss) << ',' << number_text(result.history[k].val_loss)
+            << '\n';
+    }
+}
+
+std::string explanation(const FitResult& result, const FitOptions& options) {
+    std::string text = result.message;
+    if (result.stop == FitStop::Diverged && options.method != Method::Lbfgs) {
+        const double lr = options.learning_rate.value_or(default_learning_rate(options.method));
+        text.append(", as in --lr ").append(rounded(lr / 10));
+    }
+    return text;
+}
+
+}  // namespace
+
+CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
+    CLI::App* app = parent.add_subcommand("fit", "fit a model's parameters to a CSV file (--data, --target)");
+    app->add_option("EXPR", options.common.source.expr, "the model, e.g. \"w*x + b\": columns are data, other names parameters");
+    app->add_option("-f,--file", options.common.source.file, "read the model from FILE ('-' for standard input)");
+    app->add_option("--data", options.data, "the CSV file: a header of column names, then rows of numbers");
+    app->add_option("--target", options.target, "the column the model predicts");
+    app->add_option("--loss", options.loss, "mse (default), mae, huber, bce (the model gives a logit) or a formula in p and y");
+    app->add_option("--optimizer", options.optimizer,
+                    "lbfgs (default, full batch), gd, momentum, nesterov, adagrad, rmsprop, adam or adamw");
+    options.lr_option = app->add_option("--lr", options.lr, "the learning rate (default: the optimizer's, as in PyTorch)");
+    app->add_option("--epochs", options.epochs, "the most epochs (passes over the data) to run (default 100)");
+    app->add_option("--batch-size", options.batch_size, "rows per step (default: all rows)");
+    app->add_flag("--no-shuffle", options.no_shuffle, "visit the rows in file order in every epoch");
+    app->add_option("--seed", options.seed, "the seed of the shuffles and the validation split (default 0)");
+    app->add_option("--validation", options.validation, "the fraction of rows held out for the validation loss");
+    app->add_option("--patience", options.patience,
+                    "stop when the validation loss has not improved for N epochs, keeping the best parameters");
+    app->add_option("--l1", options.l1, "add l1 times the sum of |parameter| to the loss");
+    app->add_option("--l2", options.l2, "add l2 times the sum of parameter^2 to the loss");
+    options.tol_option =
+        app->add_option("--tol", options.tolerance, "stop when an epoch changes the training loss by at most T of itself");
+    app->add_flag("--standardize", options.standardize, "standardize the model's data columns (mean 0, scale 1)");
+    app->add_option("--param", options.params, "NAME or NAME=START: confirm a parameter, and set where it starts")
+        ->allow_extra_args(false);
+    app->add_option("--history", options.history, "write the loss of every epoch to a CSV file");
+    app->add_flag("--json", options.common.json, "write JSON for scripts");
+    return app;
+}
+
+int run_fit(const FitCommandOptions& options) {
+    FitOptions settings = fit_options(options);
+    if (options.data.empty()) throw Error("fit needs data: name a CSV file, as in --data data.csv");
+    if (options.target.empty()) throw Error("fit needs the column to predict, as in --target y");
+    const std::string model = read_formula(options.common.source);
+    const Dataset data = read_csv_file(options.data);
+    const ModelNames names = model_names(model, data.names);
+    // The mistakes fit() would refuse, before anything is printed.
+    if (data.find(options.target) == Dataset::npos)
+        throw Error("there is no column '" + options.target + "' to predict; the columns are " + joined(data.names));
+    if (names.params.empty())
+        throw Error("the model has no parameters to fit: every name in it is a column of the data (" +
+                    joined(names.data) + ")");
+    std::vector<ParamFlag> flags;
+    for (const std::string& text : options.params) flags.push_back(param_flag(text));
+    check_lookalikes(names, data, flags);
+    for (const ParamFlag& f : flags)
+        if (f.start) settings.initial.emplace_back(f.name, *f.start);
+
+    const bool text = !options.common.json;
+    if (text) std::cout << "data: " << joined(names.data) << "\nparameters: " << joined(names.params) << '\n';
+    // Progress only for a person watching: a pipe or file gets the result alone.
+    if (text && isatty(STDOUT_FILENO))
+        settings.on_epoch = [](std::size_t epoch, const EpochLoss& loss) {
+            std::cout << "epoch " << epoch << ": loss = " << rounded(loss.loss);
+            if (!std::isnan(loss.val_loss)) std::cout << ", val_loss = " << rounded(loss.val_loss);
+            std::cout << std::endl;
+        };
+    const FitResult result = fit(model, data, settings);
+    if (!options.history.empty()) write_history(options.history, result);
+
+    const bool failed = result.stop == FitStop::Diverged || result.stop == FitStop::Failed;
+    const std::string why = explanation(result, settings);
+    const bool has_validation = settings.validation > 0;
+    if (!text) {
+        if (failed) std::cerr << "gradc: " << (result.stop == FitStop::Diverged ? "diverged: " : "stopped: ") << why << '\n';
+        JsonObject params;
+        for (std::size_t i = 0; i < result.params.size(); ++i) params.emplace_back(names.params[i], result.params[i]);
+        JsonArray history;
+        for (const EpochLoss& e : result.history) history.emplace_back(e.loss);
+        JsonObject json{{"params", std::move(params)}, {"loss", result.loss}};
+        if (has_validation) json.emplace_back("val_loss", result.val_loss);
+        json.emplace_back("epochs", static_cast<double>(result.epochs));
+        json.emplace_back("history", std::move(history));
+        print_json(json);
+    } else {
+        for (std::size_t i = 0; i < result.params.size(); ++i)
+            std::cout << names.params[i] << " = " << rounded(result.params[i]) << '\n';
+        std::cout << "loss = " << rounded(result.loss) << '\n';
+        if (has_validation) std::cout << "val_loss = " << rounded(result.val_loss) << '\n';
+        std::cout << "epochs = " << result.epochs << '\n'
+                  << (result.stop == FitStop::Diverged ? "diverged: " : "stopped: ") << why << '\n';
+    }
+    return failed ? kExitCheckFailed : kExitOk;
+}
+
+}  // namespace gradc::cli

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "subcommand.hpp"
+
+namespace gradc::cli {
+
+struct FitCommandOptions {
+    CommandOptions common;  // EXPR, -f, --json
+    std::string data;
+    std::string target;
+    std::string loss = "mse";
+    std::string optimizer = "lbfgs";
+    double lr = 0.0;  // read only when lr_option was given
+    long long epochs = 100;
+    long long batch_size = 0;
+    bool no_shuffle = false;
+    long long seed = 0;
+    double validation = 0.0;
+    long long patience = 0;
+    double l1 = 0.0;
+    double l2 = 0.0;
+    double tolerance = 0.0;  // read only when tol_option was given
+    bool standardize = false;
+    std::vector<std::string> params;  // --param NAME or NAME=START
+    std::string history;
+    CLI::Option* lr_option = nullptr;
+    CLI::Option* tol_option = nullptr;
+};
+
+CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options);
+// Exit 0 when the run finished, 1 when it diverged or L-BFGS could not go on.
+int run_fit(const FitCommandOptions& options);
+
+}  // namespace gradc::cli

@@ -1,0 +1,33 @@
+#include "optimizer_names.hpp"
+
+#include <array>
+#include <string_view>
+#include <utility>
+
+#include "gradc/error.hpp"
+
+namespace gradc::cli {
+
+namespace {
+
+constexpr std::array<std::pair<std::string_view, Method>, 8> kOptimizers = {{
+    {"gd", Method::GradientDescent},
+    {"momentum", Method::Momentum},
+    {"nesterov", Method::Nesterov},
+    {"adagrad", Method::Adagrad},
+    {"rmsprop", Method::Rmsprop},
+    {"adam", Method::Adam},
+    {"adamw", Method::AdamW},
+    {"lbfgs", Method::Lbfgs},
+}};
+
+}  // namespace
+
+Method method_named(const std::string& name) {
+    for (const auto& [known, method] : kOptimizers)
+        if (name == known) return method;
+    throw Error("unknown optimizer '" + name +
+                "'; choose one of gd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lbfgs, as in --optimizer adam");
+}
+
+}  // namespace gradc::cli

@@ -1,0 +1,14 @@
+// The optimizer names --optimizer accepts, shared by minimize and fit.
+#pragma once
+
+#include <string>
+
+#include "gradc/optimize.hpp"
+
+namespace gradc::cli {
+
+// The method called `name` (gd, momentum, nesterov, adagrad, rmsprop, adam, adamw,
+// lbfgs); gradc::Error listing them for any other name.
+Method method_named(const std::string& name);
+
+}  // namespace gradc::cli
