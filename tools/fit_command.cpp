@@ -17,6 +17,7 @@
 #include "gradc/error.hpp"
 #include "optimizer_names.hpp"
 #include "gradc/fit.hpp"
+#include "gradc/nn.hpp"
 
 namespace gradc::cli {
 namespace {
@@ -136,6 +137,76 @@ std::string explanation(const FitResult& result, const FitOptions& options) {
     return text;
 }
 
+// "64,32" -> {64, 32}.
+std::vector<std::size_t> hidden_sizes(const std::string& text) {
+    std::vector<std::size_t> sizes;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, comma - start);
+        char* end = nullptr;
+        const unsigned long long n = std::strtoull(item.c_str(), &end, 10);
+        if (item.empty() || end != item.c_str() + item.size() || n == 0 || n > 100000)
+            throw Error("--mlp takes hidden layer sizes separated by commas, each 1 or more, as in --mlp 64,32; got '" +
+                        text + "'");
+        sizes.push_back(static_cast<std::size_t>(n));
+        start = comma + 1;
+    }
+    return sizes;
+}
+
+// --mlp: a network over every column but the target; prints no parameters (there are
+// thousands: --json has them), but the accuracy of a classifier.
+int run_mlp_fit(const FitCommandOptions& options, FitOptions& settings) {
+    if (!options.common.source.expr.empty() || !options.common.source.file.empty())
+        throw Error("--mlp builds the model itself: leave out the formula, or leave out --mlp");
+    if (!options.params.empty()) throw Error("--param names a formula's parameter: it does not go with --mlp");
+    nn::MlpOptions net;
+    net.hidden = hidden_sizes(options.mlp);
+    net.activation = nn::activation_named(options.activation);
+    const Dataset data = read_csv_file(options.data);
+    const bool text = !options.common.json;
+    if (text && isatty(STDOUT_FILENO))
+        settings.on_epoch = [](std::size_t epoch, const EpochLoss& loss) {
+            std::cout << "epoch " << epoch << ": loss = " << rounded(loss.loss);
+            if (!std::isnan(loss.val_loss)) std::cout << ", val_loss = " << rounded(loss.val_loss);
+            std::cout << std::endl;
+        };
+    const nn::MlpFitResult fitted = nn::fit_mlp(data, net, settings);
+    const FitResult& result = fitted.fit;
+    if (!options.history.empty()) write_history(options.history, result);
+
+    const bool failed = result.stop == FitStop::Diverged || result.stop == FitStop::Failed;
+    const std::string why = explanation(result, settings);
+    const bool has_validation = settings.validation > 0;
+    const bool classifier = !fitted.model.classes.empty();
+    const std::string network = fitted.model.spec.describe();
+    if (!text) {
+        if (failed) std::cerr << "gradc: " << (result.stop == FitStop::Diverged ? "diverged: " : "stopped: ") << why << '\n';
+        JsonObject params;
+        for (std::size_t i = 0; i < result.params.size(); ++i)
+            params.emplace_back(result.names.params[i], result.params[i]);
+        JsonArray history;
+        for (const EpochLoss& e : result.history) history.emplace_back(e.loss);
+        JsonObject json{{"network", network}, {"params", std::move(params)}, {"loss", result.loss}};
+        if (has_validation) json.emplace_back("val_loss", result.val_loss);
+        if (classifier) json.emplace_back("accuracy", fitted.accuracy);
+        if (classifier && has_validation) json.emplace_back("val_accuracy", fitted.val_accuracy);
+        json.emplace_back("epochs", static_cast<double>(result.epochs));
+        json.emplace_back("history", std::move(history));
+        print_json(json);
+    } else {
+        std::cout << "network: " << network << ", " << fitted.model.spec.param_count() << " parameters\n"
+                  << "loss = " << rounded(result.loss) << '\n';
+        if (has_validation) std::cout << "val_loss = " << rounded(result.val_loss) << '\n';
+        if (classifier) std::cout << "accuracy = " << rounded(fitted.accuracy) << '\n';
+        if (classifier && has_validation) std::cout << "val_accuracy = " << rounded(fitted.val_accuracy) << '\n';
+        std::cout << "epochs = " << result.epochs << '\n'
+                  << (result.stop == FitStop::Diverged ? "diverged: " : "stopped: ") << why << '\n';
+    }
+    return failed ? kExitCheckFailed : kExitOk;
+}
+
 }  // namespace
 
 CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
@@ -163,6 +234,10 @@ CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
     app->add_option("--param", options.params, "NAME or NAME=START: confirm a parameter, and set where it starts")
         ->allow_extra_args(false);
     app->add_option("--history", options.history, "write the loss of every epoch to a CSV file");
+    app->add_option("--mlp", options.mlp,
+                    "fit a neural network with these hidden layer sizes (as in 64,32) on every column but the target");
+    app->add_option("--activation", options.activation, "--mlp's hidden activation: relu (default), tanh, sigmoid, "
+                                                         "softplus or identity");
     app->add_flag("--json", options.common.json, "write JSON for scripts");
     return app;
 }
@@ -171,6 +246,9 @@ int run_fit(const FitCommandOptions& options) {
     FitOptions settings = fit_options(options);
     if (options.data.empty()) throw Error("fit needs data: name a CSV file, as in --data data.csv");
     if (options.target.empty()) throw Error("fit needs the column to predict, as in --target y");
+    if (!options.mlp.empty()) return run_mlp_fit(options, settings);
+    if (settings.loss.kind == LossKind::CrossEntropy)
+        throw Error("the xent loss needs one output per class: fit a network, as in gradc fit --mlp 32 --loss xent");
     const std::string model = read_formula(options.common.source);
     const Dataset data = read_csv_file(options.data);
     const ModelNames names = model_names(model, data.names);

@@ -27,6 +27,8 @@ struct FitCommandOptions {
     bool standardize = false;
     std::vector<std::string> params;  // --param NAME or NAME=START
     std::string history;
+    std::string mlp;  // hidden layer sizes, "32" or "64,32": fit a network instead of EXPR
+    std::string activation = "relu";
     CLI::Option* lr_option = nullptr;
     CLI::Option* tol_option = nullptr;
 };

@@ -12,6 +12,8 @@
 //            logit (the probability is sigmoid(p)), in a form that never overflows
 //            (PyTorch's BCEWithLogitsLoss)
 //   or a formula in `p` and `y` alone, as "(p - y)^4".
+//     xent   softmax cross-entropy of a classifier with one output (logit) per class
+//            and an integer class target: nets only (gradc/nn.hpp, fit_mlp)
 // - Regularization is added to the mean loss: l2·Σθ² + l1·Σ|θ| over every parameter
 //   (intercepts too), with |θ|'s derivative 0 at θ = 0.
 // - Each step's gradient is the mean over its batch (plus the regularization's): a batch
@@ -63,18 +65,19 @@ struct Lookalike {
 };
 std::vector<Lookalike> lookalike_columns(std::span<const std::string> params, std::span<const std::string> columns);
 
-enum class LossKind { Mse, Mae, Huber, Bce, Formula };
+enum class LossKind { Mse, Mae, Huber, Bce, CrossEntropy, Formula };
 
 struct Loss {
     LossKind kind = LossKind::Mse;
     std::string formula{};  // LossKind::Formula: the per-row loss in p and y
 
-    // "mse", "mae", "huber", "bce", or else a formula in p and y (read by row_loss()).
+    // "mse", "mae", "huber", "bce", "xent", or else a formula in p and y (read by row_loss()).
     static Loss named(std::string_view text);
 };
 
 // The per-row loss of `prediction` against `target`, built in `ctx`. Throws ParseError
-// for a malformed formula and gradc::Error for one that uses a name other than p and y.
+// for a malformed formula, gradc::Error for one that uses a name other than p and y,
+// and gradc::Error for xent, which needs one output per class (nn::softmax_cross_entropy).
 Expr row_loss(ExprContext& ctx, const Loss& loss, Expr prediction, Expr target);
 
 enum class FitStop {

@@ -22,17 +22,6 @@ std::string joined(std::span<const std::string> names) {
     return text;
 }
 
-void check_options(const FitOptions& o) {
-    if (!(o.l1 >= 0) || !(o.l2 >= 0)) throw Error("the l1 and l2 penalties must be 0 or more, as in 1e-4");
-    if (o.tolerance && !(*o.tolerance >= 0)) throw Error("the tolerance must be 0 or more, as in 1e-6");
-    if (o.learning_rate && !(*o.learning_rate > 0 && std::isfinite(*o.learning_rate)))
-        throw Error("the learning rate must be a positive number, as in 0.01");
-    if (o.method == Method::Lbfgs && o.batch_size > 0)
-        throw Error("L-BFGS takes the full batch: leave out the batch size, or choose a first-order optimizer such as "
-                    "adam");
-    if (!(o.divergence_ratio > 0)) throw Error("the divergence ratio must be a positive number, as in 1e10");
-}
-
 // The starting parameters: zeros, with `initial` given by name.
 std::vector<double> starting_params(const ModelNames& names, const FitOptions& options) {
     std::vector<double> params(names.params.size(), 0.0);
@@ -48,6 +37,17 @@ std::vector<double> starting_params(const ModelNames& names, const FitOptions& o
 
 }  // namespace
 
+void train::check_fit_options(const FitOptions& o) {
+    if (!(o.l1 >= 0) || !(o.l2 >= 0)) throw Error("the l1 and l2 penalties must be 0 or more, as in 1e-4");
+    if (o.tolerance && !(*o.tolerance >= 0)) throw Error("the tolerance must be 0 or more, as in 1e-6");
+    if (o.learning_rate && !(*o.learning_rate > 0 && std::isfinite(*o.learning_rate)))
+        throw Error("the learning rate must be a positive number, as in 0.01");
+    if (o.method == Method::Lbfgs && o.batch_size > 0)
+        throw Error("L-BFGS takes the full batch: leave out the batch size, or choose a first-order optimizer such as "
+                    "adam");
+    if (!(o.divergence_ratio > 0)) throw Error("the divergence ratio must be a positive number, as in 1e10");
+}
+
 double FitResult::param(std::string_view name) const {
     const auto at = std::find(names.params.begin(), names.params.end(), name);
     if (at == names.params.end())
@@ -57,7 +57,7 @@ double FitResult::param(std::string_view name) const {
 }
 
 FitResult fit(std::string_view model, const Dataset& data, const FitOptions& options) {
-    check_options(options);
+    train::check_fit_options(options);
     FitResult result;
     result.model = std::string(model);
     result.names = model_names(model, data.names);

@@ -10,6 +10,9 @@
 
 namespace gradc::train {
 
+// Throws gradc::Error for options no fit can use (a negative penalty, L-BFGS with a batch size).
+void check_fit_options(const FitOptions& options);
+
 // Runs the epochs from result.params, filling in the rest of `result`. `validation`
 // is null when no rows were held out.
 void run_first_order(FitResult& result, FitObjective& training, FitObjective* validation, const FitOptions& options);

@@ -43,6 +43,7 @@ Loss Loss::named(std::string_view text) {
     if (text == "mae") return {LossKind::Mae, ""};
     if (text == "huber") return {LossKind::Huber, ""};
     if (text == "bce") return {LossKind::Bce, ""};
+    if (text == "xent") return {LossKind::CrossEntropy, ""};
     return {LossKind::Formula, std::string(text)};
 }
 
@@ -63,6 +64,8 @@ Expr row_loss(ExprContext& ctx, const Loss& loss, Expr prediction, Expr target) 
     case LossKind::Bce:
         // -(y log σ(z) + (1 - y) log(1 - σ(z))) = softplus(z) - y·z, with no exp to overflow.
         return ctx.sub(ctx.make(Op::Softplus, prediction), ctx.mul(target, prediction));
+    case LossKind::CrossEntropy:
+        throw Error("the xent loss needs one output per class: fit a network, as in gradc fit --mlp 32 --loss xent");
     case LossKind::Formula: {
         const Program program = parse(ctx, loss.formula);
         if (program.outputs.size() != 1)

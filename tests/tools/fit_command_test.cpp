@@ -120,3 +120,29 @@ TEST_CASE("fit exits with 1 when the loss diverges", "[cli][fit]") {
     CHECK(r.out.find("\ndiverged: the training loss grew from ") != std::string::npos);
     CHECK_THAT(r.out, Catch::EndsWith("try a smaller one, as in --lr 0.1\n"));
 }
+
+TEST_CASE("fit --mlp trains a classifier on XOR and reports its accuracy", "[cli][fit][mlp]") {
+    const std::string xor_csv = GRADC_SOURCE_DIR "/docs/data/xor.csv";
+    const auto r = run_gradc("fit --mlp 4 --activation tanh --data " + xor_csv + " --target y --loss xent --seed 3");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.rfind("network: 2-4-2 tanh, 22 parameters\nloss = ", 0) == 0);
+    CHECK(r.out.find("\naccuracy = 1\n") != std::string::npos);
+
+    const auto j = run_gradc("fit --mlp 4 --activation tanh --data " + xor_csv + " --target y --loss xent --seed 3 --json");
+    CHECK(j.exit_code == 0);
+    CHECK(json_token(j.out, {"network"}) == "\"2-4-2 tanh\"");
+    CHECK(parse_number(json_token(j.out, {"accuracy"})) == 1.0);
+    CHECK(j.out.find("\"l1_w_3_1\": ") != std::string::npos);
+}
+
+TEST_CASE("fit --mlp refuses bad sizes, a formula beside it, and xent without it", "[cli][fit][mlp]") {
+    const std::string xor_csv = GRADC_SOURCE_DIR "/docs/data/xor.csv";
+    check_error("fit --mlp 4,0 --data " + xor_csv + " --target y",
+                "--mlp takes hidden layer sizes separated by commas, each 1 or more, as in --mlp 64,32; got '4,0'");
+    check_error("fit 'w*a' --mlp 4 --data " + xor_csv + " --target y",
+                "--mlp builds the model itself: leave out the formula, or leave out --mlp");
+    check_error("fit 'w*a' --data " + xor_csv + " --target y --loss xent",
+                "the xent loss needs one output per class: fit a network, as in gradc fit --mlp 32 --loss xent");
+    check_error("fit --mlp 4 --data " + xor_csv + " --target y --loss xent --activation gelu",
+                "unknown activation 'gelu': choose relu, tanh, sigmoid, softplus or identity");
+}

@@ -1,0 +1,204 @@
+// fit_mlp(): a network's per-row loss built as one expression, compiled by
+// compile_batch() and trained by fit()'s own epoch loop (fit_loop.cpp); predictions
+// through a map kernel of the network's outputs.
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "fit_loop.hpp"
+#include "fit_objective.hpp"
+#include "stopping.hpp"
+#include "gradc/error.hpp"
+#include "gradc/nn.hpp"
+
+namespace gradc::nn {
+namespace {
+
+// The distinct target values, sorted; each must be an integer.
+std::vector<double> class_values(const std::vector<double>& target, const std::string& name) {
+    std::vector<double> classes;
+    for (const double y : target) {
+        if (!std::isfinite(y) || y != std::floor(y))
+            throw Error("the xent loss needs integer classes in '" + name + "', but it holds " + train::short_number(y) +
+                        ": use a column of class numbers such as 0, 1, 2");
+        classes.push_back(y);
+    }
+    std::sort(classes.begin(), classes.end());
+    classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+    if (classes.size() < 2)
+        throw Error("the xent loss needs at least two classes in '" + name + "'; it holds one value only");
+    return classes;
+}
+
+// The model's input columns of `data`, standardized as in the fit, in input order.
+Dataset prepared_inputs(const MlpModel& model, const Dataset& data) {
+    Dataset inputs;
+    for (const std::string& name : model.inputs) {
+        inputs.names.push_back(name);
+        inputs.columns.push_back(data.column(name));
+    }
+    if (model.standardization) model.standardization->apply(inputs);
+    return inputs;
+}
+
+// out[k][r]: `values` (functions of the network's inputs and parameters) at every row.
+std::vector<std::vector<double>> evaluate(const MlpModel& model, const Dataset& inputs, bool probabilities, Jit* jit,
+                                          ThreadPool* pool = nullptr) {
+    ExprContext ctx;
+    std::vector<Expr> columns;
+    for (const std::string& name : model.inputs) columns.push_back(ctx.variable(name));
+    const Network net = build(ctx, model.spec, columns);
+    const std::vector<Expr> values = probabilities ? softmax(ctx, net.outputs) : net.outputs;
+    std::unique_ptr<Jit> own_jit;
+    if (jit == nullptr) jit = (own_jit = std::make_unique<Jit>()).get();
+    const MapKernel kernel = jit->compile_map(values, net.params, columns);
+
+    const std::size_t rows = inputs.rows();
+    std::vector<std::vector<double>> out(values.size(), std::vector<double>(rows));
+    std::vector<double*> outputs;
+    for (auto& column : out) outputs.push_back(column.data());
+    std::vector<const double*> pointers;
+    for (const auto& column : inputs.columns) pointers.push_back(column.data());
+    kernel(model.params, pointers, rows, outputs, pool);
+    return out;
+}
+
+// Index of the largest of logits[.][r]; the first on a tie, and NaN never wins.
+std::size_t argmax(const std::vector<std::vector<double>>& logits, std::size_t r) {
+    std::size_t best = 0;
+    for (std::size_t k = 1; k < logits.size(); ++k)
+        if (logits[k][r] > logits[best][r]) best = k;
+    return best;
+}
+
+double fraction_right(const std::vector<std::vector<double>>& logits, const std::vector<double>& classes,
+                      const std::vector<double>& target) {
+    if (target.empty()) return std::nan("");
+    std::size_t right = 0;
+    for (std::size_t r = 0; r < target.size(); ++r) right += classes[argmax(logits, r)] == target[r] ? 1 : 0;
+    return static_cast<double>(right) / static_cast<double>(target.size());
+}
+
+std::vector<std::string> input_columns(const Dataset& data, const MlpOptions& mlp, const std::string& target) {
+    if (mlp.inputs.empty()) {
+        std::vector<std::string> inputs;
+        for (const std::string& name : data.names)
+            if (name != target) inputs.push_back(name);
+        if (inputs.empty()) throw Error("the data has no column besides the target '" + target + "' to learn from");
+        return inputs;
+    }
+    for (const std::string& name : mlp.inputs) {
+        if (data.find(name) == Dataset::npos) throw Error("there is no input column '" + name + "' in the data");
+        if (name == target) throw Error("the target '" + target + "' cannot also be an input of the network");
+    }
+    return mlp.inputs;
+}
+
+}  // namespace
+
+MlpFitResult fit_mlp(const Dataset& data, const MlpOptions& mlp, const FitOptions& options) {
+    train::check_fit_options(options);
+    const std::size_t target_column = data.find(options.target);
+    if (target_column == Dataset::npos) throw Error("there is no column '" + options.target + "' to predict");
+    if (data.rows() == 0) throw Error("the data has no rows to fit");
+    const bool classifier = options.loss.kind == LossKind::CrossEntropy;
+
+    MlpFitResult out;
+    MlpModel& model = out.model;
+    model.inputs = input_columns(data, mlp, options.target);
+    if (classifier) model.classes = class_values(data.columns[target_column], options.target);
+    model.spec = Mlp{model.inputs.size(), mlp.hidden, classifier ? model.classes.size() : 1, mlp.activation};
+
+    Split split = options.validation > 0 ? split_rows(data, options.validation, options.seed) : Split{data, {}};
+    std::vector<std::size_t> columns;  // the kernel's columns: the inputs, then the target
+    for (const std::string& name : model.inputs) columns.push_back(data.find(name));
+    if (options.standardize) {
+        Standardization s = fit_standardization(split.train, columns);
+        s.apply(split.train);
+        if (split.validation.rows() > 0) s.apply(split.validation);
+        for (std::size_t k = 0; k < s.columns.size(); ++k) s.columns[k] = k;  // by position in model.inputs
+        model.standardization = std::move(s);
+    }
+    columns.push_back(target_column);
+
+    ExprContext ctx;
+    std::vector<Expr> column_vars;
+    for (const std::string& name : model.inputs) column_vars.push_back(ctx.variable(name));
+    const Expr target = ctx.variable(options.target);
+    column_vars.push_back(target);
+    const Network net = build(ctx, model.spec, std::span(column_vars).first(model.inputs.size()));
+    for (const Expr p : net.params)
+        if (std::find(column_vars.begin(), column_vars.end(), p) != column_vars.end())
+            throw Error("the column '" + std::string(p->name()) +
+                        "' has the name of a network parameter: rename the column");
+    const Expr loss = classifier ? softmax_cross_entropy(ctx, net.outputs, target, model.classes)
+                                 : row_loss(ctx, options.loss, net.outputs[0], target);
+
+    std::unique_ptr<Jit> own_jit;
+    Jit* jit = options.jit;
+    if (jit == nullptr) jit = (own_jit = std::make_unique<Jit>()).get();
+    const BatchKernel kernel = compile_batch(*jit, ctx, loss, net.params, column_vars);
+    out.kernel_nodes = ctx.node_count();
+
+    FitResult& result = out.fit;
+    result.model = model.spec.describe();
+    result.names.data = model.inputs;
+    for (const Expr p : net.params) result.names.params.emplace_back(p->name());
+    result.params = initial_params(model.spec, mlp.init.value_or(default_init(mlp.activation)), options.seed);
+    for (const auto& [name, value] : options.initial) {
+        const auto at = std::find(result.names.params.begin(), result.names.params.end(), name);
+        if (at == result.names.params.end())
+            throw Error("'" + name + "' has a starting value but is not a parameter of the network, as l1_w_0_0 is");
+        result.params[static_cast<std::size_t>(at - result.names.params.begin())] = value;
+    }
+
+    train::FitObjective training(kernel, split.train, columns, options.l1, options.l2, options.pool);
+    std::optional<train::FitObjective> validation;
+    if (split.validation.rows() > 0) validation.emplace(kernel, split.validation, columns, 0.0, 0.0, options.pool);
+    train::FitObjective* held_out = validation ? &*validation : nullptr;
+    if (options.method == Method::Lbfgs)
+        train::run_lbfgs(result, training, held_out, options);
+    else
+        train::run_first_order(result, training, held_out, options);
+    model.params = result.params;
+
+    out.accuracy = out.val_accuracy = std::nan("");
+    if (classifier) {
+        // split's inputs are standardized already: evaluate without the model's standardization.
+        MlpModel raw = model;
+        raw.standardization.reset();
+        out.accuracy = fraction_right(evaluate(raw, prepared_inputs(raw, split.train), false, jit, options.pool),
+                                      model.classes, split.train.columns[target_column]);
+        if (split.validation.rows() > 0)
+            out.val_accuracy =
+                fraction_right(evaluate(raw, prepared_inputs(raw, split.validation), false, jit, options.pool),
+                               model.classes, split.validation.columns[target_column]);
+    }
+    return out;
+}
+
+std::vector<std::vector<double>> predict_outputs(const MlpModel& model, const Dataset& data, Jit* jit) {
+    return evaluate(model, prepared_inputs(model, data), false, jit);
+}
+
+std::vector<std::vector<double>> predict_probabilities(const MlpModel& model, const Dataset& data, Jit* jit) {
+    if (model.classes.empty()) throw Error("probabilities need a classifier, a network fitted with the xent loss");
+    return evaluate(model, prepared_inputs(model, data), true, jit);
+}
+
+std::vector<double> predict_classes(const MlpModel& model, const Dataset& data, Jit* jit) {
+    if (model.classes.empty()) throw Error("classes need a classifier, a network fitted with the xent loss");
+    const std::vector<std::vector<double>> logits = predict_outputs(model, data, jit);
+    std::vector<double> classes(data.rows());
+    for (std::size_t r = 0; r < classes.size(); ++r) classes[r] = model.classes[argmax(logits, r)];
+    return classes;
+}
+
+double accuracy(const MlpModel& model, const Dataset& data, std::string_view target, Jit* jit) {
+    if (model.classes.empty()) throw Error("accuracy needs a classifier, a network fitted with the xent loss");
+    return fraction_right(predict_outputs(model, data, jit), model.classes, data.column(target));
+}
+
+}  // namespace gradc::nn
