@@ -6,6 +6,7 @@
 #include "gradc/autodiff.hpp"
 #include "gradc/emit.hpp"
 #include "gradc/print.hpp"
+#include "jit/point_outputs.hpp"
 
 namespace gradc {
 
@@ -16,31 +17,21 @@ AotKernel aot_point_kernel(ExprContext& ctx, std::string name, std::span<const E
     k.name = std::move(name);
     k.inputs.assign(inputs.begin(), inputs.end());
     k.formula = to_infix(values);
+    k.outputs = point_outputs(ctx, values, inputs, derivatives);
+    // Names in the same layout: f (or f1, f2...), df/dx, then d2f/dx2 and d2f/dxdy.
     const std::size_t m = values.size();
     auto value_name = [m](std::size_t r) { return m == 1 ? std::string("f") : "f" + std::to_string(r + 1); };
-    for (std::size_t r = 0; r < m; ++r) {
-        k.outputs.push_back(values[r]);
-        k.output_names.push_back(value_name(r));
-    }
+    for (std::size_t r = 0; r < m; ++r) k.output_names.push_back(value_name(r));
     if (derivatives != Derivatives::None)
-        for (std::size_t r = 0; r < m; ++r) {
-            const std::vector<Expr> partials = gradient(ctx, values[r], inputs);
-            for (std::size_t i = 0; i < inputs.size(); ++i) {
-                k.outputs.push_back(partials[i]);
-                k.output_names.push_back("d" + value_name(r) + "/d" + std::string(inputs[i]->name()));
-            }
-        }
+        for (std::size_t r = 0; r < m; ++r)
+            for (Expr x : inputs) k.output_names.push_back("d" + value_name(r) + "/d" + std::string(x->name()));
     if (derivatives == Derivatives::Hessian)
-        for (std::size_t r = 0; r < m; ++r) {
-            const std::vector<std::vector<Expr>> h = hessian(ctx, values[r], inputs);
+        for (std::size_t r = 0; r < m; ++r)
             for (std::size_t i = 0; i < inputs.size(); ++i)
                 for (std::size_t j = i; j < inputs.size(); ++j) {
-                    // d2f/dx2 on the diagonal, d2f/dxdy off it
                     const std::string x(inputs[i]->name()), y(inputs[j]->name());
-                    k.outputs.push_back(h[i][j]);
                     k.output_names.push_back("d2" + value_name(r) + "/d" + x + (i == j ? "2" : "d" + y));
                 }
-        }
     return k;
 }
 

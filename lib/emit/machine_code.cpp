@@ -30,11 +30,7 @@ std::unique_ptr<llvm::TargetMachine> emit_machine(const JitOptions& options) {
 }
 
 unsigned batch_lanes(const JitOptions& options, const llvm::TargetMachine& machine) {
-    const unsigned lanes = options.lanes != 0 ? options.lanes : widest_vector(*machine.getMCSubtargetInfo());
-    if (lanes != 1 && lanes != 2 && lanes != 4 && lanes != 8)
-        throw JitError("JitOptions::lanes must be 0 (the widest the CPU has), 1, 2, 4 or 8, not " +
-                       std::to_string(lanes));
-    return lanes;
+    return kernel_lanes(options, *machine.getMCSubtargetInfo());
 }
 
 unsigned batch_lanes(const JitOptions& options) { return batch_lanes(options, *emit_machine(options)); }

@@ -5,6 +5,7 @@
 
 #include "gradc/autodiff.hpp"
 #include "gradc/jit.hpp"
+#include "jit/point_outputs.hpp"
 
 namespace gradc {
 
@@ -15,10 +16,8 @@ std::size_t point_output_count(std::size_t values, std::size_t inputs, Derivativ
     return count;
 }
 
-namespace {
-
-std::vector<Expr> with_derivatives(ExprContext& ctx, std::span<const Expr> values, std::span<const Expr> inputs,
-                                   Derivatives derivatives) {
+std::vector<Expr> point_outputs(ExprContext& ctx, std::span<const Expr> values, std::span<const Expr> inputs,
+                                Derivatives derivatives) {
     std::vector<Expr> outputs(values.begin(), values.end());
     outputs.reserve(point_output_count(values.size(), inputs.size(), derivatives));
     if (derivatives != Derivatives::None)
@@ -35,16 +34,14 @@ std::vector<Expr> with_derivatives(ExprContext& ctx, std::span<const Expr> value
     return outputs;
 }
 
-}  // namespace
-
 Kernel compile_point(Jit& jit, ExprContext& ctx, std::span<const Expr> values, std::span<const Expr> inputs,
                      Derivatives derivatives) {
-    return jit.compile(with_derivatives(ctx, values, inputs, derivatives), inputs);
+    return jit.compile(point_outputs(ctx, values, inputs, derivatives), inputs);
 }
 
 MapKernel compile_map(Jit& jit, ExprContext& ctx, std::span<const Expr> values, std::span<const Expr> columns,
                       Derivatives derivatives) {
-    return jit.compile_map(with_derivatives(ctx, values, columns, derivatives), {}, columns);
+    return jit.compile_map(point_outputs(ctx, values, columns, derivatives), {}, columns);
 }
 
 BatchKernel compile_batch(Jit& jit, ExprContext& ctx, Expr loss, std::span<const Expr> params,

@@ -52,10 +52,8 @@ Jit::Session::Session(JitOptions opts)
     cpu_features = machine_builder.getFeatures().getString();
     {
         auto machine = take(machine_builder.createTargetMachine(), "setting up the target");
-        lanes = options.lanes != 0 ? options.lanes : widest_vector(*machine->getMCSubtargetInfo());
+        lanes = kernel_lanes(options, *machine->getMCSubtargetInfo());
     }
-    if (lanes != 1 && lanes != 2 && lanes != 4 && lanes != 8)
-        throw JitError("JitOptions::lanes must be 0 (the widest the CPU has), 1, 2, 4 or 8, not " + std::to_string(lanes));
     // glibc's vector math library; without it, vector code calls libm lane by lane.
     vector_math = options.vector_math && !llvm::sys::DynamicLibrary::LoadLibraryPermanently("libmvec.so.1");
     lljit = take(llvm::orc::LLJITBuilder()

@@ -40,4 +40,12 @@ unsigned widest_vector(const llvm::MCSubtargetInfo& info) {
     return 2;
 }
 
+unsigned kernel_lanes(const JitOptions& options, const llvm::MCSubtargetInfo& info) {
+    const unsigned lanes = options.lanes != 0 ? options.lanes : widest_vector(info);
+    if (lanes != 1 && lanes != 2 && lanes != 4 && lanes != 8)
+        throw JitError("JitOptions::lanes must be 0 (the widest the CPU has), 1, 2, 4 or 8, not " +
+                       std::to_string(lanes));
+    return lanes;
+}
+
 }  // namespace gradc

@@ -7,6 +7,8 @@
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/MC/MCSubtargetInfo.h>
 
+#include "gradc/jit.hpp"
+
 namespace gradc {
 
 // Registers LLVM's native target once per process; only code generation calls it, so
@@ -19,5 +21,9 @@ llvm::orc::JITTargetMachineBuilder target_for(const std::string& cpu);
 
 // Doubles per SIMD vector: 8 with AVX-512, 4 with AVX2, else SSE2's 2.
 unsigned widest_vector(const llvm::MCSubtargetInfo& info);
+
+// The rows per vector batch and map kernels use: options.lanes, or the widest `info`
+// has when it is 0. Throws JitError for a count other than 0, 1, 2, 4 or 8.
+unsigned kernel_lanes(const JitOptions& options, const llvm::MCSubtargetInfo& info);
 
 }  // namespace gradc

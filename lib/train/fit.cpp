@@ -100,14 +100,7 @@ FitResult fit(std::string_view model, const Dataset& data, const FitOptions& opt
     if (jit == nullptr) jit = (own_jit = std::make_unique<Jit>()).get();
     const BatchKernel kernel = compile_batch(*jit, ctx, loss, param_vars, column_vars);
 
-    train::FitObjective training(kernel, split.train, columns, options.l1, options.l2, options.pool);
-    std::optional<train::FitObjective> validation;
-    if (split.validation.rows() > 0) validation.emplace(kernel, split.validation, columns, 0.0, 0.0, options.pool);
-    train::FitObjective* held_out = validation ? &*validation : nullptr;
-    if (options.method == Method::Lbfgs)
-        train::run_lbfgs(result, training, held_out, options);
-    else
-        train::run_first_order(result, training, held_out, options);
+    train::run_fit(result, kernel, split, columns, options);
     return result;
 }
 

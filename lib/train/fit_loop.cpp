@@ -151,4 +151,16 @@ void run_lbfgs(FitResult& result, FitObjective& training, FitObjective* validati
     }
 }
 
+void run_fit(FitResult& result, const BatchKernel& kernel, const Split& split, const std::vector<std::size_t>& columns,
+             const FitOptions& options) {
+    FitObjective training(kernel, split.train, columns, options.l1, options.l2, options.pool);
+    std::optional<FitObjective> validation;
+    if (split.validation.rows() > 0) validation.emplace(kernel, split.validation, columns, 0.0, 0.0, options.pool);
+    FitObjective* held_out = validation ? &*validation : nullptr;
+    if (options.method == Method::Lbfgs)
+        run_lbfgs(result, training, held_out, options);
+    else
+        run_first_order(result, training, held_out, options);
+}
+
 }  // namespace gradc::train

@@ -18,4 +18,9 @@ void check_fit_options(const FitOptions& options);
 void run_first_order(FitResult& result, FitObjective& training, FitObjective* validation, const FitOptions& options);
 void run_lbfgs(FitResult& result, FitObjective& training, FitObjective* validation, const FitOptions& options);
 
+// The objectives over the split's training and validation rows (the penalties on the
+// training side only), then run_first_order or run_lbfgs as options.method says.
+void run_fit(FitResult& result, const BatchKernel& kernel, const Split& split, const std::vector<std::size_t>& columns,
+             const FitOptions& options);
+
 }  // namespace gradc::train

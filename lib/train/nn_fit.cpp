@@ -154,14 +154,7 @@ MlpFitResult fit_mlp(const Dataset& data, const MlpOptions& mlp, const FitOption
         result.params[static_cast<std::size_t>(at - result.names.params.begin())] = value;
     }
 
-    train::FitObjective training(kernel, split.train, columns, options.l1, options.l2, options.pool);
-    std::optional<train::FitObjective> validation;
-    if (split.validation.rows() > 0) validation.emplace(kernel, split.validation, columns, 0.0, 0.0, options.pool);
-    train::FitObjective* held_out = validation ? &*validation : nullptr;
-    if (options.method == Method::Lbfgs)
-        train::run_lbfgs(result, training, held_out, options);
-    else
-        train::run_first_order(result, training, held_out, options);
+    train::run_fit(result, kernel, split, columns, options);
     model.params = result.params;
 
     out.accuracy = out.val_accuracy = std::nan("");
