@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "gradc/emit.hpp"
-#include "support/random_expr.hpp"
+#include "support/random_corpus.hpp"
 
 namespace gradc::testing {
 
@@ -16,30 +16,11 @@ struct Corpus {
     std::vector<Expr> vars{ctx.variable("x"), ctx.variable("y"), ctx.variable("z")};
     std::vector<Expr> exprs;
 
-    // Varied shapes: with and without domain guards, small and arbitrary constants,
-    // depth 3 to 6; a quarter also get a power by a constant the kernel may multiply
-    // out (or, for 0, 17, -2 and 0.5, leave to pow()).
+    // Varied shapes (support/random_corpus.hpp), a quarter with a power by a constant
+    // the kernel may multiply out (or, for 0, 17, -2 and 0.5, leave to pow()).
     Corpus(std::size_t count, std::uint64_t seed) {
         static const std::vector<double> exponents = {-1, 1, 2, 3, 4, 5, 7, 8, 11, 16, 0, 17, -2, 0.5};
-        static const std::vector<Op> joins = {Op::Add, Op::Sub, Op::Mul, Op::Div};
-        std::mt19937_64 rng(seed);
-        std::uniform_real_distribution<double> unit(0.0, 1.0);
-        auto pick = [&](const auto& from) {
-            return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(rng)];
-        };
-        for (std::size_t i = 0; i < count; ++i) {
-            RandomExprOptions shape;
-            shape.max_depth = std::uniform_int_distribution<int>(3, 6)(rng);
-            shape.domain_safe = unit(rng) < 0.5;
-            shape.small_constants = unit(rng) < 0.85;
-            Expr e = random_expr(ctx, rng, vars, shape);
-            if (i % 4 == 0) {
-                shape.max_depth = 3;
-                const Expr base = random_expr(ctx, rng, vars, shape);
-                e = ctx.make(pick(joins), ctx.pow(base, ctx.constant(pick(exponents))), e);
-            }
-            exprs.push_back(e);
-        }
+        exprs = random_corpus(ctx, vars, count, seed, exponents);
     }
 
     // Point kernels k0, k1, ... of 1, 2, 3, 5 or 8 expressions each, with `derivatives`.

@@ -20,6 +20,7 @@
 #include "gradc/jit.hpp"
 #include "gradc/print.hpp"
 #include "point_oracle.hpp"
+#include "support/random_corpus.hpp"
 #include "support/random_expr.hpp"
 
 using namespace gradc;
@@ -50,32 +51,13 @@ struct Corpus {
     std::vector<Expr> vars{ctx.variable("x"), ctx.variable("y"), ctx.variable("z")};
     std::vector<Expr> exprs;
 
-    // Random expressions of varied shape: with and without domain guards, small and
-    // arbitrary constants, depth 3 to 6. random_expr rarely draws a constant integer
-    // exponent, so a quarter of them also get a power by a constant the kernel may
-    // compute by multiplication (or, for 0, 17, -2 and 0.5, by pow()).
+    // Random expressions of varied shape (support/random_corpus.hpp); a quarter also get
+    // a power by a constant the kernel may compute by multiplication (or, for 0, 17, -2
+    // and 0.5, by pow()).
     Corpus(std::size_t count, std::uint64_t seed) {
         static const std::vector<double> exponents = {-1, 1,  2,  3,  4,  5,  6, 7,  8,  9,  10,
                                                       11, 12, 13, 14, 15, 16, 0, 17, -2, 0.5};
-        static const std::vector<Op> joins = {Op::Add, Op::Sub, Op::Mul, Op::Div};
-        std::mt19937_64 rng(seed);
-        std::uniform_real_distribution<double> unit(0.0, 1.0);
-        auto pick = [&](const auto& from) {
-            return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(rng)];
-        };
-        for (std::size_t i = 0; i < count; ++i) {
-            testing::RandomExprOptions shape;
-            shape.max_depth = std::uniform_int_distribution<int>(3, 6)(rng);
-            shape.domain_safe = unit(rng) < 0.5;
-            shape.small_constants = unit(rng) < 0.85;
-            Expr e = testing::random_expr(ctx, rng, vars, shape);
-            if (i % 4 == 0) {
-                shape.max_depth = 3;
-                const Expr base = testing::random_expr(ctx, rng, vars, shape);
-                e = ctx.make(pick(joins), ctx.pow(base, ctx.constant(pick(exponents))), e);
-            }
-            exprs.push_back(e);
-        }
+        exprs = testing::random_corpus(ctx, vars, count, seed, exponents);
     }
 };
 
