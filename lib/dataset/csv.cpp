@@ -1,7 +1,9 @@
 // The CSV reader: lines split by hand (a line is the unit of every message), fields
-// parsed with Spirit X3's real parser, so numbers read exactly as strtod would.
+// recognised by Spirit X3's real parser and converted by std::from_chars, so numbers
+// are correctly rounded as strtod's are.
 #include <boost/spirit/home/x3.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -89,6 +91,16 @@ std::vector<std::string> read_header(const Line& line) {
     }
 }
 
+// X3's double_ is not correctly rounded: it is one unit in the last place off for about
+// a quarter of 17-digit numbers. from_chars rounds correctly; X3 still decides what a
+// number is. from_chars takes no '+'; should it refuse what X3 took, X3's value stays.
+double correctly_rounded(const char* begin, const char* end, double fallback) {
+    if (begin != end && *begin == '+') ++begin;
+    double value = 0;
+    const auto [ptr, error] = std::from_chars(begin, end, value);
+    return error == std::errc() && ptr == end ? value : fallback;
+}
+
 // One field at `at` (after blanks): a number by X3's real parser, which accepts what
 // strtod does, `inf` and `nan` included.
 double read_field(const Line& line, std::size_t& at, const std::string& column) {
@@ -118,7 +130,7 @@ double read_field(const Line& line, std::size_t& at, const std::string& column) 
                             (overflow ? "too large for a double" : "not a number"));
     }
     at += field.size();
-    return value;
+    return correctly_rounded(begin, it, value);
 }
 
 }  // namespace
