@@ -7,6 +7,7 @@ packages=(
   cmake ninja-build g++ ccache        # toolchain
   libboost-dev                        # Spirit X3 (headers only)
   libcli11-dev                        # the command line
+  nlohmann-json3-dev                  # reading model files (headers only)
   catch2                              # tests (v2)
   libbenchmark-dev                    # bench/
   llvm-19-dev lld-19                  # code generation and the JIT; lld links LLVM statically

@@ -2,8 +2,12 @@
 // turning errors into messages and exit codes.
 #pragma once
 
+#include <CLI/CLI.hpp>
+#include <cstddef>
 #include <string>
 
+#include "gradc/expr.hpp"
+#include "gradc/jit.hpp"
 #include "gradc/parse.hpp"
 
 namespace gradc::cli {
@@ -20,8 +24,24 @@ struct FormulaSource {
     std::string file;
 };
 
-// The formula's text; throws gradc::Error when there is none or the file is unreadable.
+// The formula's text; throws gradc::Error when there is none or the file is unreadable,
+// LimitError when it is longer than --max-length (a file is read no further).
 std::string read_formula(const FormulaSource& source);
+
+// The limits every subcommand accepts, as set on the command line: --max-length and
+// --max-nesting (ParseLimits), --max-nodes (ExprContext::set_max_nodes) and
+// --max-kernel-size (JitOptions::max_kernel_size). The library's defaults unless given.
+struct Limits {
+    ParseLimits parse;
+    std::size_t max_nodes = ExprContext::kDefaultMaxNodes;
+    std::size_t max_kernel_size = JitOptions{}.max_kernel_size;
+};
+const Limits& limits();
+
+// Adds the limit options to the top-level `app` and, as parsing starts, to each of its
+// subcommands, so each is accepted before or after the subcommand's name whatever file
+// defines the subcommand.
+void add_limit_options(CLI::App& app);
 
 // True when the terminal can show "∂": a UTF-8 locale and no --ascii.
 bool use_unicode(bool ascii_flag);

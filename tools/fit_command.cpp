@@ -2,8 +2,6 @@
 // file with a loss and an optimizer, through the library's fit() (gradc/fit.hpp).
 #include "fit_command.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -16,8 +14,12 @@
 
 #include "gradc/error.hpp"
 #include "optimizer_names.hpp"
+#include "optimizer_options.hpp"
 #include "gradc/fit.hpp"
+#include "gradc/model_file.hpp"
 #include "gradc/nn.hpp"
+#include "run_watch.hpp"
+#include "save_option.hpp"
 
 namespace gradc::cli {
 namespace {
@@ -166,15 +168,13 @@ int run_mlp_fit(const FitCommandOptions& options, FitOptions& settings) {
     net.activation = nn::activation_named(options.activation);
     const Dataset data = read_csv_file(options.data);
     const bool text = !options.common.json;
-    if (text && isatty(STDOUT_FILENO))
-        settings.on_epoch = [](std::size_t epoch, const EpochLoss& loss) {
-            std::cout << "epoch " << epoch << ": loss = " << rounded(loss.loss);
-            if (!std::isnan(loss.val_loss)) std::cout << ", val_loss = " << rounded(loss.val_loss);
-            std::cout << std::endl;
-        };
+    RunWatch watch("epoch", "loss", settings.epochs, options.common.json, options.plot);
+    settings.on_epoch = [&watch](std::size_t epoch, const EpochLoss& loss) { watch.record(epoch, loss.loss, loss.val_loss); };
     const nn::MlpFitResult fitted = nn::fit_mlp(data, net, settings);
     const FitResult& result = fitted.fit;
+    watch.finish(fitted.model.spec.describe());
     if (!options.history.empty()) write_history(options.history, result);
+    if (!options.save.empty()) save_model(options.save, saved_model(fitted, settings));
 
     const bool failed = result.stop == FitStop::Diverged || result.stop == FitStop::Failed;
     const std::string why = explanation(result, settings);
@@ -234,18 +234,31 @@ CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
     app->add_option("--param", options.params, "NAME or NAME=START: confirm a parameter, and set where it starts")
         ->allow_extra_args(false);
     app->add_option("--history", options.history, "write the loss of every epoch to a CSV file");
+    app->add_option("--plot", options.plot, "draw the loss (and validation loss) of every epoch as an SVG chart");
+    app->add_option("--save", options.save, "write the fitted model to a file that gradc predict reads");
     app->add_option("--mlp", options.mlp,
                     "fit a neural network with these hidden layer sizes (as in 64,32) on every column but the target");
     app->add_option("--activation", options.activation, "--mlp's hidden activation: relu (default), tanh, sigmoid, "
                                                          "softplus or identity");
     app->add_flag("--json", options.common.json, "write JSON for scripts");
+    add_optimizer_options(*app, options.tuning);
+    app->footer("Examples:\n"
+                "  gradc fit \"w*x + b\" --data line.csv --target y\n"
+                "  gradc fit \"w*x + b\" --data line.csv --target y --optimizer adam --lr 0.1 --epochs 300 "
+                "--plot loss.svg\n"
+                "  gradc fit \"w*x + b\" --data line.csv --target y --optimizer momentum --lr 0.01 --momentum 0.5 "
+                "--schedule step:50:0.5");
     return app;
 }
 
 int run_fit(const FitCommandOptions& options) {
     FitOptions settings = fit_options(options);
+    const OptimizerChoice choice = choose_optimizer(settings.method, settings.learning_rate, options.tuning);
+    settings.optimizer = choice.optimizer.get();
+    settings.lbfgs_history = choice.lbfgs_history;
     if (options.data.empty()) throw Error("fit needs data: name a CSV file, as in --data data.csv");
     if (options.target.empty()) throw Error("fit needs the column to predict, as in --target y");
+    if (!options.save.empty()) check_save_path(options.save);
     if (!options.mlp.empty()) return run_mlp_fit(options, settings);
     if (settings.loss.kind == LossKind::CrossEntropy)
         throw Error("the xent loss needs one output per class: fit a network, as in gradc fit --mlp 32 --loss xent");
@@ -265,16 +278,13 @@ int run_fit(const FitCommandOptions& options) {
         if (f.start) settings.initial.emplace_back(f.name, *f.start);
 
     const bool text = !options.common.json;
+    RunWatch watch("epoch", "loss", settings.epochs, options.common.json, options.plot);
     if (text) std::cout << "data: " << joined(names.data) << "\nparameters: " << joined(names.params) << '\n';
-    // Progress only for a person watching: a pipe or file gets the result alone.
-    if (text && isatty(STDOUT_FILENO))
-        settings.on_epoch = [](std::size_t epoch, const EpochLoss& loss) {
-            std::cout << "epoch " << epoch << ": loss = " << rounded(loss.loss);
-            if (!std::isnan(loss.val_loss)) std::cout << ", val_loss = " << rounded(loss.val_loss);
-            std::cout << std::endl;
-        };
+    settings.on_epoch = [&watch](std::size_t epoch, const EpochLoss& loss) { watch.record(epoch, loss.loss, loss.val_loss); };
     const FitResult result = fit(model, data, settings);
+    watch.finish(model);
     if (!options.history.empty()) write_history(options.history, result);
+    if (!options.save.empty()) save_model(options.save, saved_model(result, settings));
 
     const bool failed = result.stop == FitStop::Diverged || result.stop == FitStop::Failed;
     const std::string why = explanation(result, settings);

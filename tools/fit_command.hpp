@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "optimizer_options.hpp"
 #include "subcommand.hpp"
 
 namespace gradc::cli {
@@ -27,6 +28,9 @@ struct FitCommandOptions {
     bool standardize = false;
     std::vector<std::string> params;  // --param NAME or NAME=START
     std::string history;
+    std::string plot;       // --plot FILE: an SVG chart of the losses by epoch
+    OptimizerFlags tuning;  // hyper-parameters, --schedule, --history-size
+    std::string save;  // --save FILE: the fitted model, for gradc predict
     std::string mlp;  // hidden layer sizes, "32" or "64,32": fit a network instead of EXPR
     std::string activation = "relu";
     CLI::Option* lr_option = nullptr;

@@ -19,6 +19,7 @@
 #include "hessian_command.hpp"
 #include "jacobian_command.hpp"
 #include "minimize_command.hpp"
+#include "predict_command.hpp"
 
 namespace {
 
@@ -40,7 +41,9 @@ bool takes_value(const std::string& arg) {
            arg == "--optimizer" || arg == "--lr" || arg == "--max-iter" || arg == "--tol" || arg == "--data" ||
            arg == "--target" || arg == "--loss" || arg == "--epochs" || arg == "--batch-size" ||
            arg == "--validation" || arg == "--patience" || arg == "--l1" || arg == "--l2" || arg == "--param" ||
-           arg == "--history";
+           arg == "--history" || arg == "--save" || arg == "--plot" || arg == "--momentum" ||
+           arg == "--weight-decay" || arg == "--betas" || arg == "--eps" || arg == "--alpha" ||
+           arg == "--schedule" || arg == "--history-size";
 }
 
 // A word that reads as a mistyped subcommand rather than a formula.
@@ -58,12 +61,14 @@ int main(int argc, char** argv) {
                  "  gradc grad EXPR --at x=1,y=2  the gradient at a point; see the subcommands below\n\n"
                  "The language is described in docs/language.md, the command in docs/cli.md.",
                  "gradc"};
-    CommandOptions top, grad, hessian, jacobian, eval;
+    CommandOptions top, grad, hessian, jacobian;
+    EvalOptions eval;
     DiffOptions diff;
     CheckOptions check;
     EmitOptions emit;
     MinimizeCommandOptions minimize;
     FitCommandOptions fit;
+    PredictOptions predict;
     add_grad_options(app, top);
     CLI::App* grad_app = add_grad_command(app, grad);
     CLI::App* diff_app = add_diff_command(app, diff);
@@ -74,9 +79,10 @@ int main(int argc, char** argv) {
     CLI::App* emit_app = add_emit_command(app, emit);
     CLI::App* minimize_app = add_minimize_command(app, minimize);
     CLI::App* fit_app = add_fit_command(app, fit);
+    CLI::App* predict_app = add_predict_command(app, predict);
     const std::map<std::string, std::string*> formula_of = {
         {"grad", &grad.source.expr},         {"diff", &diff.common.source.expr}, {"hessian", &hessian.source.expr},
-        {"jacobian", &jacobian.source.expr}, {"eval", &eval.source.expr},
+        {"jacobian", &jacobian.source.expr}, {"eval", &eval.common.source.expr},
         {"check", &check.common.source.expr}, {"emit", &emit.common.source.expr},
         {"minimize", &minimize.common.source.expr}, {"fit", &fit.common.source.expr}};
 
@@ -113,8 +119,8 @@ int main(int argc, char** argv) {
     } catch (const CLI::ExtrasError& e) {
         if (app.get_subcommands().empty() && is_word(top.source.expr)) {
             std::cerr << "gradc: error: unknown subcommand '" << top.source.expr
-                      << "'; the subcommands are grad, diff, hessian, jacobian, eval, check, emit, minimize and fit "
-                         "(gradc --help lists them)\n";
+                      << "'; the subcommands are grad, diff, hessian, jacobian, eval, check, emit, minimize, fit and "
+                         "predict (gradc --help lists them)\n";
             return kExitUsage;
         }
         const bool subcommand_option = std::any_of(in.begin(), in.end(), [](const std::string& arg) {
@@ -142,7 +148,7 @@ int main(int argc, char** argv) {
         return kExitUsage;
     }
     // --ascii before the subcommand's name counts too.
-    for (CommandOptions* options : {&grad, &diff.common, &hessian, &jacobian, &eval, &check.common, &emit.common})
+    for (CommandOptions* options : {&grad, &diff.common, &hessian, &jacobian, &eval.common, &check.common, &emit.common})
         options->ascii |= top.ascii;
     try {
         if (grad_app->parsed()) return run_grad(grad);
@@ -154,6 +160,7 @@ int main(int argc, char** argv) {
         if (emit_app->parsed()) return run_emit(emit);
         if (minimize_app->parsed()) return run_minimize(minimize);
         if (fit_app->parsed()) return run_fit(fit);
+        if (predict_app->parsed()) return run_predict(predict);
         return run_grad(top);
     } catch (const gradc::Error& e) {
         std::cerr << "gradc: error: " << e.what() << '\n';

@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,7 @@
 #include "optimizer_names.hpp"
 #include "gradc/optimize.hpp"
 #include "point.hpp"
+#include "run_watch.hpp"
 
 namespace gradc::cli {
 namespace {
@@ -74,6 +76,15 @@ MinimizeOptions minimize_options(const MinimizeCommandOptions& options) {
     return o;
 }
 
+// --history: the value at the start (iteration 0) and after every step.
+void write_history(const std::string& path, const RunWatch& watch) {
+    std::ofstream out(path);
+    if (!out) throw Error("cannot write the history to '" + path + "': check that its folder exists");
+    out << "iteration,value\n";
+    for (std::size_t k = 0; k < watch.steps().size(); ++k)
+        out << static_cast<std::size_t>(watch.steps()[k]) << ',' << number_text(watch.values()[k]) << '\n';
+}
+
 // Numbers in the text: an optimizer's answer is good to its tolerance, not to 17
 // digits, so 10 significant digits (--json keeps every bit).
 std::string rounded(double v) {
@@ -124,12 +135,22 @@ CLI::App* add_minimize_command(CLI::App& parent, MinimizeCommandOptions& options
     app->add_option("--max-iter", options.max_iterations, "the most steps to take (default 1000)");
     app->add_option("--tol", options.tolerance,
                     "converged when every partial derivative is within this of 0 (default 1e-8)");
+    app->add_option("--history", options.history, "write the value at every iteration to a CSV file");
+    app->add_option("--plot", options.plot, "draw the value at every iteration as an SVG chart");
     app->add_flag("--json", options.common.json, "write JSON for scripts");
+    add_optimizer_options(*app, options.tuning);
+    app->footer("Examples:\n"
+                "  gradc minimize \"(1 - x)^2 + 100*(y - x^2)^2\" --from x=-1.2,y=1\n"
+                "  gradc minimize \"x^2 + 10*y^2\" --from x=1,y=1 --optimizer momentum --lr 0.01 --momentum 0.5\n"
+                "  gradc minimize \"x^2 + 10*y^2\" --from x=1,y=1 --optimizer adam --lr 0.1 --schedule cosine:1000 "
+                "--plot value.svg");
     return app;
 }
 
 int run_minimize(const MinimizeCommandOptions& options) {
-    const MinimizeOptions settings = minimize_options(options);
+    MinimizeOptions settings = minimize_options(options);
+    const OptimizerChoice choice = choose_optimizer(settings.method, settings.learning_rate, options.tuning);
+    settings.history = choice.lbfgs_history;
     ExprContext ctx;
     const Formula formula = load_formula(ctx, options.common);
     const Program& program = formula.program;
@@ -139,7 +160,15 @@ int run_minimize(const MinimizeCommandOptions& options) {
     const std::vector<double> start = starting_point(options, program.variables);
     const Objective objective =
         kernel_objective(compile_point(command_jit(), ctx, program.outputs[0], program.variables));
-    const MinimizeResult result = minimize(objective, start, settings);
+    RunWatch watch("iteration", "value", settings.max_iterations, options.common.json, options.plot,
+                   !options.history.empty());
+    std::vector<double> gradient(start.size());
+    watch.record(0, objective(start, gradient));
+    settings.on_iteration = [&watch](const MinimizeResult& progress) { watch.record(progress.iterations, progress.value); };
+    const MinimizeResult result = choice.optimizer ? minimize(objective, start, *choice.optimizer, settings)
+                                                   : minimize(objective, start, settings);
+    watch.finish(options.common.source.expr.empty() ? options.common.source.file : options.common.source.expr);
+    if (!options.history.empty()) write_history(options.history, watch);
 
     const std::string why = explanation(result, settings);
     if (options.common.json) {

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "optimizer_options.hpp"
 #include "subcommand.hpp"
 
 namespace gradc::cli {
@@ -13,6 +14,9 @@ struct MinimizeCommandOptions {
     double lr = 0.0;  // read only when lr_option was given
     long long max_iterations = 1000;
     double tolerance = 1e-8;
+    OptimizerFlags tuning;  // hyper-parameters, --schedule, --history-size
+    std::string history;    // CSV of the value at every iteration
+    std::string plot;       // SVG chart of the same
     CLI::Option* from_option = nullptr;
     CLI::Option* lr_option = nullptr;
 };

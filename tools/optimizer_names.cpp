@@ -30,4 +30,10 @@ Method method_named(const std::string& name) {
                 "'; choose one of gd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lbfgs, as in --optimizer adam");
 }
 
+std::string_view method_name(Method method) {
+    for (const auto& [name, known] : kOptimizers)
+        if (method == known) return name;
+    return {};
+}
+
 }  // namespace gradc::cli

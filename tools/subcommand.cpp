@@ -15,6 +15,8 @@ void add_formula_options(CLI::App& app, CommandOptions& options) {
     app.add_option("EXPR", options.source.expr, "the formula, e.g. \"x^2*sin(y)\"");
     app.add_option("-f,--file", options.source.file, "read the formula from FILE ('-' for standard input)");
     app.add_flag("--ascii", options.ascii, "write d/dx instead of ∂/∂x");
+    // `gradc EXPR` sets up the top level first; the limits go there, for every subcommand.
+    if (app.get_parent() == nullptr) add_limit_options(app);
 }
 
 CLI::App* add_subcommand(CLI::App& parent, const std::string& name, const std::string& description,
@@ -32,7 +34,8 @@ CLI::App* add_subcommand(CLI::App& parent, const std::string& name, const std::s
 
 Formula load_formula(ExprContext& ctx, const CommandOptions& options) {
     Formula formula;
-    formula.program = parse(ctx, read_formula(options.source));
+    ctx.set_max_nodes(limits().max_nodes);
+    formula.program = parse(ctx, read_formula(options.source), limits().parse);
     const std::vector<Expr>& variables = formula.program.variables;
     const bool has_wrt = options.wrt_option != nullptr && options.wrt_option->count() > 0;
     formula.wrt = has_wrt ? select_variables(options.wrt, variables) : variables;
@@ -43,12 +46,25 @@ Formula load_formula(ExprContext& ctx, const CommandOptions& options) {
 }
 
 std::vector<double> evaluate_at(const Formula& formula, const std::vector<Expr>& outputs) {
-    if (formula.jit) return command_jit().compile(outputs, formula.program.variables)(*formula.point);
-    return evaluate(outputs, formula.program.variables, *formula.point);
+    const std::vector<Expr>& variables = formula.program.variables;
+    if (formula.jit) return command_jit().compile(outputs, variables)(*formula.point);
+    // The stable forms that kernels compute, so that --jit changes nothing but the last
+    // bits: log(1 + x) at x = 1e-17 is 1e-17 either way. Rewritten into a context of
+    // their own, as compiled kernels are, when there is something to rewrite.
+    if (!has_unstable_forms(outputs)) return evaluate(outputs, variables, *formula.point);
+    ExprContext stable;
+    stable.set_max_nodes(limits().max_nodes);
+    std::vector<Expr> inputs;
+    for (Expr v : variables) inputs.push_back(stable.variable(v->name()));
+    return evaluate(stable_forms(stable, outputs), inputs, *formula.point);
 }
 
 Jit& command_jit() {
-    static Jit jit;
+    static Jit jit([] {
+        JitOptions options;
+        options.max_kernel_size = limits().max_kernel_size;
+        return options;
+    }());
     return jit;
 }
 

@@ -29,14 +29,16 @@ struct CommandOptions {
     CLI::Option* at_option = nullptr;
 };
 
-// Adds EXPR, -f, --ascii (the options of `gradc EXPR`).
+// Adds EXPR, -f, --ascii (the options of `gradc EXPR`); on the top-level app also the
+// limit options that every subcommand shares (add_limit_options).
 void add_formula_options(CLI::App& app, CommandOptions& options);
 // Adds the subcommand `name` with EXPR, -f, --ascii, --at, --json, and --wrt when
 // `with_wrt`.
 CLI::App* add_subcommand(CLI::App& parent, const std::string& name, const std::string& description,
                          CommandOptions& options, bool with_wrt);
 
-// A parsed formula with the variables to differentiate by and the point, if any.
+// A parsed formula with the variables to differentiate by and the point, if any. The
+// context gets the --max-nodes limit and the parse the --max-length and --max-nesting.
 struct Formula {
     Program program;
     std::vector<Expr> wrt;                     // --wrt, or all variables in order
@@ -47,9 +49,11 @@ Formula load_formula(ExprContext& ctx, const CommandOptions& options);
 
 // The values of `outputs` at the formula's point: by the interpreter, which answers a
 // single point sooner than code generation could, or with --jit by a compiled kernel.
+// Both compute the stable forms (stable_forms(), passes.hpp), as kernels do.
 std::vector<double> evaluate_at(const Formula& formula, const std::vector<Expr>& outputs);
 
-// The process's one JIT session, created (and LLVM initialised) on first use only.
+// The process's one JIT session, created (and LLVM initialised) on first use only,
+// with the --max-kernel-size limit.
 Jit& command_jit();
 
 // Print options naming the formula's bindings (r = sqrt(x^2 + y^2)), so derivatives

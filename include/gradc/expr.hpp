@@ -106,6 +106,11 @@ int compare_structure(Expr a, Expr b) noexcept;
 
 class ExprContext {
 public:
+    // The most nodes one context holds unless set_max_nodes() says otherwise: about
+    // 5.5 GiB of nodes and tables (90 bytes a node), far past what formulas and their
+    // derivatives need, and short of exhausting a machine's memory unannounced.
+    static constexpr std::size_t kDefaultMaxNodes = 64'000'000;
+
     ExprContext();
     ~ExprContext();
     ExprContext(const ExprContext&) = delete;
@@ -142,6 +147,16 @@ public:
 
     // Number of distinct nodes ever built in this context.
     std::size_t node_count() const noexcept;
+
+    // The most distinct nodes this context may hold. Building one more (a node that
+    // does not exist yet) throws LimitError, which names the limit and how to raise it;
+    // finding an existing node never does. The context stays usable after the error.
+    // Ids are 32 bits, so at most 2^32 - 1 whatever is asked.
+    void set_max_nodes(std::size_t max_nodes) noexcept;
+    std::size_t max_nodes() const noexcept;
+
+    // True when `e` is a node of this context.
+    bool owns(Expr e) const noexcept;
 
     // Every node, in creation (topological) order; valid until the next build.
     Expr node(std::size_t id) const noexcept;

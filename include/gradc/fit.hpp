@@ -114,8 +114,14 @@ struct FitOptions {
     std::vector<std::pair<std::string, double>> initial{};
     // The loss may rise to divergence_ratio·max(1, initial loss) before the run stops.
     double divergence_ratio = 1e10;
-    // Called after every epoch of a first-order optimizer (for progress on a terminal).
+    // Called after every epoch, and with L-BFGS after every iteration (for progress on
+    // a terminal, or a plot of the losses).
     std::function<void(std::size_t epoch, const EpochLoss& loss)> on_epoch{};
+    // The caller's first-order optimizer, with its own hyper-parameters and schedule,
+    // instead of make_optimizer(method, learning_rate); fit() resets it first. method
+    // must then be a first-order one.
+    Optimizer* optimizer = nullptr;
+    std::size_t lbfgs_history = MinimizeOptions{}.history;  // L-BFGS: pairs (s, y) kept
     Jit* jit = nullptr;          // null: a session of its own
     ThreadPool* pool = nullptr;  // null: the caller's thread
 };

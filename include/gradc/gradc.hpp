@@ -9,6 +9,7 @@
 #include "gradc/expr.hpp"
 #include "gradc/fit.hpp"
 #include "gradc/jit.hpp"
+#include "gradc/model_file.hpp"
 #include "gradc/nn.hpp"
 #include "gradc/optimize.hpp"
 #include "gradc/parse.hpp"

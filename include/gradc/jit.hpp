@@ -90,6 +90,22 @@ struct JitOptions {
     // Vector code calls glibc's libmvec (within 4 ulp) for transcendental functions;
     // false calls scalar libm lane by lane, exactly as the interpreter does.
     bool vector_math = true;
+    // Compile the numerically stable forms of the outputs (stable_forms() in
+    // passes.hpp): log(1 + x) as log1p(x), exp(x) - 1 as expm1(x), log(1 + exp(x)) as
+    // softplus(x), sqrt(x^2 + y^2) as hypot(x, y), ... The same function in exact
+    // arithmetic; in floating point as accurate or more, so a kernel may differ from the
+    // interpreter run on the formula as written. compile_point(), compile_map() and
+    // compile_batch() rewrite the values (adding the new nodes to their context) before
+    // differentiating them, so derivatives are those of the stable forms (softplus' =
+    // sigmoid, finite where the quotient exp(x)/(1 + exp(x)) is inf/inf); then every
+    // kernel's outputs are rewritten once more, in a context of the kernel's own, which
+    // covers outputs given to Jit::compile directly.
+    bool stable_forms = true;
+    // The most instructions (scheduled DAG nodes: operations, constants and inputs) one
+    // kernel may have. A larger one throws LimitError before any code is generated:
+    // LLVM needs about 1.1 KiB and 20 us per instruction, so 2 million take some
+    // 2.3 GiB and 45 s (docs/kernels.md).
+    std::size_t max_kernel_size = 2'000'000;
 };
 
 class Kernel {

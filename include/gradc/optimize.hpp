@@ -216,6 +216,10 @@ public:
 
 enum class Method { GradientDescent, Momentum, Nesterov, Adagrad, Rmsprop, Adam, AdamW, Lbfgs };
 
+// The momentum μ of Method::Momentum and Method::Nesterov: PyTorch has no default, and
+// 0.9 is the customary choice.
+inline constexpr double kDefaultMomentum = 0.9;
+
 // The optimizer for a first-order `method` with its defaults (above), the base
 // learning rate `lr` when given. Throws gradc::Error for Method::Lbfgs, which needs the
 // function itself (use minimize()), and for a learning rate that is not positive.
@@ -265,6 +269,8 @@ using Objective = std::function<double(std::span<const double> x, std::span<doub
 // objective keeps a scratch buffer: copy it for each thread that calls it.
 Objective kernel_objective(Kernel kernel);
 
+struct MinimizeResult;
+
 struct MinimizeOptions {
     Method method = Method::Lbfgs;
     // The base learning rate; unset takes the method's default (default_learning_rate).
@@ -285,6 +291,9 @@ struct MinimizeOptions {
     double divergence_ratio = 1e10;
     std::size_t history = 10;  // L-BFGS: pairs (s, y) kept
     LineSearchOptions line_search{};  // L-BFGS
+    // Called after every step taken with the run so far (the point, its value and
+    // gradient, the steps and evaluations), for progress on a terminal or a history.
+    std::function<void(const MinimizeResult& progress)> on_iteration{};
 };
 
 enum class StopReason {
@@ -312,7 +321,7 @@ struct MinimizeResult {
 // (a learning rate or tolerance that is not a positive number, no L-BFGS history).
 MinimizeResult minimize(const Objective& f, std::span<const double> x0, const MinimizeOptions& options = {});
 // Minimizes `f` from `x0` with a caller's first-order optimizer, as it is (its state is
-// not reset); of `options`, only the stopping criteria apply.
+// not reset); of `options`, only the stopping criteria and on_iteration apply.
 MinimizeResult minimize(const Objective& f, std::span<const double> x0, Optimizer& optimizer,
                         const MinimizeOptions& options = {});
 

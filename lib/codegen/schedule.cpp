@@ -2,10 +2,42 @@
 
 #include <bit>
 #include <cstring>
+#include <limits>
 
 #include "gradc/error.hpp"
+#include "gradc/passes.hpp"
 
 namespace gradc {
+
+namespace {
+
+void check_kernel_size(std::span<const Expr> outputs, std::size_t max_size) {
+    const std::size_t size = topological_order(outputs).size();
+    if (size > max_size)
+        throw LimitError("the kernel has " + std::to_string(size) + " instructions, more than the limit of " +
+                         std::to_string(max_size) +
+                         ": raise JitOptions::max_kernel_size (gradc --max-kernel-size), or split the outputs over "
+                         "several kernels");
+}
+
+}  // namespace
+
+KernelDag kernel_dag(std::span<const Expr> outputs, std::span<const Expr> inputs, const KernelDagOptions& options) {
+    // Checked before copying too, so an oversized DAG is refused before it is doubled.
+    check_kernel_size(outputs, options.max_size);
+    KernelDag dag{nullptr, {outputs.begin(), outputs.end()}, {inputs.begin(), inputs.end()}};
+    if (!options.stable_forms || !has_unstable_forms(outputs)) return dag;
+    auto context = std::make_shared<ExprContext>();
+    context->set_max_nodes(std::numeric_limits<std::uint32_t>::max());  // the kernel size bounds it
+    dag.outputs = stable_forms(*context, outputs);
+    // Inputs are matched by name; make_schedule refuses anything but a variable.
+    for (Expr& input : dag.inputs)
+        if (input->is_var()) input = context->variable(input->name());
+    dag.context = std::move(context);
+    // A rewrite can add a negation (log(sigmoid(u)) -> -softplus(-u)).
+    check_kernel_size(dag.outputs, options.max_size);
+    return dag;
+}
 
 Schedule make_schedule(std::span<const Expr> outputs, std::span<const Expr> inputs) {
     std::vector<Expr> order = topological_order(outputs);

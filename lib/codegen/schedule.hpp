@@ -3,7 +3,9 @@
 // its fingerprint identifies a kernel whatever context built it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,6 +29,27 @@ struct Schedule {
 
 // Throws SemanticError when an output depends on a variable that is not an input.
 Schedule make_schedule(std::span<const Expr> outputs, std::span<const Expr> inputs);
+
+// What a kernel computes, ready to schedule: its outputs and inputs, and the context
+// holding them when they were rewritten.
+struct KernelDag {
+    std::shared_ptr<const ExprContext> context;  // null: outputs and inputs are the caller's
+    std::vector<Expr> outputs;
+    std::vector<Expr> inputs;
+};
+
+struct KernelDagOptions {
+    bool stable_forms;     // JitOptions::stable_forms
+    std::size_t max_size;  // JitOptions::max_kernel_size
+};
+
+// `outputs` of `inputs` as a kernel compiles them: in their stable forms
+// (stable_forms(), passes.hpp) when asked. The kernel builders cannot write into the
+// caller's context (Jit::compile is given no context, and a context is not
+// thread-safe), so a DAG with something to rewrite is copied, rewritten, into a
+// context of its own; one without is used as it is. Throws LimitError when the DAG has
+// more than `max_size` nodes, before any code is generated.
+KernelDag kernel_dag(std::span<const Expr> outputs, std::span<const Expr> inputs, const KernelDagOptions& options);
 
 // An exact byte encoding of the straight-line program: ops, operand places, constants'
 // bits, input positions and output places. Equal fingerprints compile to the same code.

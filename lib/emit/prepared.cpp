@@ -21,7 +21,7 @@ std::string output_name(const AotKernel& kernel, std::size_t k) {
     return kernel.output_names.empty() ? "out[" + std::to_string(k) + "]" : kernel.output_names[k];
 }
 
-std::vector<PreparedKernel> prepare(std::span<const AotKernel> kernels) {
+std::vector<PreparedKernel> prepare(std::span<const AotKernel> kernels, const JitOptions& options) {
     if (kernels.empty()) throw SemanticError("nothing to emit: give at least one kernel");
     std::set<std::string> identifiers;  // every name a header declares
     std::vector<PreparedKernel> prepared;
@@ -42,7 +42,10 @@ std::vector<PreparedKernel> prepare(std::span<const AotKernel> kernels) {
         if (!k.output_names.empty() && k.output_names.size() != k.outputs.size())
             throw SemanticError("kernel '" + k.name + "' has " + std::to_string(k.outputs.size()) + " outputs but " +
                                 std::to_string(k.output_names.size()) + " output names: give one per output, or none");
-        prepared.push_back(PreparedKernel{&k, make_schedule(k.outputs, k.inputs)});
+        KernelDag dag =
+            kernel_dag(k.outputs, k.inputs, KernelDagOptions{options.stable_forms, options.max_kernel_size});
+        Schedule schedule = make_schedule(dag.outputs, dag.inputs);
+        prepared.push_back(PreparedKernel{&k, std::move(dag), std::move(schedule)});
     }
     return prepared;
 }

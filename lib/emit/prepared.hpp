@@ -12,14 +12,16 @@ namespace gradc {
 
 struct PreparedKernel {
     const AotKernel* kernel = nullptr;
+    KernelDag dag;  // the outputs as compiled: in stable forms, as the JIT's
     Schedule schedule;
 };
 
 // Throws SemanticError for a name that cannot be a C symbol, two kernels whose names
 // (or their header constants) clash, an input that is not a variable, more parameters
 // than inputs, output names that do not match the outputs, and outputs that use a
-// variable not among the inputs.
-std::vector<PreparedKernel> prepare(std::span<const AotKernel> kernels);
+// variable not among the inputs; LimitError for a kernel past
+// options.max_kernel_size. The outputs are rewritten as options.stable_forms says.
+std::vector<PreparedKernel> prepare(std::span<const AotKernel> kernels, const JitOptions& options = {});
 
 // The enum constants the header gives `kernel`, as name/value pairs in order.
 std::vector<std::pair<std::string, std::size_t>> header_constants(const AotKernel& kernel, unsigned lanes);

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <deque>
@@ -28,9 +29,15 @@ struct ExprContext::Impl {
     InternTable constants;  // by bit pattern
     std::unordered_map<std::string, Node*, StringHash, std::equal_to<>> variables;
     InternTable interior;
+    std::size_t max_nodes = ExprContext::kDefaultMaxNodes;
 
+    // Called before anything changes, so a refused node leaves the context as it was.
     Node& fresh(Op op) {
-        GRADC_ASSERT(nodes.size() < std::numeric_limits<std::uint32_t>::max(), "too many nodes in one context");
+        if (nodes.size() >= max_nodes)
+            throw LimitError("more than " + std::to_string(max_nodes) +
+                             " distinct nodes in one expression context, its limit: raise it with "
+                             "ExprContext::set_max_nodes (gradc --max-nodes), or split the work over several "
+                             "contexts");
         Node& n = nodes.emplace();
         n.op_ = op;
         n.id_ = static_cast<std::uint32_t>(nodes.size() - 1);
@@ -42,6 +49,15 @@ ExprContext::ExprContext() : impl_(std::make_unique<Impl>()) {}
 ExprContext::~ExprContext() = default;
 
 std::size_t ExprContext::node_count() const noexcept { return impl_->nodes.size(); }
+
+void ExprContext::set_max_nodes(std::size_t max_nodes) noexcept {
+    // Ids are 32 bits: the largest one must still fit.
+    impl_->max_nodes = std::min<std::size_t>(max_nodes, std::numeric_limits<std::uint32_t>::max());
+}
+
+std::size_t ExprContext::max_nodes() const noexcept { return impl_->max_nodes; }
+
+bool ExprContext::owns(Expr e) const noexcept { return e->id() < impl_->nodes.size() && node(e->id()) == e; }
 Expr ExprContext::node(std::size_t id) const noexcept { return &impl_->nodes[id]; }
 
 Expr ExprContext::constant(double v) {

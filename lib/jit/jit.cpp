@@ -3,23 +3,20 @@
 
 #include <string>
 
+#include "codegen/schedule.hpp"
 #include "jit/session.hpp"
 
 namespace gradc {
 
 Jit::Jit(JitOptions options) : session_(std::make_shared<Session>(std::move(options))) {}
 
-Kernel Jit::compile(std::span<const Expr> outputs, std::span<const Expr> inputs) {
-    CompiledCode code = session_->compile(outputs, inputs, KernelRequest{KernelKind::Point, 0});
-    Kernel k;
-    k.fn_ = reinterpret_cast<Kernel::Function>(code.address);
-    k.code_ = std::move(code.unit);
-    k.inputs_ = inputs.size();
-    k.outputs_ = outputs.size();
-    return k;
-}
-
 namespace {
+
+// Every JIT kernel's outputs pass here on their way to the session, so the stable
+// forms and the size limit apply to all kinds of kernel alike.
+KernelDag dag_for(const JitOptions& options, std::span<const Expr> outputs, std::span<const Expr> inputs) {
+    return kernel_dag(outputs, inputs, KernelDagOptions{options.stable_forms, options.max_kernel_size});
+}
 
 std::vector<Expr> joined(std::span<const Expr> params, std::span<const Expr> columns) {
     std::vector<Expr> inputs(params.begin(), params.end());
@@ -29,10 +26,21 @@ std::vector<Expr> joined(std::span<const Expr> params, std::span<const Expr> col
 
 }  // namespace
 
+Kernel Jit::compile(std::span<const Expr> outputs, std::span<const Expr> inputs) {
+    const KernelDag dag = dag_for(session_->options, outputs, inputs);
+    CompiledCode code = session_->compile(dag.outputs, dag.inputs, KernelRequest{KernelKind::Point, 0});
+    Kernel k;
+    k.fn_ = reinterpret_cast<Kernel::Function>(code.address);
+    k.code_ = std::move(code.unit);
+    k.inputs_ = inputs.size();
+    k.outputs_ = outputs.size();
+    return k;
+}
+
 BatchKernel Jit::compile_sum(std::span<const Expr> outputs, std::span<const Expr> params,
                              std::span<const Expr> columns) {
-    CompiledCode code =
-        session_->compile(outputs, joined(params, columns), KernelRequest{KernelKind::Sum, params.size()});
+    const KernelDag dag = dag_for(session_->options, outputs, joined(params, columns));
+    CompiledCode code = session_->compile(dag.outputs, dag.inputs, KernelRequest{KernelKind::Sum, params.size()});
     BatchKernel k;
     k.fn_ = reinterpret_cast<BatchKernel::Function>(code.address);
     k.code_ = std::move(code.unit);
@@ -45,8 +53,8 @@ BatchKernel Jit::compile_sum(std::span<const Expr> outputs, std::span<const Expr
 
 MapKernel Jit::compile_map(std::span<const Expr> outputs, std::span<const Expr> params,
                            std::span<const Expr> columns) {
-    CompiledCode code =
-        session_->compile(outputs, joined(params, columns), KernelRequest{KernelKind::Map, params.size()});
+    const KernelDag dag = dag_for(session_->options, outputs, joined(params, columns));
+    CompiledCode code = session_->compile(dag.outputs, dag.inputs, KernelRequest{KernelKind::Map, params.size()});
     MapKernel k;
     k.fn_ = reinterpret_cast<MapKernel::Function>(code.address);
     k.code_ = std::move(code.unit);

@@ -57,7 +57,8 @@ std::size_t check_nesting(std::string_view source, std::size_t max_nesting) {
                     throw ParseError(make_diagnostic(
                         source, static_cast<std::size_t>(p - source.data()),
                         "nesting deeper than " + std::to_string(max_nesting) +
-                            " levels; split the formula with bindings (name = ...;)"));
+                            " levels; split the formula with bindings (name = ...;), or raise "
+                            "ParseLimits::max_nesting (gradc --max-nesting)"));
                 deepest = std::max(deepest, depth);
                 break;
             case ')':
@@ -105,7 +106,8 @@ void run_with_stack(std::size_t bytes, const std::function<void()>& body) {
 syntax::LoweredProgram parse_program(ExprContext& ctx, std::string_view source, const ParseLimits& limits) {
     if (source.size() > limits.max_length)
         throw LimitError("the formula is " + std::to_string(source.size()) + " bytes long, more than the limit of " +
-                         std::to_string(limits.max_length) + " bytes (ParseLimits::max_length)");
+                         std::to_string(limits.max_length) +
+                         " bytes: raise ParseLimits::max_length (gradc --max-length)");
     const std::size_t deepest = check_nesting(source, limits.max_nesting);
     // Formulas average about 8 bytes of text per distinct node; sizing the tables up
     // front saves rehashing a large DAG several times as it grows.

@@ -46,6 +46,8 @@ void train::check_fit_options(const FitOptions& o) {
         throw Error("L-BFGS takes the full batch: leave out the batch size, or choose a first-order optimizer such as "
                     "adam");
     if (!(o.divergence_ratio > 0)) throw Error("the divergence ratio must be a positive number, as in 1e10");
+    if (o.optimizer && o.method == Method::Lbfgs)
+        throw Error("a caller's optimizer is first-order: set the method to the one it is, such as Method::Adam");
 }
 
 double FitResult::param(std::string_view name) const {

@@ -27,7 +27,10 @@ bool exploded(double loss, std::span<const double> grad, double limit) {
 }  // namespace
 
 void run_first_order(FitResult& result, FitObjective& training, FitObjective* validation, const FitOptions& options) {
-    const std::unique_ptr<Optimizer> optimizer = make_optimizer(options.method, options.learning_rate);
+    std::unique_ptr<Optimizer> own;
+    Optimizer* const optimizer =
+        options.optimizer ? options.optimizer : (own = make_optimizer(options.method, options.learning_rate)).get();
+    optimizer->reset();
     std::vector<double>& params = result.params;
     const std::size_t n = params.size();
     std::vector<double> grad(n), scratch(n);
@@ -120,11 +123,16 @@ void run_lbfgs(FitResult& result, FitObjective& training, FitObjective* validati
     settings.max_iterations = options.epochs;
     settings.value_tolerance = options.tolerance.value_or(0.0);
     settings.divergence_ratio = options.divergence_ratio;
+    settings.history = options.lbfgs_history;
+    std::vector<double> scratch(result.params.size());
+    if (options.on_epoch)
+        settings.on_iteration = [&](const MinimizeResult& progress) {
+            options.on_epoch(progress.iterations, {progress.value, validation_loss(validation, progress.x, scratch)});
+        };
     const Objective objective = [&training](std::span<const double> x, std::span<double> grad) {
         return training.all_rows(x, grad);
     };
     const MinimizeResult run = minimize(objective, result.params, settings);
-    std::vector<double> scratch(result.params.size());
     result.params = run.x;
     result.loss = run.value;
     result.val_loss = validation_loss(validation, result.params, scratch);

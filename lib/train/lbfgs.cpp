@@ -154,6 +154,7 @@ MinimizeResult minimize_lbfgs(const Objective& f, std::span<const double> x0, co
         result.value = trial_value;
         result.gradient = trial_g;
         ++result.iterations;
+        if (options.on_iteration) options.on_iteration(result);
         if (rules.value_settled(before, result.value) && !rules.gradient_small(result.gradient))
             return stop(StopReason::ValueTolerance, value_message(options));
     }

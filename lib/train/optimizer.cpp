@@ -59,15 +59,13 @@ double default_learning_rate(Method method) {
 
 std::unique_ptr<Optimizer> make_optimizer(Method method, std::optional<double> lr) {
     const double rate = lr.value_or(default_learning_rate(method));
-    // The momentum PyTorch users customarily pass: it has no default of its own.
-    constexpr double kMomentum = 0.9;
     switch (method) {
     case Method::GradientDescent:
         return std::make_unique<Sgd>(SgdOptions{.lr = rate});
     case Method::Momentum:
-        return std::make_unique<Sgd>(SgdOptions{.lr = rate, .momentum = kMomentum});
+        return std::make_unique<Sgd>(SgdOptions{.lr = rate, .momentum = kDefaultMomentum});
     case Method::Nesterov:
-        return std::make_unique<Sgd>(SgdOptions{.lr = rate, .momentum = kMomentum, .nesterov = true});
+        return std::make_unique<Sgd>(SgdOptions{.lr = rate, .momentum = kDefaultMomentum, .nesterov = true});
     case Method::Adagrad:
         return std::make_unique<Adagrad>(AdagradOptions{.lr = rate});
     case Method::Rmsprop:

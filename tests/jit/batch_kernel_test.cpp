@@ -14,6 +14,7 @@
 #include "gradc/jit.hpp"
 #include "gradc/print.hpp"
 #include "gradc/thread_pool.hpp"
+#include "point_oracle.hpp"
 #include "support/random_expr.hpp"
 
 namespace {
@@ -100,8 +101,8 @@ TEST_CASE("batch kernels sum the loss and gradient the interpreter gives", "[jit
             Vars v;
             const Expr loss = gradc::testing::random_expr(v.ctx, rng, v.all, shape);
             const gradc::BatchKernel kernel = gradc::compile_batch(jit, v.ctx, loss, v.params, v.columns);
-            std::vector<Expr> outputs = gradc::gradient(v.ctx, loss, v.params);
-            outputs.insert(outputs.begin(), loss);
+            const std::vector<Expr> outputs =
+                gradc::testing::compiled_outputs(v.ctx, std::span<const Expr>(&loss, 1), v.params, jit.options());
             REQUIRE(kernel.output_count() == outputs.size());
             const std::vector<double> params = {std::uniform_real_distribution<double>(-1, 1)(rng), 0.75};
             const Data data = row_data(rng, v.columns.size(), row_counts[4]);
@@ -137,8 +138,8 @@ TEST_CASE("map kernels give the interpreter's value at every row", "[jit][map]")
         const Expr f = gradc::testing::random_expr(v.ctx, rng, v.columns, shape);
         const gradc::MapKernel kernel = gradc::compile_map(jit, v.ctx, std::span<const Expr>(&f, 1), v.columns,
                                                             gradc::Derivatives::Gradient);
-        std::vector<Expr> outputs = gradc::gradient(v.ctx, f, v.columns);
-        outputs.insert(outputs.begin(), f);
+        const std::vector<Expr> outputs =
+            gradc::testing::compiled_outputs(v.ctx, std::span<const Expr>(&f, 1), v.columns, jit.options());
         for (std::size_t rows : {std::size_t{1}, lanes - 1, lanes + 1, std::size_t{1500}}) {
             const Data data = row_data(rng, v.columns.size(), rows);
             std::vector<std::vector<double>> out(outputs.size(), std::vector<double>(rows + 1, -7.0));

@@ -71,7 +71,7 @@ void check_kernel(Jit& jit, ExprContext& ctx, std::span<const Expr> values, std:
                   const std::vector<std::vector<double>>& points, Tally& exact, Tally* few_ulp,
                   std::size_t* finite = nullptr) {
     const Kernel kernel = compile_point(jit, ctx, values, inputs, Derivatives::Gradient);
-    const std::vector<Expr> plain_outputs = testing::with_gradients(ctx, values, inputs);
+    const std::vector<Expr> plain_outputs = testing::compiled_outputs(ctx, values, inputs, jit.options());
     REQUIRE(kernel.output_count() == plain_outputs.size());
     REQUIRE(kernel.output_count() == point_output_count(values.size(), inputs.size(), Derivatives::Gradient));
     const bool products = jit.options().integer_powers_by_multiplication;

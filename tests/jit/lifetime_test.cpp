@@ -176,8 +176,9 @@ TEST_CASE("an unknown CPU is a JitError and a named one works", "[jit][target]")
         std::vector<Expr> values;
         for (int i = 0; i < 60; ++i) values.push_back(testing::random_expr(ctx, rng, x));
         const Kernel k = compile_point(jit, ctx, values, x, Derivatives::Gradient);
-        const testing::Tally tally = agreement(k, jit.options(), ctx, values, testing::with_gradients(ctx, values, x),
-                                               x, testing::random_points(3, 300, 3));
+        const testing::Tally tally =
+            agreement(k, jit.options(), ctx, values, testing::compiled_outputs(ctx, values, x, jit.options()), x,
+                      testing::random_points(3, 300, 3));
         INFO(tally.report(std::string("cpu ") + cpu));
         CHECK(tally.mismatches == 0);
     }
@@ -262,7 +263,7 @@ TEST_CASE("a small large_kernel_nodes forces the light pipeline", "[jit][large]"
         std::mt19937_64 rng(64);
         std::vector<Expr> values = {rosenbrock(ctx, x)};
         for (int i = 0; i < 40; ++i) values.push_back(testing::random_expr(ctx, rng, x));
-        const std::vector<Expr> outputs = testing::with_gradients(ctx, values, x);
+        const std::vector<Expr> outputs = testing::compiled_outputs(ctx, values, x, jit.options());
         CHECK(choose_pipeline(options, topological_order(outputs).size()).light);
         const Kernel k = compile_point(jit, ctx, values, x, Derivatives::Gradient);
         const testing::Tally tally =

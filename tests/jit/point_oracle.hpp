@@ -19,6 +19,7 @@
 #include "gradc/autodiff.hpp"
 #include "gradc/expr.hpp"
 #include "gradc/jit.hpp"
+#include "gradc/passes.hpp"
 #include "gradc/print.hpp"
 
 namespace gradc::testing {
@@ -126,6 +127,16 @@ inline std::vector<Expr> with_gradients(ExprContext& ctx, std::span<const Expr> 
     for (Expr f : values)
         for (Expr d : gradient(ctx, f, inputs)) outputs.push_back(d);
     return outputs;
+}
+
+// What a kernel with gradients computes under `options`, as jit.hpp documents it:
+// with JitOptions::stable_forms, the values in their stable forms, differentiated by
+// `wrt`, and everything rewritten once more; without, with_gradients() alone. Laid out
+// as compile_point()'s and compile_map()'s outputs, and compile_batch()'s for one value.
+inline std::vector<Expr> compiled_outputs(ExprContext& ctx, std::span<const Expr> values, std::span<const Expr> wrt,
+                                          const JitOptions& options) {
+    if (!options.stable_forms) return with_gradients(ctx, values, wrt);
+    return stable_forms(ctx, with_gradients(ctx, stable_forms(ctx, values), wrt));
 }
 
 inline std::string format_point(std::span<const double> p) {

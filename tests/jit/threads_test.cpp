@@ -69,7 +69,7 @@ TEST_CASE("one kernel called from 8 threads gives the single-thread results", "[
     for (std::size_t p = 0; p < kPoints; ++p) kernel(&points[p * vars.size()], &alone[p * outs]);
 
     // The single-thread results are right, so the comparison below means something.
-    const std::vector<Expr> outputs = testing::with_gradients(ctx, values, vars);
+    const std::vector<Expr> outputs = testing::compiled_outputs(ctx, values, vars, jit.options());
     const Interpreter oracle(testing::powers_as_products(ctx, outputs), vars);
     testing::Tally tally;
     for (std::size_t p = 0; p < kPoints; ++p) {
@@ -139,7 +139,8 @@ TEST_CASE("threads compile different and identical expressions into one Jit", "[
                 std::mt19937_64 rng(t);
                 for (Expr f : values) {
                     r.kernels.push_back(compile_point(jit, ctx, f, vars, Derivatives::Gradient));
-                    const Interpreter oracle(testing::with_gradients(ctx, std::span<const Expr>(&f, 1), vars), vars);
+                    const Interpreter oracle(
+                        testing::compiled_outputs(ctx, std::span<const Expr>(&f, 1), vars, jit.options()), vars);
                     for (int p = 0; p < 20; ++p) {
                         const std::vector<double> point = testing::random_point(rng, vars.size());
                         const std::vector<double> got = r.kernels.back()(point), want = oracle.run(point);

@@ -46,7 +46,8 @@ TEST_CASE("10,000 levels of nesting parse, and one more is an error at the paren
             const std::size_t crossing = deep.find('(') + 10'000 * (deep[0] == '(' ? 1 : 4);
             CHECK(e.diagnostic().offset == crossing);
             CHECK(e.diagnostic().message ==
-                  "nesting deeper than 10000 levels; split the formula with bindings (name = ...;)");
+                  "nesting deeper than 10000 levels; split the formula with bindings (name = ...;), or raise "
+                  "ParseLimits::max_nesting (gradc --max-nesting)");
         }
     }
 }
@@ -89,12 +90,15 @@ TEST_CASE("text longer than max_length is a LimitError with both sizes", "[parse
     ParseLimits limits;
     limits.max_length = 10;
     CHECK(parse_expr(ctx, "x + y + z", limits)->op() == Op::Add);
+    CHECK(parse_expr(ctx, "x + y + zz", limits)->op() == Op::Add);  // exactly at the limit
+    CHECK_THROWS_AS(parse_expr(ctx, "x + y + zzz", limits), LimitError);
     try {
         parse(ctx, "x + y + z + w", limits);
         FAIL("no error");
     } catch (const LimitError& e) {
         CHECK(std::string(e.what()) ==
-              "the formula is 13 bytes long, more than the limit of 10 bytes (ParseLimits::max_length)");
+              "the formula is 13 bytes long, more than the limit of 10 bytes: raise ParseLimits::max_length "
+              "(gradc --max-length)");
     }
 }
 

@@ -1,5 +1,6 @@
 // L-BFGS against known optima: Rosenbrock's valley, a higher-dimensional Rosenbrock, an
-// ill-conditioned quadratic, and a compiled kernel from a parsed formula.
+// ill-conditioned quadratic, and compiled kernels of parsed formulas (Rosenbrock, Beale,
+// Powell's singular function).
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <vector>
@@ -129,4 +130,50 @@ TEST_CASE("L-BFGS with a learning rate scales its first trial step", "[train][lb
     // Later trials are a quarter of the quasi-Newton step, so it takes many more steps
     // than with lr 1, whose first step lands on 0.
     CHECK(r.iterations > minimize(f, x0).iterations);
+}
+
+TEST_CASE("L-BFGS finds Beale's minimum from (1, 1) on a compiled kernel", "[train][lbfgs][jit]") {
+    // Beale's function (Moré, Garbow and Hillstrom 1981, problem 5): 0 at (3, 0.5), the
+    // only point where all three squares vanish, since 1.5 - 3 + 3/2 = 2.25 - 3 + 3/4 =
+    // 2.625 - 3 + 3/8 = 0.
+    ExprContext ctx;
+    const Program p = parse(ctx, "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2");
+    Jit jit;
+    const Objective f = kernel_objective(compile_point(jit, ctx, p.outputs[0], p.variables));
+    const std::vector<double> x0{1.0, 1.0};
+    const MinimizeResult r = minimize(f, x0);
+    INFO(r.message << ": " << r.iterations << " iterations, " << r.evaluations << " evaluations");
+    CHECK(r.converged);
+    CHECK(r.reason == StopReason::GradientTolerance);
+    // The Hessian at the minimum is positive definite (eigenvalues about 0.30 and 49), so
+    // a gradient g within 1e-8 of 0 in each part puts x within about |g| / 0.3 = 5e-8 of
+    // it, and f near gᵀH⁻¹g / 2 <= |g|² / 0.6, about 4e-16.
+    CHECK(r.x[0] == Approx(3.0).margin(1e-7));
+    CHECK(r.x[1] == Approx(0.5).margin(1e-7));
+    CHECK(r.value < 1e-15);
+}
+
+TEST_CASE("L-BFGS approaches the minimum of Powell's singular function from (3, -1, 0, 1)", "[train][lbfgs][jit]") {
+    // Powell's singular function (Moré, Garbow and Hillstrom 1981, problem 13): 0 at the
+    // origin, where the Hessian is singular (the quartic terms have no curvature there),
+    // so convergence is linear at best and x approaches 0 only as f^(1/4).
+    ExprContext ctx;
+    const Program p = parse(ctx, "(x1 + 10*x2)^2 + 5*(x3 - x4)^2 + (x2 - 2*x3)^4 + 10*(x1 - x4)^4");
+    Jit jit;
+    const Objective f = kernel_objective(compile_point(jit, ctx, p.outputs[0], p.variables));
+    const std::vector<double> x0{3.0, -1.0, 0.0, 1.0};
+    std::vector<double> g(4);
+    // The value the standard test set gives at x0, which also shows the kernel takes
+    // the variables in the order x1, ..., x4.
+    REQUIRE(f(x0, g) == Approx(215.0));
+    const MinimizeResult r = minimize(f, x0);
+    INFO(r.message << ": " << r.iterations << " iterations, " << r.evaluations << " evaluations, f = " << r.value);
+    CHECK(r.converged);
+    CHECK(r.reason == StopReason::GradientTolerance);
+    // A gradient within 1e-8 of 0 bounds the quartic parts u = x2 - 2x3 and v = x1 - x4
+    // only to about (1e-8 / 4)^(1/3) = 1.4e-3 and (1e-8 / 40)^(1/3) = 6e-4; with the
+    // quadratic parts near 0, x1 = -10(u - 2v)/21 and x3 = -(v + 10u)/21 are then within
+    // about 1.2e-3 and 7e-4 of 0, and f = u^4 + 10v^4 below about 5e-12.
+    CHECK(r.value < 1e-11);
+    for (const double xi : r.x) CHECK(xi == Approx(0.0).margin(2e-3));
 }
