@@ -83,6 +83,7 @@ FitOptions fit_options(const FitCommandOptions& options) {
         throw Error("lbfgs takes the full batch: leave out --batch-size, or choose a first-order optimizer, as in "
                     "--optimizer adam");
     o.shuffle = !options.no_shuffle;
+    o.exact_epoch_loss = options.exact_loss;
     o.seed = static_cast<std::uint64_t>(count(options.seed, "--seed", "1"));
     if (!(options.validation >= 0 && options.validation < 1))
         throw Error("--validation is the fraction of rows held out, at least 0 and below 1, as in --validation 0.2");
@@ -222,6 +223,9 @@ CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
     app->add_option("--epochs", options.epochs, "the most epochs (passes over the data) to run (default 100)");
     app->add_option("--batch-size", options.batch_size, "rows per step (default: all rows)");
     app->add_flag("--no-shuffle", options.no_shuffle, "visit the rows in file order in every epoch");
+    app->add_flag("--exact-loss", options.exact_loss,
+                  "report each epoch's loss at the parameters it ended with, not the mean of its batches' losses "
+                  "(one more pass over the rows per epoch)");
     app->add_option("--seed", options.seed, "the seed of the shuffles and the validation split (default 0)");
     app->add_option("--validation", options.validation, "the fraction of rows held out for the validation loss");
     app->add_option("--patience", options.patience,

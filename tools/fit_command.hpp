@@ -19,6 +19,7 @@ struct FitCommandOptions {
     long long epochs = 100;
     long long batch_size = 0;
     bool no_shuffle = false;
+    bool exact_loss = false;
     long long seed = 0;
     double validation = 0.0;
     long long patience = 0;

@@ -125,7 +125,7 @@ def write_csv(path, names, columns):
 def run_gradc(gradc, csv, model, loss, chosen, batch):
     command = [str(gradc), "fit", model, "--data", str(csv), "--target", LOSSES[loss][0], "--loss", loss,
                "--optimizer", chosen.optimizer, *chosen.flags, "--lr", repr(LEARNING_RATE), "--epochs", str(EPOCHS),
-               "--no-shuffle", "--json"]
+               "--no-shuffle", "--exact-loss", "--json"]
     if batch:
         command += ["--batch-size", str(batch)]
     done = subprocess.run(command, capture_output=True, text=True)

@@ -89,6 +89,9 @@ enum class FitStop {
 };
 
 struct EpochLoss {
+    // The training loss: for a full-batch epoch the mean at the parameters it ended
+    // with; for mini-batches the mean of the batches' losses as they were taken (as
+    // Keras reports it), or with FitOptions::exact_epoch_loss the former.
     double loss = 0.0;
     double val_loss = std::numeric_limits<double>::quiet_NaN();  // NaN without validation
 };
@@ -104,6 +107,9 @@ struct FitOptions {
     std::uint64_t seed = 0;
     double validation = 0.0;  // the fraction of rows held out (split_rows with `seed`)
     std::size_t patience = 0;  // > 0 with validation: early stopping, best parameters restored
+    // Mini-batches: report each epoch's loss at the parameters it ended with, at the
+    // cost of one more pass over the rows per epoch (see EpochLoss).
+    bool exact_epoch_loss = false;
     // Stop when an epoch changes the training loss by at most this relative to it.
     std::optional<double> tolerance{};
     double l1 = 0.0;

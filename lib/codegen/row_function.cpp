@@ -5,6 +5,7 @@
 #include <llvm/IR/IRBuilder.h>
 
 #include "codegen/emit_nodes.hpp"
+#include "codegen/row_sums.hpp"
 
 namespace gradc {
 
@@ -48,11 +49,13 @@ llvm::Function* emit_row_function(llvm::Module& module, const std::string& name,
         b.setFastMathFlags(flags);
     }
 
-    // Loop invariants: parameters (broadcast to every lane) and column base pointers.
+    // Loop invariants: parameters (broadcast to every lane, when hoisted) and column base
+    // pointers.
     const std::size_t inputs = schedule.input_count;
     std::vector<llvm::Value*> invariant(inputs, nullptr);
     for (std::size_t i = 0; i < inputs; ++i) {
         if (i < options.params) {
+            if (!options.hoist_params) continue;
             llvm::Value* p = b.CreateLoad(f64, b.CreateConstInBoundsGEP1_64(f64, params, i));
             invariant[i] = vector ? b.CreateVectorSplat(options.lanes, p) : p;
         } else {
@@ -63,18 +66,16 @@ llvm::Function* emit_row_function(llvm::Module& module, const std::string& name,
     if (options.kind == RowKind::Map)
         for (std::size_t k = 0; k < schedule.outputs.size(); ++k)
             outputs.push_back(b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, out, k)));
+    const std::size_t sum_count = options.kind == RowKind::Sum ? schedule.outputs.size() : 0;
+    RowSums sums(b, row_type, sum_count, options.sums_in_memory, out);
+    llvm::BasicBlock* preheader = b.GetInsertBlock();
     b.CreateBr(header);
 
-    // rows: i = begin, begin + lanes, ... while i < end, with one accumulator per output.
+    // rows: i = begin, begin + lanes, ... while i < end, with one running sum per output.
     b.SetInsertPoint(header);
     llvm::PHINode* row = b.CreatePHI(i64, 2, "i");
-    row->addIncoming(begin, entry);
-    std::vector<llvm::PHINode*> sums;
-    if (options.kind == RowKind::Sum)
-        for (std::size_t k = 0; k < schedule.outputs.size(); ++k) {
-            sums.push_back(b.CreatePHI(row_type, 2, "sum"));
-            sums.back()->addIncoming(llvm::ConstantFP::get(row_type, 0.0), entry);
-        }
+    row->addIncoming(begin, preheader);
+    sums.enter_loop(preheader);
     b.CreateCondBr(b.CreateICmpULT(row, end), body, exit);
 
     b.SetInsertPoint(body);
@@ -90,7 +91,11 @@ llvm::Function* emit_row_function(llvm::Module& module, const std::string& name,
     NodeEmission how;
     how.type = row_type;
     how.input = [&](std::uint32_t position) -> llvm::Value* {
-        if (position < options.params) return invariant[position];
+        if (position < options.params) {
+            if (invariant[position]) return invariant[position];
+            llvm::Value* p = b.CreateLoad(f64, b.CreateConstInBoundsGEP1_64(f64, params, position));
+            return vector ? b.CreateVectorSplat(options.lanes, p) : p;
+        }
         llvm::Value* address = b.CreateInBoundsGEP(f64, invariant[position], row);
         // Masked-off lanes read nothing and hold 0; their results are never used.
         if (vector) return b.CreateMaskedLoad(row_type, address, align, loop.mask, row_zero);
@@ -98,32 +103,24 @@ llvm::Function* emit_row_function(llvm::Module& module, const std::string& name,
     };
     how.lowering = options.lowering;
     how.block_instructions = options.block_instructions;
-    const std::vector<llvm::Value*> values = emit_nodes(b, schedule, how);
-    for (std::size_t k = 0; k < schedule.outputs.size(); ++k) {
-        llvm::Value* v = values[schedule.outputs[k]];
+    how.output_ready = [&](std::size_t k, llvm::Value* v) {
         if (options.kind == RowKind::Sum) {
-            llvm::Value* term = vector ? b.CreateSelect(loop.mask, v, row_zero) : v;
-            sums[k]->addIncoming(b.CreateFAdd(sums[k], term), b.GetInsertBlock());
+            sums.add(k, vector ? b.CreateSelect(loop.mask, v, row_zero) : v);
         } else {
             llvm::Value* address = b.CreateInBoundsGEP(f64, outputs[k], row);
             if (vector) b.CreateMaskedStore(v, address, align, loop.mask);
             else b.CreateStore(v, address);
         }
-    }
+    };
+    emit_nodes(b, schedule, how);
+    sums.close_loop(b.GetInsertBlock());
     row->addIncoming(b.CreateAdd(row, llvm::ConstantInt::get(i64, options.lanes)), b.GetInsertBlock());
     b.CreateBr(header);
 
     // done: each sum's lanes added in lane order, so the result depends on the rows
     // and the lane count only.
     b.SetInsertPoint(exit);
-    for (std::size_t k = 0; k < sums.size(); ++k) {
-        llvm::Value* total = sums[k];
-        if (vector) {
-            total = b.CreateExtractElement(sums[k], std::uint64_t{0});
-            for (unsigned j = 1; j < options.lanes; ++j) total = b.CreateFAdd(total, b.CreateExtractElement(sums[k], j));
-        }
-        b.CreateStore(total, b.CreateConstInBoundsGEP1_64(f64, out, k));
-    }
+    sums.finish();
     b.CreateRetVoid();
     return function;
 }

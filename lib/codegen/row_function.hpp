@@ -35,6 +35,12 @@ struct RowFunctionOptions {
     LoweringOptions lowering;
     bool contract_fma = false;
     std::size_t block_instructions = 0;  // as in PointFunctionOptions
+    // Load and broadcast every parameter once before the row loop. Right for kernels
+    // the optimizer sees whole; in a large kernel built with the light pipeline,
+    // thousands of hoisted values would each take a stack slot, so each parameter is
+    // loaded where it is first used instead.
+    bool hoist_params = true;
+    bool sums_in_memory = false;  // see row_sums.hpp
 };
 
 llvm::Function* emit_row_function(llvm::Module& module, const std::string& name, const Schedule& schedule,

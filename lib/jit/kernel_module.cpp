@@ -31,6 +31,8 @@ std::unique_ptr<llvm::Module> build_kernel_module(llvm::LLVMContext& context, co
         rows.lowering = lowering;
         rows.contract_fma = options.contract_fma;
         rows.block_instructions = pipeline.block_instructions;
+        rows.hoist_params = !pipeline.light;
+        rows.sums_in_memory = pipeline.light;
         emit_row_function(*module, name, schedule, rows);
     }
     optimize(*module, machine, pipeline);

@@ -48,6 +48,15 @@ void run_first_order(FitResult& result, FitObjective& training, FitObjective* va
     const double limit = loss0 + options.divergence_ratio * std::max(1.0, std::fabs(loss0));
     const std::size_t rows = training.rows();
     const std::size_t batch = options.batch_size == 0 ? rows : std::min(options.batch_size, rows);
+    const bool full_batch = batch == rows;
+    // An epoch of mini-batches reports the mean of its batches' losses, as Keras does,
+    // unless asked for the loss at its end (one more pass over the rows). A full-batch
+    // epoch's own evaluation gives the exact loss at its end and the next step's gradient.
+    const bool running_mean = !full_batch && !options.exact_epoch_loss;
+    // The loss at the parameters returned: exact, whatever the epochs reported.
+    const auto finish = [&] {
+        if (running_mean) result.loss = training.all_rows(params, grad);
+    };
 
     std::vector<double> good = params;  // the parameters of the last epoch that ended well
     std::vector<double> best = params;
@@ -55,21 +64,29 @@ void run_first_order(FitResult& result, FitObjective& training, FitObjective* va
     std::size_t since_best = 0, best_epoch = 0;
 
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
-        const std::vector<std::size_t> order = epoch_order(rows, options.shuffle, options.seed + epoch);
         const double lr = optimizer->current_learning_rate();
         std::optional<double> bad;
-        for (std::size_t start = 0; start < rows && !bad; start += batch) {
-            const std::size_t end = std::min(start + batch, rows);
-            // The full batch reads the data where it lies: order does not change a mean.
-            const double loss = batch == rows
-                                    ? training.all_rows(params, grad)
-                                    : training.batch(params, std::span(order).subspan(start, end - start), grad);
-            if (exploded(loss, grad, limit))
-                bad = loss;
-            else
-                optimizer->step(params, grad);
+        double loss = 0.0;
+        if (full_batch) {
+            // grad is the gradient at params, from the last evaluation. The full batch reads
+            // the data where it lies: order does not change a mean.
+            optimizer->step(params, grad);
+            loss = training.all_rows(params, grad);
+        } else {
+            const std::vector<std::size_t> order = epoch_order(rows, options.shuffle, options.seed + epoch);
+            double weighted = 0.0;  // the batches' losses times their sizes
+            for (std::size_t start = 0; start < rows && !bad; start += batch) {
+                const std::size_t end = std::min(start + batch, rows);
+                const double batch_loss = training.batch(params, std::span(order).subspan(start, end - start), grad);
+                if (exploded(batch_loss, grad, limit)) {
+                    bad = batch_loss;
+                } else {
+                    weighted += batch_loss * static_cast<double>(end - start);
+                    optimizer->step(params, grad);
+                }
+            }
+            loss = bad ? *bad : running_mean ? weighted / static_cast<double>(rows) : training.all_rows(params, grad);
         }
-        const double loss = bad ? *bad : training.all_rows(params, grad);
         if (bad || exploded(loss, grad, limit)) {
             params = good;
             result.stop = FitStop::Diverged;
@@ -78,6 +95,7 @@ void run_first_order(FitResult& result, FitObjective& training, FitObjective* va
                                                   : "became " + short_number(loss)) +
                              " in epoch " + std::to_string(epoch) + "; the learning rate " + short_number(lr) +
                              " is too large: try a smaller one";
+            finish();
             return;
         }
         good = params;
@@ -97,6 +115,7 @@ void run_first_order(FitResult& result, FitObjective& training, FitObjective* va
             } else if (++since_best >= options.patience) {
                 params = best;
                 result.loss = result.history[best_epoch - 1].loss;
+                finish();
                 result.val_loss = best_val;
                 result.stop = FitStop::EarlyStopping;
                 result.message = "the validation loss did not improve for " + std::to_string(options.patience) +
@@ -109,11 +128,13 @@ void run_first_order(FitResult& result, FitObjective& training, FitObjective* va
             result.stop = FitStop::Tolerance;
             result.message = "the training loss changed by at most " + short_number(*options.tolerance) +
                              " of itself in epoch " + std::to_string(epoch);
+            finish();
             return;
         }
     }
     result.stop = FitStop::MaxEpochs;
     result.message = "ran all " + std::to_string(options.epochs) + " epochs";
+    finish();
 }
 
 void run_lbfgs(FitResult& result, FitObjective& training, FitObjective* validation, const FitOptions& options) {
