@@ -104,7 +104,8 @@ CLI::App* add_check_command(CLI::App& parent, CheckOptions& options) {
 int run_check(const CheckOptions& options) {
     if (!(options.tolerance > 0)) throw Error("--tolerance must be a positive number, as in --tolerance 1e-8");
     ExprContext ctx;
-    const Formula formula = load_formula(ctx, options.common);
+    Formula formula = load_formula(ctx, options.common);
+    use_stable_forms(ctx, formula);  // the gradient checked is the one kernels compile
     const std::vector<std::vector<double>> points = check_points(formula, options);
     const Program& program = formula.program;
     const Notation notation(options.common.ascii);

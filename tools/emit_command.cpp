@@ -125,14 +125,19 @@ int run_emit(const EmitOptions& options) {
     const Format format = format_of(options.format);
     check_options(options, format);
     ExprContext ctx;
+    ctx.set_max_nodes(limits().max_nodes);
     const std::string source = read_formula(options.common.source);
-    const Program program = parse(ctx, source);
+    const Program program = parse(ctx, source, limits().parse);
     const Derivatives derivatives =
         options.hessian ? Derivatives::Hessian : (options.grad ? Derivatives::Gradient : Derivatives::None);
-    AotKernel kernel = aot_point_kernel(ctx, options.name, program.outputs, program.variables, derivatives);
+    // Code (and its DAG) differentiates the stable forms, as the JIT does; LaTeX shows
+    // the formula as written.
+    const bool as_code = format != Format::Latex;
+    AotKernel kernel = aot_point_kernel(ctx, options.name, program.outputs, program.variables, derivatives, as_code);
     kernel.formula = source;
     JitOptions jit;
     jit.cpu = options.cpu;
+    jit.max_kernel_size = limits().max_kernel_size;
     switch (format) {
         case Format::C: write_text(options.output, emit_c_source(std::span(&kernel, 1), jit)); break;
         case Format::Llvm: write_text(options.output, emit_llvm_ir(kernel, jit)); break;

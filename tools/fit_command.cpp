@@ -100,6 +100,8 @@ FitOptions fit_options(const FitCommandOptions& options) {
     }
     o.standardize = options.standardize;
     o.jit = &command_jit();
+    o.parse_limits = limits().parse;
+    o.max_nodes = limits().max_nodes;
     return o;
 }
 
@@ -268,7 +270,7 @@ int run_fit(const FitCommandOptions& options) {
         throw Error("the xent loss needs one output per class: fit a network, as in gradc fit --mlp 32 --loss xent");
     const std::string model = read_formula(options.common.source);
     const Dataset data = read_csv_file(options.data);
-    const ModelNames names = model_names(model, data.names);
+    const ModelNames names = model_names(model, data.names, limits().parse);
     // The mistakes fit() would refuse, before anything is printed.
     if (data.find(options.target) == Dataset::npos)
         throw Error("there is no column '" + options.target + "' to predict; the columns are " + joined(data.names));

@@ -43,7 +43,8 @@ bool takes_value(const std::string& arg) {
            arg == "--validation" || arg == "--patience" || arg == "--l1" || arg == "--l2" || arg == "--param" ||
            arg == "--history" || arg == "--save" || arg == "--plot" || arg == "--momentum" ||
            arg == "--weight-decay" || arg == "--betas" || arg == "--eps" || arg == "--alpha" ||
-           arg == "--schedule" || arg == "--history-size";
+           arg == "--schedule" || arg == "--history-size" || arg == "--mlp" || arg == "--activation" ||
+           arg == "--max-length" || arg == "--max-nesting" || arg == "--max-nodes" || arg == "--max-kernel-size";
 }
 
 // A word that reads as a mistyped subcommand rather than a formula.

@@ -39,10 +39,16 @@ Formula load_formula(ExprContext& ctx, const CommandOptions& options) {
     const std::vector<Expr>& variables = formula.program.variables;
     const bool has_wrt = options.wrt_option != nullptr && options.wrt_option->count() > 0;
     formula.wrt = has_wrt ? select_variables(options.wrt, variables) : variables;
-    if (options.at_option != nullptr && options.at_option->count() > 0)
+    if (options.at_option != nullptr && options.at_option->count() > 0) {
         formula.point = values_at(options.at, variables);
+        use_stable_forms(ctx, formula);
+    }
     formula.jit = options.jit;
     return formula;
+}
+
+void use_stable_forms(ExprContext& ctx, Formula& formula) {
+    formula.program.outputs = stable_forms(ctx, formula.program.outputs);
 }
 
 std::vector<double> evaluate_at(const Formula& formula, const std::vector<Expr>& outputs) {

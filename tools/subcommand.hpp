@@ -45,7 +45,15 @@ struct Formula {
     std::optional<std::vector<double>> point;  // --at, one value per program.variables
     bool jit = false;                          // --jit
 };
+// Parses the formula under the command-line limits. With --at, where every result is a
+// number, the outputs are then in their stable forms (use_stable_forms).
 Formula load_formula(ExprContext& ctx, const CommandOptions& options);
+
+// Replaces the formula's outputs by their stable forms (stable_forms(), passes.hpp), as
+// compile_point() does before differentiating: derivatives taken of them are then
+// stable too (the derivative of softplus(x) is sigmoid(x), where that of
+// log(1 + exp(x)) is inf/inf past x = 709).
+void use_stable_forms(ExprContext& ctx, Formula& formula);
 
 // The values of `outputs` at the formula's point: by the interpreter, which answers a
 // single point sooner than code generation could, or with --jit by a compiled kernel.

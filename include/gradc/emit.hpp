@@ -58,13 +58,16 @@ struct AotKernel {
 
 // `values` (and with `derivatives` their gradients and Hessians, added to `ctx`) as
 // functions of `inputs`, laid out as compile_point()'s. Outputs are named f (or f1,
-// f2, ...), df/dx, d2f/dxdy.
+// f2, ...), df/dx, d2f/dxdy. With `stable_forms`, as compile_point() with
+// JitOptions::stable_forms, the values are rewritten in their stable forms before
+// they are differentiated (passes.hpp), so that derivatives are stable too.
 AotKernel aot_point_kernel(ExprContext& ctx, std::string name, std::span<const Expr> values,
-                           std::span<const Expr> inputs, Derivatives derivatives = Derivatives::Gradient);
+                           std::span<const Expr> inputs, Derivatives derivatives = Derivatives::Gradient,
+                           bool stable_forms = true);
 
 // A per-row `loss` summed over rows with its gradient by `params`, as compile_batch()'s.
 AotKernel aot_batch_kernel(ExprContext& ctx, std::string name, Expr loss, std::span<const Expr> params,
-                           std::span<const Expr> columns);
+                           std::span<const Expr> columns, bool stable_forms = true);
 
 // One C99 file defining every kernel, with a comment stating their formulas, inputs,
 // outputs and calling conventions. Needs nothing but <math.h> and <stdint.h>.

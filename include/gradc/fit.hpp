@@ -38,6 +38,8 @@
 #include <utility>
 #include <vector>
 
+#include "gradc/parse.hpp"
+
 #include "gradc/dataset.hpp"
 #include "gradc/expr.hpp"
 #include "gradc/jit.hpp"
@@ -54,7 +56,8 @@ struct ModelNames {
     std::vector<std::string> params;
 };
 // Throws ParseError for a malformed formula and gradc::Error for one with several results.
-ModelNames model_names(std::string_view model, std::span<const std::string> columns);
+ModelNames model_names(std::string_view model, std::span<const std::string> columns,
+                       const ParseLimits& limits = {});
 
 // A parameter that looks like a misspelt column: `param` has four or more letters and
 // is within edit distance 2 of `column` (insertions, deletions, substitutions and
@@ -128,6 +131,10 @@ struct FitOptions {
     // must then be a first-order one.
     Optimizer* optimizer = nullptr;
     std::size_t lbfgs_history = MinimizeOptions{}.history;  // L-BFGS: pairs (s, y) kept
+    // Limits on the model: its formula's length and nesting, and the most nodes the
+    // model, its loss and their gradient may take (ExprContext::set_max_nodes).
+    ParseLimits parse_limits{};
+    std::size_t max_nodes = ExprContext::kDefaultMaxNodes;
     Jit* jit = nullptr;          // null: a session of its own
     ThreadPool* pool = nullptr;  // null: the caller's thread
 };

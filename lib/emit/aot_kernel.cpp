@@ -5,19 +5,31 @@
 
 #include "gradc/autodiff.hpp"
 #include "gradc/emit.hpp"
+#include "gradc/passes.hpp"
 #include "gradc/print.hpp"
 #include "jit/point_outputs.hpp"
 
 namespace gradc {
 
+namespace {
+
+// As compile_point() and compile_batch() do: differentiating the stable forms makes
+// the derivatives stable too (derivative_kernels.cpp says why).
+std::vector<Expr> differentiable(ExprContext& ctx, std::span<const Expr> values, bool stable) {
+    if (!stable) return {values.begin(), values.end()};
+    return stable_forms(ctx, values);
+}
+
+}  // namespace
+
 AotKernel aot_point_kernel(ExprContext& ctx, std::string name, std::span<const Expr> values,
-                           std::span<const Expr> inputs, Derivatives derivatives) {
+                           std::span<const Expr> inputs, Derivatives derivatives, bool stable) {
     AotKernel k;
     k.kind = AotKind::Point;
     k.name = std::move(name);
     k.inputs.assign(inputs.begin(), inputs.end());
     k.formula = to_infix(values);
-    k.outputs = point_outputs(ctx, values, inputs, derivatives);
+    k.outputs = point_outputs(ctx, differentiable(ctx, values, stable), inputs, derivatives);
     // Names in the same layout: f (or f1, f2...), df/dx, then d2f/dx2 and d2f/dxdy.
     const std::size_t m = values.size();
     auto value_name = [m](std::size_t r) { return m == 1 ? std::string("f") : "f" + std::to_string(r + 1); };
@@ -36,7 +48,7 @@ AotKernel aot_point_kernel(ExprContext& ctx, std::string name, std::span<const E
 }
 
 AotKernel aot_batch_kernel(ExprContext& ctx, std::string name, Expr loss, std::span<const Expr> params,
-                           std::span<const Expr> columns) {
+                           std::span<const Expr> columns, bool stable) {
     AotKernel k;
     k.kind = AotKind::Batch;
     k.name = std::move(name);
@@ -44,9 +56,10 @@ AotKernel aot_batch_kernel(ExprContext& ctx, std::string name, Expr loss, std::s
     k.inputs.insert(k.inputs.end(), columns.begin(), columns.end());
     k.params = params.size();
     k.formula = to_infix(loss);
-    k.outputs.push_back(loss);
+    const Expr compiled = differentiable(ctx, std::span<const Expr>(&loss, 1), stable).front();
+    k.outputs.push_back(compiled);
     k.output_names.emplace_back("loss");
-    const std::vector<Expr> partials = gradient(ctx, loss, params);
+    const std::vector<Expr> partials = gradient(ctx, compiled, params);
     for (std::size_t i = 0; i < params.size(); ++i) {
         k.outputs.push_back(partials[i]);
         k.output_names.push_back("dloss/d" + std::string(params[i]->name()));

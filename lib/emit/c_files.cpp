@@ -12,7 +12,7 @@
 namespace gradc {
 
 std::string emit_c_source(std::span<const AotKernel> kernels, const JitOptions& options) {
-    const std::vector<PreparedKernel> prepared = prepare(kernels);
+    const std::vector<PreparedKernel> prepared = prepare(kernels, options);
     std::vector<CKernel> c_kernels;
     for (const PreparedKernel& p : prepared) {
         const AotKernel& k = *p.kernel;
@@ -42,7 +42,7 @@ std::string emit_c_source(std::span<const AotKernel> kernels, const JitOptions& 
 }
 
 std::string emit_c_header(std::span<const AotKernel> kernels, const JitOptions& options) {
-    prepare(kernels);
+    prepare(kernels, options);
     const std::unique_ptr<llvm::TargetMachine> machine = emit_machine(options);
     std::vector<unsigned> lanes(kernels.size(), 1);
     for (std::size_t i = 0; i < kernels.size(); ++i)

@@ -79,7 +79,7 @@ namespace {
 
 std::string machine_text(const AotKernel& kernel, const JitOptions& options,
                          std::optional<llvm::CodeGenFileType> type) {
-    const std::vector<PreparedKernel> prepared = prepare(std::span<const AotKernel>(&kernel, 1));
+    const std::vector<PreparedKernel> prepared = prepare(std::span<const AotKernel>(&kernel, 1), options);
     const std::unique_ptr<llvm::TargetMachine> machine = emit_machine(options);
     llvm::LLVMContext context;
     const std::unique_ptr<llvm::Module> module = emit_module(context, prepared.front(), options, *machine);

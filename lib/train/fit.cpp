@@ -62,7 +62,7 @@ FitResult fit(std::string_view model, const Dataset& data, const FitOptions& opt
     train::check_fit_options(options);
     FitResult result;
     result.model = std::string(model);
-    result.names = model_names(model, data.names);
+    result.names = model_names(model, data.names, options.parse_limits);
     const ModelNames& names = result.names;
     if (data.find(options.target) == Dataset::npos)
         throw Error("there is no column '" + options.target + "' to predict; the columns are " + joined(data.names));
@@ -89,7 +89,8 @@ FitResult fit(std::string_view model, const Dataset& data, const FitOptions& opt
     columns.push_back(data.find(options.target));
 
     ExprContext ctx;
-    const Expr prediction = parse_expr(ctx, model);
+    ctx.set_max_nodes(options.max_nodes);
+    const Expr prediction = parse_expr(ctx, model, options.parse_limits);
     std::vector<Expr> param_vars, column_vars;
     for (const std::string& name : names.params) param_vars.push_back(ctx.variable(name));
     for (const std::string& name : names.data) column_vars.push_back(ctx.variable(name));

@@ -29,9 +29,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-ModelNames model_names(std::string_view model, std::span<const std::string> columns) {
+ModelNames model_names(std::string_view model, std::span<const std::string> columns, const ParseLimits& limits) {
     ExprContext ctx;
-    const Program program = parse(ctx, model);
+    const Program program = parse(ctx, model, limits);
     if (program.outputs.size() != 1)
         throw Error("a model has one result; this one has " + std::to_string(program.outputs.size()));
     ModelNames names;

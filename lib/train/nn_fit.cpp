@@ -124,6 +124,7 @@ MlpFitResult fit_mlp(const Dataset& data, const MlpOptions& mlp, const FitOption
     columns.push_back(target_column);
 
     ExprContext ctx;
+    ctx.set_max_nodes(options.max_nodes);
     std::vector<Expr> column_vars;
     for (const std::string& name : model.inputs) column_vars.push_back(ctx.variable(name));
     const Expr target = ctx.variable(options.target);

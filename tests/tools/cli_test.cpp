@@ -1,10 +1,10 @@
 // The gradc command as a user runs it: exit codes, input sources, output forms.
 #include <catch2/catch.hpp>
 #include <cstdio>
-#include <fstream>
 #include <string>
 
 #include "support/run_command.hpp"
+#include "temp_files.hpp"
 
 namespace {
 
@@ -27,8 +27,7 @@ TEST_CASE("ASCII output without a UTF-8 locale or with --ascii", "[cli]") {
 }
 
 TEST_CASE("formulas from a file and from standard input", "[cli]") {
-    const std::string path = "gradc_cli_test_formula.txt";
-    std::ofstream(path) << "r = x^2 + y^2;\nr^2\n";
+    const std::string path = gradc::testing::temp_file("formula.txt", "r = x^2 + y^2;\nr^2\n");
     auto from_file = run_gradc("-f " + path);
     CHECK(from_file.exit_code == 0);
     CHECK(from_file.out == "r = x^2 + y^2\n∂/∂x = 4*x*r\n∂/∂y = 4*y*r\n");

@@ -4,12 +4,13 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 
 #include "command_output.hpp"
+#include "temp_files.hpp"
 
 using gradc::testing::run_gradc;
+using gradc::testing::temp_file;
 using gradc::testing::text_number;
 
 TEST_CASE("gradc grad without options prints what gradc EXPR prints", "[cli][grad]") {
@@ -110,8 +111,7 @@ TEST_CASE("gradc eval: the values of all results", "[cli][eval]") {
 }
 
 TEST_CASE("subcommands read -f FILE and -f -", "[cli]") {
-    const std::string path = "gradc_subcommand_test_formula.txt";
-    std::ofstream(path) << "r = x^2 + y^2;\nr^2\n";
+    const std::string path = temp_file("formula.txt", "r = x^2 + y^2;\nr^2\n");
     const auto from_file = run_gradc("hessian -f " + path + " --at x=1,y=2");
     CHECK(from_file.exit_code == 0);
     // f = (x^2 + y^2)^2: f_xx = 12x^2 + 4y^2, f_xy = 8xy, f_yy = 4x^2 + 12y^2.

@@ -8,23 +8,19 @@
 #include <string>
 
 #include "command_output.hpp"
+#include "temp_files.hpp"
 
 using gradc::testing::check_error;
 using gradc::testing::json_token;
 using gradc::testing::parse_number;
 using gradc::testing::run_gradc;
 using gradc::testing::run_gradc_stream;
+using gradc::testing::temp_file;
 
 namespace {
 
 // y = 2x - 1 at x = -1..4 (the Keras beginner's example), in the source tree.
 const std::string kLine = GRADC_SOURCE_DIR "/docs/data/line.csv";
-
-std::string temp_file(const std::string& name, const std::string& text) {
-    const std::string path = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/gradc_fit_" + name;
-    std::ofstream(path) << text;
-    return path;
-}
 
 }  // namespace
 

@@ -2,14 +2,15 @@
 // accepts them, before or after its name; a formula at a limit is accepted and one
 // past it refused with exit code 2 and a message that names the option.
 #include <catch2/catch.hpp>
-#include <filesystem>
-#include <fstream>
+#include <cstdio>
 #include <string>
 
 #include "command_output.hpp"
+#include "temp_files.hpp"
 
 using gradc::testing::check_error;
 using gradc::testing::run_gradc;
+using gradc::testing::temp_file;
 
 TEST_CASE("the length limit: a formula of that many bytes is read, one more is refused", "[cli][limits]") {
     CHECK(run_gradc("eval 'x+y' --at x=1,y=2 --max-length 3").out == "3\n");
@@ -17,11 +18,10 @@ TEST_CASE("the length limit: a formula of that many bytes is read, one more is r
     check_error("eval 'x+y' --at x=1,y=2 --max-length 2", refused);
     check_error("--max-length 2 eval 'x+y' --at x=1,y=2", refused);
     // From a file, which is read no further than the limit.
-    const std::filesystem::path file = std::filesystem::temp_directory_path() / "gradc_limit_options_test.txt";
-    std::ofstream(file) << "x+y";
-    CHECK(run_gradc("eval -f " + file.string() + " --at x=1,y=2 --max-length 3").out == "3\n");
-    check_error("eval -f " + file.string() + " --at x=1,y=2 --max-length 2", refused);
-    std::filesystem::remove(file);
+    const std::string file = temp_file("formula.txt", "x+y");
+    CHECK(run_gradc("eval -f " + file + " --at x=1,y=2 --max-length 3").out == "3\n");
+    check_error("eval -f " + file + " --at x=1,y=2 --max-length 2", refused);
+    std::remove(file.c_str());
 }
 
 TEST_CASE("the nesting limit: that many levels parse, one more is refused at its paren", "[cli][limits]") {

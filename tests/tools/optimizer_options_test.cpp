@@ -4,20 +4,20 @@
 #include <catch2/catch.hpp>
 #include <array>
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <numbers>
 #include <string>
 #include <vector>
 
 #include "command_output.hpp"
+#include "temp_files.hpp"
 
 using gradc::testing::check_error;
 using gradc::testing::json_token;
 using gradc::testing::parse_number;
 using gradc::testing::run_gradc;
 using gradc::testing::run_gradc_stream;
+using gradc::testing::temp_file;
 
 namespace {
 
@@ -74,12 +74,6 @@ Rule adam_rule(double lr, double b1, double b2, double eps, double lambda, bool 
     };
 }
 
-std::string temp_csv(const std::string& name, const std::string& text) {
-    const std::string path = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/gradc_opt_" + name;
-    std::ofstream(path) << text;
-    return path;
-}
-
 // The noisy line of docs/data/line_noisy.csv.
 const std::vector<double> kX{-1, 0, 1, 2, 3, 4};
 const std::vector<double> kY{-3.1, -0.9, 1.2, 2.8, 5.1, 6.9};
@@ -97,7 +91,7 @@ Point line_gradient(Point p, std::size_t begin, std::size_t end) {
 }
 
 Point fitted_line(const std::string& options) {
-    const std::string data = temp_csv("line.csv", "x,y\n-1,-3.1\n0,-0.9\n1,1.2\n2,2.8\n3,5.1\n4,6.9\n");
+    const std::string data = temp_file("line.csv", "x,y\n-1,-3.1\n0,-0.9\n1,1.2\n2,2.8\n3,5.1\n4,6.9\n");
     const auto r = run_gradc_stream(1, "fit 'w*x + b' --data " + data + " --target y --json " + options);
     INFO(r.out);
     REQUIRE(r.exit_code == 0);

@@ -2,34 +2,25 @@
 // iteration the run reports, the CSV the same values, and a path that cannot be
 // written is refused before the run.
 #include <catch2/catch.hpp>
-#include <cstdlib>
-#include <fstream>
+#include <cstdio>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "command_output.hpp"
+#include "temp_files.hpp"
 
 using gradc::testing::check_error;
 using gradc::testing::json_token;
 using gradc::testing::parse_number;
+using gradc::testing::read_text;
 using gradc::testing::run_gradc;
 using gradc::testing::run_gradc_stream;
+using gradc::testing::temp_path;
 
 namespace {
 
 const std::string kLine = GRADC_SOURCE_DIR "/docs/data/line_noisy.csv";
-
-std::string temp_path(const std::string& name) {
-    return std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/gradc_plot_" + name;
-}
-
-std::string read(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::size_t count_of(const std::string& text, const std::string& part) {
     std::size_t n = 0;
@@ -59,7 +50,7 @@ TEST_CASE("fit --plot draws the loss of every epoch", "[cli][plot][fit]") {
     std::remove(path.c_str());
     const auto r = run_gradc("fit 'w*x + b' --data " + kLine + " --target y --optimizer adam --lr 0.1 --epochs 40 --plot " + path);
     CHECK(r.exit_code == 0);
-    const std::string svg = read(path);
+    const std::string svg = read_text(path);
     CHECK(svg.rfind("<?xml", 0) == 0);
     CHECK(svg.find("</svg>") != std::string::npos);
     CHECK(plotted_points(svg) == 40);
@@ -73,7 +64,7 @@ TEST_CASE("fit --plot adds the validation loss, and L-BFGS plots each iteration"
     const auto first_order = run_gradc_stream(
         1, "fit 'w*x + b' --data " + kLine + " --target y --optimizer adam --lr 0.1 --epochs 25 --validation 0.3 --plot " + path);
     CHECK(first_order.exit_code == 0);
-    std::string svg = read(path);
+    std::string svg = read_text(path);
     CHECK(plotted_points(svg) == 2 * 25);
     CHECK(svg.find(">training loss</text>") != std::string::npos);
     CHECK(svg.find(">validation loss</text>") != std::string::npos);
@@ -82,7 +73,7 @@ TEST_CASE("fit --plot adds the validation loss, and L-BFGS plots each iteration"
     CHECK(lbfgs.exit_code == 0);
     const double epochs = parse_number(json_token(lbfgs.out, {"epochs"}));
     CHECK(epochs >= 2);
-    svg = read(path);
+    svg = read_text(path);
     CHECK(plotted_points(svg) == static_cast<std::size_t>(epochs));
 }
 
@@ -92,7 +83,7 @@ TEST_CASE("minimize --plot and --history have the start and every iteration", "[
                                            " --history " + csv_path);
     CHECK(r.exit_code == 0);
     const auto iterations = static_cast<std::size_t>(parse_number(json_token(r.out, {"iterations"})));
-    const std::vector<std::string> csv = lines(read(csv_path));
+    const std::vector<std::string> csv = lines(read_text(csv_path));
     REQUIRE(csv.size() == iterations + 2);
     CHECK(csv[0] == "iteration,value");
     // f(-1.2, 1) = 2.2² + 100·0.44² = 24.2, then the value the result reports.
@@ -100,7 +91,7 @@ TEST_CASE("minimize --plot and --history have the start and every iteration", "[
     const std::string last = std::to_string(iterations) + ",";
     REQUIRE(csv.back().rfind(last, 0) == 0);
     CHECK(parse_number(csv.back().substr(last.size())) == parse_number(json_token(r.out, {"value"})));
-    const std::string svg = read(svg_path);
+    const std::string svg = read_text(svg_path);
     CHECK(plotted_points(svg) == iterations + 1);
     // From 24 to about 1e-20: a log axis.
     CHECK(svg.find(">value (log scale)</text>") != std::string::npos);

@@ -3,43 +3,28 @@
 // value at every row; mistakes exit with 2 and say what to do.
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "command_output.hpp"
+#include "temp_files.hpp"
 
 using gradc::testing::check_error;
 using gradc::testing::json_token;
 using gradc::testing::parse_number;
+using gradc::testing::read_text;
 using gradc::testing::run_gradc;
 using gradc::testing::run_gradc_stream;
+using gradc::testing::temp_file;
+using gradc::testing::temp_path;
 
 namespace {
 
 const std::string kLine = GRADC_SOURCE_DIR "/docs/data/line.csv";  // y = 2x - 1
 const std::string kXor = GRADC_SOURCE_DIR "/docs/data/xor.csv";
 const std::string kFour = GRADC_SOURCE_DIR "/docs/data/four.csv";  // y = 2x - 1 at x = 0..3
-
-std::string temp_path(const std::string& name) {
-    return std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/gradc_predict_" + name;
-}
-
-std::string temp_file(const std::string& name, const std::string& text) {
-    const std::string path = temp_path(name);
-    std::ofstream(path) << text;
-    return path;
-}
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
