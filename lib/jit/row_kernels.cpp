@@ -39,6 +39,10 @@ void BatchKernel::operator()(std::span<const double> params, std::span<const dou
                              std::span<double> out, ThreadPool* pool) const {
     check_sizes("batch", fn_ == nullptr, params.size(), params_, columns.size(), columns_, out.size(), outputs_);
     const std::size_t count = chunks_of(rows);
+    if (count == 1) {  // one chunk: its sums are the answer (a mini-batch takes this way)
+        fn_(params.data(), columns.data(), 0, rows, out.data());
+        return;
+    }
     std::vector<double> partial(count * outputs_, 0.0);
     for_each_chunk(rows, pool, [&](std::size_t c) {
         const std::size_t begin = c * kChunkRows;
