@@ -38,12 +38,11 @@
 #include <utility>
 #include <vector>
 
-#include "gradc/parse.hpp"
-
 #include "gradc/dataset.hpp"
 #include "gradc/expr.hpp"
 #include "gradc/jit.hpp"
 #include "gradc/optimize.hpp"
+#include "gradc/parse.hpp"
 
 namespace gradc {
 

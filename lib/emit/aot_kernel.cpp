@@ -5,22 +5,10 @@
 
 #include "gradc/autodiff.hpp"
 #include "gradc/emit.hpp"
-#include "gradc/passes.hpp"
 #include "gradc/print.hpp"
 #include "jit/point_outputs.hpp"
 
 namespace gradc {
-
-namespace {
-
-// As compile_point() and compile_batch() do: differentiating the stable forms makes
-// the derivatives stable too (derivative_kernels.cpp says why).
-std::vector<Expr> differentiable(ExprContext& ctx, std::span<const Expr> values, bool stable) {
-    if (!stable) return {values.begin(), values.end()};
-    return stable_forms(ctx, values);
-}
-
-}  // namespace
 
 AotKernel aot_point_kernel(ExprContext& ctx, std::string name, std::span<const Expr> values,
                            std::span<const Expr> inputs, Derivatives derivatives, bool stable) {

@@ -35,35 +35,27 @@ std::vector<Expr> point_outputs(ExprContext& ctx, std::span<const Expr> values, 
     return outputs;
 }
 
-namespace {
-
-// The values a kernel differentiates: in their stable forms when the options ask for
-// them. Rewriting before differentiating, not only after, is what makes derivatives
-// stable too: the derivative of softplus(x) is sigmoid(x), while that of
-// log(1 + exp(x)) is exp(x)/(1 + exp(x)), inf/inf past x = 709; the derivative of
-// -softplus(x) is -sigmoid(x), while that of log(1 - sigmoid(x)) divides by
-// 1 - sigmoid(x), 0 past x = 37. Both are derivatives of the same function, so they
-// agree in exact arithmetic. Jit::compile then rewrites whatever the derivatives add.
-std::vector<Expr> differentiable(const Jit& jit, ExprContext& ctx, std::span<const Expr> values) {
-    if (!jit.options().stable_forms) return {values.begin(), values.end()};
+std::vector<Expr> differentiable(ExprContext& ctx, std::span<const Expr> values, bool stable) {
+    if (!stable) return {values.begin(), values.end()};
     return stable_forms(ctx, values);
 }
 
-}  // namespace
-
 Kernel compile_point(Jit& jit, ExprContext& ctx, std::span<const Expr> values, std::span<const Expr> inputs,
                      Derivatives derivatives) {
-    return jit.compile(point_outputs(ctx, differentiable(jit, ctx, values), inputs, derivatives), inputs);
+    // Jit::compile rewrites whatever unstable forms the derivatives add.
+    const std::vector<Expr> stable = differentiable(ctx, values, jit.options().stable_forms);
+    return jit.compile(point_outputs(ctx, stable, inputs, derivatives), inputs);
 }
 
 MapKernel compile_map(Jit& jit, ExprContext& ctx, std::span<const Expr> values, std::span<const Expr> columns,
                       Derivatives derivatives) {
-    return jit.compile_map(point_outputs(ctx, differentiable(jit, ctx, values), columns, derivatives), {}, columns);
+    const std::vector<Expr> stable = differentiable(ctx, values, jit.options().stable_forms);
+    return jit.compile_map(point_outputs(ctx, stable, columns, derivatives), {}, columns);
 }
 
 BatchKernel compile_batch(Jit& jit, ExprContext& ctx, Expr loss, std::span<const Expr> params,
                           std::span<const Expr> columns) {
-    const Expr stable_loss = differentiable(jit, ctx, std::span<const Expr>(&loss, 1)).front();
+    const Expr stable_loss = differentiable(ctx, std::span<const Expr>(&loss, 1), jit.options().stable_forms).front();
     std::vector<Expr> outputs = gradient(ctx, stable_loss, params);
     outputs.insert(outputs.begin(), stable_loss);
     return jit.compile_sum(outputs, params, columns);
