@@ -3,8 +3,8 @@
 #include "eval_command.hpp"
 
 #include <iostream>
+#include <utility>
 
-#include "csv_output.hpp"
 #include "gradc/dataset.hpp"
 #include "gradc/error.hpp"
 
@@ -67,7 +67,7 @@ int eval_at_rows(const EvalOptions& options) {
     std::vector<std::string> names;
     for (std::size_t k = 0; k < results; ++k)
         names.push_back(results == 1 ? "value" : "value_" + std::to_string(k + 1));
-    write_csv(std::cout, names, values);
+    std::cout << write_csv(Dataset{std::move(names), std::move(values)});
     return kExitOk;
 }
 

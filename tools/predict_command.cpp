@@ -4,8 +4,8 @@
 #include "predict_command.hpp"
 
 #include <iostream>
+#include <utility>
 
-#include "csv_output.hpp"
 #include "gradc/dataset.hpp"
 #include "gradc/error.hpp"
 #include "gradc/model_file.hpp"
@@ -31,7 +31,7 @@ void print_probabilities(const SavedModel& model, const Dataset& data, bool json
     }
     std::vector<std::string> names;
     for (const double label : classes) names.push_back("p_" + number_text(label));
-    write_csv(std::cout, names, prob);
+    std::cout << write_csv(Dataset{std::move(names), prob});
 }
 
 }  // namespace
@@ -66,7 +66,7 @@ int run_predict(const PredictOptions& options) {
     if (options.json)
         print_json(JsonObject{{"predictions", JsonArray(values.begin(), values.end())}});
     else
-        write_csv(std::cout, {model.target}, {values});
+        std::cout << write_csv(Dataset{{model.target}, {values}});
     return kExitOk;
 }
 

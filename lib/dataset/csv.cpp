@@ -60,6 +60,22 @@ std::size_t skip_blanks(std::string_view s, std::size_t at) {
     return at;
 }
 
+// A name in double quotes starting at `at`, where "" stands for one quote (RFC 4180);
+// returns the position after the closing quote and any blanks.
+std::size_t read_quoted_name(const Line& line, std::size_t at, std::string& name) {
+    const std::size_t open = at;
+    for (++at;; at += 2) {
+        const std::size_t quote = line.text.find('"', at);
+        if (quote == std::string_view::npos)
+            throw DataError(line.number, open + 1, "this quoted column name has no closing '\"'");
+        name.append(line.text.substr(at, quote - at));
+        at = quote;
+        if (at + 1 >= line.text.size() || line.text[at + 1] != '"') break;
+        name.push_back('"');
+    }
+    return skip_blanks(line.text, at + 1);
+}
+
 std::vector<std::string> read_header(const Line& line) {
     std::vector<std::string> names;
     std::unordered_set<std::string> seen;
@@ -69,11 +85,7 @@ std::vector<std::string> read_header(const Line& line) {
         const std::size_t start = at;
         std::string name;
         if (at < line.text.size() && line.text[at] == '"') {
-            const std::size_t close = line.text.find('"', at + 1);
-            if (close == std::string_view::npos)
-                throw DataError(line.number, at + 1, "this quoted column name has no closing '\"'");
-            name = std::string(line.text.substr(at + 1, close - at - 1));
-            at = skip_blanks(line.text, close + 1);
+            at = read_quoted_name(line, at, name);
         } else {
             const std::size_t comma = std::min(line.text.find(',', at), line.text.size());
             std::size_t end = comma;

@@ -45,6 +45,8 @@ TEST_CASE("byte order mark, CRLF, blank lines, quotes and tabs are read correctl
     REQUIRE(d.names == std::vector<std::string>{"a b", "c"});
     CHECK(d.column("a b") == std::vector<double>{1, 3});
     CHECK(d.column("c") == std::vector<double>{2, 4});
+    // A quote inside a quoted name is written twice (RFC 4180).
+    CHECK(gradc::read_csv("\"say \"\"hi\"\"\",\"\"\"\"\n1,2\n").names == std::vector<std::string>{"say \"hi\"", "\""});
     // No line end after the last row, and a header alone.
     CHECK(gradc::read_csv("a\n7").rows() == 1);
     CHECK(gradc::read_csv("a,b\n").rows() == 0);
@@ -75,6 +77,8 @@ TEST_CASE("bad headers and empty data are refused", "[dataset][csv][errors]") {
     refuses("x,,y\n", 1, 3, "line 1, column 3: a column has no name: the first line names every column");
     refuses("x,y,x\n", 1, 5, "line 1, column 5: the column name 'x' appears twice");
     refuses("\"x,y\n", 1, 1, "line 1, column 1: this quoted column name has no closing '\"'");
+    refuses("a, \"x\"\"\n", 1, 4, "line 1, column 4: this quoted column name has no closing '\"'");
+    refuses("\"x\"y\n", 1, 4, "line 1, column 4: expected ',' after a column name");
     CHECK_THROWS_AS(gradc::read_csv("x\n1\n").column("y"), gradc::DataError);
 }
 
