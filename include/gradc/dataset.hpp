@@ -50,9 +50,10 @@ struct Dataset {
 // Reads CSV text: a header row of column names, then one row of numbers per line.
 // Accepted: a UTF-8 byte order mark, CRLF or LF line ends, spaces or tabs around
 // fields, blank lines (skipped), names in double quotes (`""` inside them is a quote),
-// and the numbers `inf`, `-inf` and `nan`. Refused with a DataError naming line and column: a row with too few or
-// too many fields, a field that is not a number, a number too large for a double
-// (1e400), an empty or repeated column name, and a file with no header.
+// and the numbers `inf`, `-inf` and `nan`. Refused with a DataError naming line and
+// column: a row with too few or too many fields, a field that is not a number, a
+// number too large for a double (1e400), an empty or repeated column name, and a file
+// with no header.
 Dataset read_csv(std::string_view text);
 // The same for a file; DataError (line 0) when it cannot be opened.
 Dataset read_csv_file(const std::string& path);
@@ -61,8 +62,8 @@ Dataset read_csv_file(const std::string& path);
 // double quotes (a quote in it doubled, as RFC 4180 writes it) when a comma, a quote,
 // a line break or blanks at either end would change how it reads; each number in the
 // shortest form that reads back exactly, and NaN and infinities as `nan`, `inf`, `-inf`.
-// Throws Error for a name read_csv() cannot take: an empty or repeated one, or one
-// holding a line feed.
+// Throws Error for a name read_csv() cannot take (an empty or repeated one, or one
+// holding a line feed), and for names and columns that do not match in number or length.
 std::string write_csv(const Dataset& data);
 
 // A seeded shuffle of the rows, then the last `fraction` of them for validation (at

@@ -19,7 +19,7 @@ std::string csv_name(const std::string& name) {
     if (name.empty()) throw Error("a CSV column needs a name: read_csv() refuses an empty one");
     if (name.find('\n') != std::string::npos)
         throw Error("the column name '" + name + "' holds a line break, which a CSV header cannot");
-    // A byte order mark would be taken for the file's at the start of the first name.
+    // A first name starting with a byte order mark would lose it: read_csv() skips one.
     const bool plain = name.find_first_of(",\"\r") == std::string::npos && !is_blank(name.front()) &&
                        !is_blank(name.back()) && !name.starts_with("\xEF\xBB\xBF");
     if (plain) return name;
