@@ -78,8 +78,8 @@ FitOptions fit_options(const FitCommandOptions& options) {
         o.learning_rate = options.lr;
     }
     o.epochs = count(options.epochs, "--epochs", "100");
-    o.batch_size = count(options.batch_size, "--batch-size", "32");
-    if (o.method == Method::Lbfgs && o.batch_size > 0)
+    if (options.batch_option->count() > 0) o.batch_size = count(options.batch_size, "--batch-size", "32");
+    if (o.method == Method::Lbfgs && o.batch_size.value_or(0) > 0)
         throw Error("lbfgs takes the full batch: leave out --batch-size, or choose a first-order optimizer, as in "
                     "--optimizer adam");
     o.shuffle = !options.no_shuffle;
@@ -95,9 +95,17 @@ FitOptions fit_options(const FitCommandOptions& options) {
     o.l1 = options.l1;
     o.l2 = options.l2;
     if (options.tol_option->count() > 0) {
-        if (!(options.tolerance >= 0)) throw Error("--tol must be 0 or more, as in --tol 1e-6");
+        if (!(options.tolerance >= 0)) throw Error("--ftol must be 0 or more, as in --ftol 1e-6");
         o.tolerance = options.tolerance;
     }
+    if (options.gtol_option->count() > 0) {
+        if (o.method != Method::Lbfgs)
+            throw Error("--gtol stops L-BFGS on the gradient; first-order fits stop on --ftol, --patience or --epochs");
+        if (!(options.gradient_tolerance > 0) || !std::isfinite(options.gradient_tolerance))
+            throw Error("--gtol must be a positive number, as in --gtol 1e-8");
+        o.gradient_tolerance = options.gradient_tolerance;
+    }
+    o.drop_nonfinite = options.drop_nonfinite;
     o.standardize = options.standardize;
     o.jit = &command_jit();
     o.parse_limits = limits().parse;
@@ -195,6 +203,7 @@ int run_mlp_fit(const FitCommandOptions& options, FitOptions& settings) {
         if (has_validation) json.emplace_back("val_loss", result.val_loss);
         if (classifier) json.emplace_back("accuracy", fitted.accuracy);
         if (classifier && has_validation) json.emplace_back("val_accuracy", fitted.val_accuracy);
+        if (options.drop_nonfinite) json.emplace_back("dropped_rows", static_cast<double>(result.dropped_rows));
         json.emplace_back("epochs", static_cast<double>(result.epochs));
         json.emplace_back("history", std::move(history));
         print_json(json);
@@ -204,6 +213,7 @@ int run_mlp_fit(const FitCommandOptions& options, FitOptions& settings) {
         if (has_validation) std::cout << "val_loss = " << rounded(result.val_loss) << '\n';
         if (classifier) std::cout << "accuracy = " << rounded(fitted.accuracy) << '\n';
         if (classifier && has_validation) std::cout << "val_accuracy = " << rounded(fitted.val_accuracy) << '\n';
+        if (options.drop_nonfinite) std::cout << "dropped_rows = " << result.dropped_rows << '\n';
         std::cout << "epochs = " << result.epochs << '\n'
                   << (result.stop == FitStop::Diverged ? "diverged: " : "stopped: ") << why << '\n';
     }
@@ -220,10 +230,12 @@ CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
     app->add_option("--target", options.target, "the column the model predicts");
     app->add_option("--loss", options.loss, "mse (default), mae, huber, bce (the model gives a logit) or a formula in p and y");
     app->add_option("--optimizer", options.optimizer,
-                    "lbfgs (default, full batch), gd, momentum, nesterov, adagrad, rmsprop, adam or adamw");
+                    "lbfgs (default, full batch), gd (or sgd), momentum, nesterov, adagrad, rmsprop, adam or adamw");
     options.lr_option = app->add_option("--lr", options.lr, "the learning rate (default: the optimizer's, as in PyTorch)");
     app->add_option("--epochs", options.epochs, "the most epochs (passes over the data) to run (default 100)");
-    app->add_option("--batch-size", options.batch_size, "rows per step (default: all rows)");
+    options.batch_option = app->add_option("--batch-size", options.batch_size,
+                                           "rows per step (default: all rows, but 32 for --mlp with a first-order "
+                                           "optimizer; 0: all rows)");
     app->add_flag("--no-shuffle", options.no_shuffle, "visit the rows in file order in every epoch");
     app->add_flag("--exact-loss", options.exact_loss,
                   "report each epoch's loss at the parameters it ended with, not the mean of its batches' losses "
@@ -234,8 +246,14 @@ CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
                     "stop when the validation loss has not improved for N epochs, keeping the best parameters");
     app->add_option("--l1", options.l1, "add l1 times the sum of |parameter| to the loss");
     app->add_option("--l2", options.l2, "add l2 times the sum of parameter^2 to the loss");
-    options.tol_option =
-        app->add_option("--tol", options.tolerance, "stop when an epoch changes the training loss by at most T of itself");
+    options.tol_option = app->add_option("--ftol,--tol", options.tolerance,
+                                         "stop when an epoch changes the training loss by at most this of itself "
+                                         "(default: off, but 1e-10 for lbfgs)");
+    options.gtol_option = app->add_option(
+        "--gtol", options.gradient_tolerance, "lbfgs: stop when every partial derivative of the loss is within this of 0 "
+                                              "(default 1e-8)");
+    app->add_flag("--drop-nonfinite", options.drop_nonfinite,
+                  "skip rows with nan or inf in a column the model reads, instead of refusing the data");
     app->add_flag("--standardize", options.standardize, "standardize the model's data columns (mean 0, scale 1)");
     app->add_option("--param", options.params, "NAME or NAME=START: confirm a parameter, and set where it starts")
         ->allow_extra_args(false);
@@ -280,6 +298,11 @@ int run_fit(const FitCommandOptions& options) {
     std::vector<ParamFlag> flags;
     for (const std::string& text : options.params) flags.push_back(param_flag(text));
     check_lookalikes(names, data, flags);
+    std::vector<std::size_t> read;  // the columns the model reads: refused or emptied data, before the names print
+    for (const std::string& name : names.data) read.push_back(data.find(name));
+    read.push_back(data.find(options.target));
+    std::size_t dropped = 0;
+    finite_rows(data, read, settings.drop_nonfinite, dropped);
     for (const ParamFlag& f : flags)
         if (f.start) settings.initial.emplace_back(f.name, *f.start);
 
@@ -303,6 +326,7 @@ int run_fit(const FitCommandOptions& options) {
         for (const EpochLoss& e : result.history) history.emplace_back(e.loss);
         JsonObject json{{"params", std::move(params)}, {"loss", result.loss}};
         if (has_validation) json.emplace_back("val_loss", result.val_loss);
+        if (options.drop_nonfinite) json.emplace_back("dropped_rows", static_cast<double>(result.dropped_rows));
         json.emplace_back("epochs", static_cast<double>(result.epochs));
         json.emplace_back("history", std::move(history));
         print_json(json);
@@ -311,6 +335,7 @@ int run_fit(const FitCommandOptions& options) {
             std::cout << names.params[i] << " = " << rounded(result.params[i]) << '\n';
         std::cout << "loss = " << rounded(result.loss) << '\n';
         if (has_validation) std::cout << "val_loss = " << rounded(result.val_loss) << '\n';
+        if (options.drop_nonfinite) std::cout << "dropped_rows = " << result.dropped_rows << '\n';
         std::cout << "epochs = " << result.epochs << '\n'
                   << (result.stop == FitStop::Diverged ? "diverged: " : "stopped: ") << why << '\n';
     }

@@ -17,7 +17,7 @@ struct FitCommandOptions {
     std::string optimizer = "lbfgs";
     double lr = 0.0;  // read only when lr_option was given
     long long epochs = 100;
-    long long batch_size = 0;
+    long long batch_size = 0;  // read only when batch_option was given
     bool no_shuffle = false;
     bool exact_loss = false;
     long long seed = 0;
@@ -25,7 +25,9 @@ struct FitCommandOptions {
     long long patience = 0;
     double l1 = 0.0;
     double l2 = 0.0;
-    double tolerance = 0.0;  // read only when tol_option was given
+    double tolerance = 0.0;  // --ftol (alias --tol): read only when tol_option was given
+    double gradient_tolerance = 0.0;  // --gtol: read only when gtol_option was given
+    bool drop_nonfinite = false;
     bool standardize = false;
     std::vector<std::string> params;  // --param NAME or NAME=START
     std::string history;
@@ -36,6 +38,8 @@ struct FitCommandOptions {
     std::string activation = "relu";
     CLI::Option* lr_option = nullptr;
     CLI::Option* tol_option = nullptr;
+    CLI::Option* gtol_option = nullptr;
+    CLI::Option* batch_option = nullptr;
 };
 
 CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options);

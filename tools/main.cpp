@@ -38,7 +38,8 @@ bool takes_value(const std::string& arg) {
     return arg == "-f" || arg == "--file" || arg == "--at" || arg == "--wrt" || arg == "--order" ||
            arg == "--tolerance" || arg == "--points" || arg == "--seed" || arg == "--format" || arg == "--cpu" ||
            arg == "--name" || arg == "-o" || arg == "--output" || arg == "--from" ||
-           arg == "--optimizer" || arg == "--lr" || arg == "--max-iter" || arg == "--tol" || arg == "--data" ||
+           arg == "--optimizer" || arg == "--lr" || arg == "--max-iter" || arg == "--tol" || arg == "--ftol" ||
+           arg == "--gtol" || arg == "--data" ||
            arg == "--target" || arg == "--loss" || arg == "--epochs" || arg == "--batch-size" ||
            arg == "--validation" || arg == "--patience" || arg == "--l1" || arg == "--l2" || arg == "--param" ||
            arg == "--history" || arg == "--save" || arg == "--plot" || arg == "--momentum" ||

@@ -70,9 +70,14 @@ MinimizeOptions minimize_options(const MinimizeCommandOptions& options) {
     }
     if (options.max_iterations < 0) throw Error("--max-iter must be 0 or more, as in --max-iter 1000");
     o.max_iterations = static_cast<std::size_t>(options.max_iterations);
-    if (!(options.tolerance > 0) || !std::isfinite(options.tolerance))
-        throw Error("--tol must be a positive number, as in --tol 1e-8");
-    o.gradient_tolerance = options.tolerance;
+    if (!(options.gradient_tolerance > 0) || !std::isfinite(options.gradient_tolerance))
+        throw Error("--gtol must be a positive number, as in --gtol 1e-8");
+    o.gradient_tolerance = options.gradient_tolerance;
+    if (options.ftol_option->count() > 0) {
+        if (!(options.value_tolerance >= 0) || !std::isfinite(options.value_tolerance))
+            throw Error("--ftol must be 0 (off) or a positive number, as in --ftol 1e-10");
+        o.value_tolerance = options.value_tolerance;
+    }
     return o;
 }
 
@@ -129,12 +134,16 @@ CLI::App* add_minimize_command(CLI::App& parent, MinimizeCommandOptions& options
     app->add_option("-f,--file", options.common.source.file, "read the formula from FILE ('-' for standard input)");
     options.from_option = app->add_option("--from", options.from, "the starting point: --from x=-1.2,y=1");
     app->add_option("--optimizer", options.optimizer,
-                    "lbfgs (default), gd, momentum, nesterov, adagrad, rmsprop, adam or adamw");
+                    "lbfgs (default), gd (or sgd), momentum, nesterov, adagrad, rmsprop, adam or adamw");
     options.lr_option =
         app->add_option("--lr", options.lr, "the learning rate (default: the optimizer's, as in PyTorch)");
     app->add_option("--max-iter", options.max_iterations, "the most steps to take (default 1000)");
-    app->add_option("--tol", options.tolerance,
+    app->add_option("--gtol,--tol", options.gradient_tolerance,
                     "converged when every partial derivative is within this of 0 (default 1e-8)");
+    options.ftol_option = app->add_option(
+        "--ftol", options.value_tolerance,
+        "converged when a step changes the value by at most this of itself (default 1e-10 for lbfgs, off for the "
+        "others; 0 turns it off)");
     app->add_option("--history", options.history, "write the value at every iteration to a CSV file");
     app->add_option("--plot", options.plot, "draw the value at every iteration as an SVG chart");
     app->add_flag("--json", options.common.json, "write JSON for scripts");

@@ -13,12 +13,14 @@ struct MinimizeCommandOptions {
     std::string optimizer = "lbfgs";
     double lr = 0.0;  // read only when lr_option was given
     long long max_iterations = 1000;
-    double tolerance = 1e-8;
+    double gradient_tolerance = 1e-8;  // --gtol (alias --tol)
+    double value_tolerance = 0.0;      // --ftol: read only when ftol_option was given
     OptimizerFlags tuning;  // hyper-parameters, --schedule, --history-size
     std::string history;    // CSV of the value at every iteration
     std::string plot;       // SVG chart of the same
     CLI::Option* from_option = nullptr;
     CLI::Option* lr_option = nullptr;
+    CLI::Option* ftol_option = nullptr;
 };
 
 CLI::App* add_minimize_command(CLI::App& parent, MinimizeCommandOptions& options);

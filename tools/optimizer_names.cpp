@@ -10,8 +10,11 @@ namespace gradc::cli {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Method>, 8> kOptimizers = {{
+// The first name of a method is the one gradc prints; "sgd" is what Keras and PyTorch
+// users type for plain gradient descent.
+constexpr std::array<std::pair<std::string_view, Method>, 9> kOptimizers = {{
     {"gd", Method::GradientDescent},
+    {"sgd", Method::GradientDescent},
     {"momentum", Method::Momentum},
     {"nesterov", Method::Nesterov},
     {"adagrad", Method::Adagrad},
@@ -27,7 +30,7 @@ Method method_named(const std::string& name) {
     for (const auto& [known, method] : kOptimizers)
         if (name == known) return method;
     throw Error("unknown optimizer '" + name +
-                "'; choose one of gd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lbfgs, as in --optimizer adam");
+                "'; choose one of gd (or sgd), momentum, nesterov, adagrad, rmsprop, adam, adamw, lbfgs, as in --optimizer adam");
 }
 
 std::string_view method_name(Method method) {

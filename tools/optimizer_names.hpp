@@ -8,7 +8,7 @@
 
 namespace gradc::cli {
 
-// The method called `name` (gd, momentum, nesterov, adagrad, rmsprop, adam, adamw,
+// The method called `name` (gd or sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw,
 // lbfgs); gradc::Error listing them for any other name.
 Method method_named(const std::string& name);
 // The name --optimizer gives `method`, for messages.

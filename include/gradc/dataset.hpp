@@ -22,6 +22,8 @@ namespace gradc {
 class DataError : public Error {
 public:
     DataError(std::size_t line, std::size_t column, const std::string& message);
+    // The same, the message beginning with the file's name: "data.csv, line 3, column 5: ".
+    DataError(const std::string& source, std::size_t line, std::size_t column, const std::string& message);
     std::size_t line() const noexcept { return line_; }
     std::size_t column() const noexcept { return column_; }
 
@@ -43,8 +45,22 @@ struct Dataset {
     const std::vector<double>& column(std::string_view name) const;
     // Pointers to the columns `indices`, in that order, for a kernel call.
     std::vector<const double*> pointers(std::span<const std::size_t> indices) const;
-    // The rows `rows`, in that order, as a new dataset with the same columns.
+    // The rows `rows`, in that order, as a new dataset with the same columns (without
+    // `source` and `nonfinite`, which describe the rows as read).
     Dataset select_rows(std::span<const std::size_t> rows) const;
+
+    // Where a NaN or infinity read by read_csv() stands: row and column index in the
+    // dataset, line and column (1-based) of its field in the text.
+    struct NonFinite {
+        std::size_t row;
+        std::size_t column;
+        std::size_t line;
+        std::size_t text_column;
+    };
+    // For messages about the data: the file read_csv_file() read (empty otherwise), and
+    // every non-finite value read_csv() found, in reading order.
+    std::string source{};
+    std::vector<NonFinite> nonfinite{};
 };
 
 // Reads CSV text: a header row of column names, then one row of numbers per line.
@@ -87,6 +103,13 @@ struct Standardization {
     double restore(std::size_t k, double value) const noexcept { return value * scale[k] + mean[k]; }
 };
 Standardization fit_standardization(const Dataset& data, std::span<const std::size_t> columns);
+
+// The rows of `data`, all of them, or with `drop` those without a NaN or infinity in
+// `columns` (their count in `dropped`): what a model reading those columns can be
+// fitted on. Throws DataError naming the file, line and column of the first non-finite
+// value in `columns` (in reading order; the row, for data not read from text) without
+// `drop`, and Error when the data has no rows or none is left.
+Dataset finite_rows(const Dataset& data, std::span<const std::size_t> columns, bool drop, std::size_t& dropped);
 
 // The row order of one epoch: 0..rows-1, shuffled by `seed` unless `shuffle` is off.
 std::vector<std::size_t> epoch_order(std::size_t rows, bool shuffle, std::uint64_t seed);

@@ -19,12 +19,18 @@
 // - Each step's gradient is the mean over its batch (plus the regularization's): a batch
 //   of B rows gives the same step as one row repeated B times. Epoch k (k = 1, 2, ...)
 //   visits the training rows in epoch_order(rows, shuffle, seed + k) in batches of
-//   batch_size rows, the last one partial; batch_size 0 is the full batch.
+//   batch_size rows, the last one partial; batch_size 0 is the full batch. Unset, it is
+//   the full batch, except for networks trained by a first-order optimizer (nn.hpp),
+//   which take kNetworkBatchSize rows (Keras's default): a full batch would make each
+//   epoch one small step.
 // - The loss of an epoch is the mean training loss (with regularization) at the
 //   parameters the epoch ended with; the validation loss is the same on the validation
 //   rows, without regularization (as Keras reports it).
 // - L-BFGS runs on the full batch through minimize(): one epoch is one iteration, and
 //   the history holds the final losses only; validation does not stop it early.
+// - Every value the model reads (its data columns and the target) must be finite: a NaN
+//   or infinity is refused with the file, line and column where it stands, or its row
+//   is skipped with drop_nonfinite.
 #pragma once
 
 #include <cstddef>
@@ -67,6 +73,9 @@ struct Lookalike {
 };
 std::vector<Lookalike> lookalike_columns(std::span<const std::string> params, std::span<const std::string> columns);
 
+// The batch size of a network trained by a first-order optimizer when none is given.
+inline constexpr std::size_t kNetworkBatchSize = 32;
+
 enum class LossKind { Mse, Mae, Huber, Bce, CrossEntropy, Formula };
 
 struct Loss {
@@ -104,7 +113,7 @@ struct FitOptions {
     Method method = Method::Lbfgs;
     std::optional<double> learning_rate{};  // unset: the method's default
     std::size_t epochs = 100;
-    std::size_t batch_size = 0;  // 0: the full batch
+    std::optional<std::size_t> batch_size{};  // 0: the full batch; unset: see the top of this file
     bool shuffle = true;
     std::uint64_t seed = 0;
     double validation = 0.0;  // the fraction of rows held out (split_rows with `seed`)
@@ -112,8 +121,14 @@ struct FitOptions {
     // Mini-batches: report each epoch's loss at the parameters it ended with, at the
     // cost of one more pass over the rows per epoch (see EpochLoss).
     bool exact_epoch_loss = false;
-    // Stop when an epoch changes the training loss by at most this relative to it.
+    // Stop when an epoch changes the training loss by at most this relative to it
+    // (L-BFGS: MinimizeOptions::value_tolerance, whose default applies when unset).
     std::optional<double> tolerance{};
+    // L-BFGS: converged when every partial derivative of the loss is within this of 0.
+    double gradient_tolerance = MinimizeOptions{}.gradient_tolerance;
+    // Skip the rows with a NaN or infinity in a column the model reads, instead of
+    // refusing the data (FitResult::dropped_rows counts them).
+    bool drop_nonfinite = false;
     double l1 = 0.0;
     double l2 = 0.0;
     // Standardize the model's data columns (not the target), fitted on the training rows.
@@ -145,6 +160,7 @@ struct FitResult {
     double loss = 0.0;           // mean training loss at params, with regularization
     double val_loss = std::numeric_limits<double>::quiet_NaN();
     std::size_t epochs = 0;      // epochs run (L-BFGS: iterations)
+    std::size_t dropped_rows = 0;  // rows skipped for a non-finite value (drop_nonfinite)
     std::vector<EpochLoss> history;
     FitStop stop = FitStop::MaxEpochs;
     std::string message;  // why the run stopped; for Diverged, what to try

@@ -153,6 +153,11 @@ DataError::DataError(std::size_t line, std::size_t column, const std::string& me
       line_(line),
       column_(column) {}
 
+DataError::DataError(const std::string& source, std::size_t line, std::size_t column, const std::string& message)
+    : Error(source + ", line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + message),
+      line_(line),
+      column_(column) {}
+
 Dataset read_csv(std::string_view text) {
     Lines lines(text);
     Line line;
@@ -175,7 +180,11 @@ Dataset read_csv(std::string_view text) {
                                         std::to_string(width) + " columns");
                 ++at;  // the ','
             }
-            data.columns[j].push_back(read_field(line, at, data.names[j]));
+            const std::size_t field_at = skip_blanks(line.text, at);
+            const double value = read_field(line, at, data.names[j]);
+            if (!std::isfinite(value))
+                data.nonfinite.push_back({data.columns[j].size(), j, line.number, field_at + 1});
+            data.columns[j].push_back(value);
         }
         at = skip_blanks(line.text, at);
         if (at < line.text.size())
@@ -190,7 +199,9 @@ Dataset read_csv_file(const std::string& path) {
     if (!in) throw DataError(0, 0, "cannot open the data file '" + path + "'");
     std::ostringstream text;
     text << in.rdbuf();
-    return read_csv(text.str());
+    Dataset data = read_csv(text.str());
+    data.source = path;
+    return data;
 }
 
 }  // namespace gradc

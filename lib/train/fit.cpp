@@ -42,7 +42,8 @@ void train::check_fit_options(const FitOptions& o) {
     if (o.tolerance && !(*o.tolerance >= 0)) throw Error("the tolerance must be 0 or more, as in 1e-6");
     if (o.learning_rate && !(*o.learning_rate > 0 && std::isfinite(*o.learning_rate)))
         throw Error("the learning rate must be a positive number, as in 0.01");
-    if (o.method == Method::Lbfgs && o.batch_size > 0)
+    if (!(o.gradient_tolerance >= 0)) throw Error("the gradient tolerance must be 0 or more, as in 1e-8");
+    if (o.method == Method::Lbfgs && o.batch_size.value_or(0) > 0)
         throw Error("L-BFGS takes the full batch: leave out the batch size, or choose a first-order optimizer such as "
                     "adam");
     if (!(o.divergence_ratio > 0)) throw Error("the divergence ratio must be a positive number, as in 1e10");
@@ -72,12 +73,16 @@ FitResult fit(std::string_view model, const Dataset& data, const FitOptions& opt
     if (names.params.empty())
         throw Error("the model has no parameters to fit: every name in it is a column of the data (" +
                     joined(names.data) + ")");
-    if (data.rows() == 0) throw Error("the data has no rows to fit");
     result.params = starting_params(names, options);
 
-    Split split = options.validation > 0 ? split_rows(data, options.validation, options.seed) : Split{data, {}};
     std::vector<std::size_t> columns;  // the kernel's columns: the model's data, then the target
     for (const std::string& name : names.data) columns.push_back(data.find(name));
+    columns.push_back(data.find(options.target));
+    Dataset rows = finite_rows(data, columns, options.drop_nonfinite, result.dropped_rows);
+    columns.pop_back();  // the target joins the kernel's columns after standardization
+
+    Split split =
+        options.validation > 0 ? split_rows(rows, options.validation, options.seed) : Split{std::move(rows), {}};
     if (options.standardize) {
         Standardization s = fit_standardization(split.train, columns);
         s.apply(split.train);

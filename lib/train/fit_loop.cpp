@@ -47,7 +47,8 @@ void run_first_order(FitResult& result, FitObjective& training, FitObjective* va
     }
     const double limit = loss0 + options.divergence_ratio * std::max(1.0, std::fabs(loss0));
     const std::size_t rows = training.rows();
-    const std::size_t batch = options.batch_size == 0 ? rows : std::min(options.batch_size, rows);
+    const std::size_t batch_size = options.batch_size.value_or(0);
+    const std::size_t batch = batch_size == 0 ? rows : std::min(batch_size, rows);
     const bool full_batch = batch == rows;
     // An epoch of mini-batches reports the mean of its batches' losses, as Keras does,
     // unless asked for the loss at its end (one more pass over the rows). A full-batch
@@ -142,7 +143,8 @@ void run_lbfgs(FitResult& result, FitObjective& training, FitObjective* validati
     settings.method = Method::Lbfgs;
     settings.learning_rate = options.learning_rate;
     settings.max_iterations = options.epochs;
-    settings.value_tolerance = options.tolerance.value_or(0.0);
+    settings.value_tolerance = options.tolerance;
+    settings.gradient_tolerance = options.gradient_tolerance;
     settings.divergence_ratio = options.divergence_ratio;
     settings.history = options.lbfgs_history;
     std::vector<double> scratch(result.params.size());

@@ -118,20 +118,29 @@ MinimizeResult minimize_lbfgs(const Objective& f, std::span<const double> x0, co
         for (const double g : result.gradient) g1 += std::fabs(g);
         const double first_step = history.empty() ? lr * std::min(1.0, 1 / g1) : lr;
         const LineSearchResult search = line_search(phi, result.value, slope0, first_step, options.line_search);
-        if (search.step == 0) {
+        if (search.step != 0 && trial_step != search.step) {
+            double slope = 0.0;
+            phi(search.step, trial_value, slope);
+        }
+        // Near a minimum the value can round to the same while the exact gradient still
+        // leads on: such a step counts as progress when it shrinks the gradient. A step
+        // that does neither would be taken again and again until the iteration limit.
+        const bool progress =
+            search.step != 0 && (trial_value < result.value ||
+                                 (trial_value == result.value &&
+                                  largest_magnitude(trial_g) < largest_magnitude(result.gradient)));
+        if (!progress) {
             if (!history.empty()) {  // retry along −g before giving up
                 history.clear();
                 continue;
             }
+            const double rho = relative_gradient(result.x, result.value, result.gradient);
+            if (rho <= kSettledRelativeGradient) return stop(StopReason::ValueTolerance, rounding_message(rho));
             return stop(StopReason::LineSearchFailed,
                         "no step along the gradient lowered the value at iteration " +
                             std::to_string(result.iterations) + " (largest partial derivative " +
                             short_number(largest_magnitude(result.gradient)) +
                             "): the point is as good as rounding allows, or the gradient is inexact");
-        }
-        if (trial_step != search.step) {
-            double slope = 0.0;
-            phi(search.step, trial_value, slope);
         }
         std::string message;
         if (const auto bad = rules.verdict(trial_value, trial_g, result.iterations + 1, 0.0, message)) {
@@ -155,7 +164,8 @@ MinimizeResult minimize_lbfgs(const Objective& f, std::span<const double> x0, co
         result.gradient = trial_g;
         ++result.iterations;
         if (options.on_iteration) options.on_iteration(result);
-        if (rules.value_settled(before, result.value) && !rules.gradient_small(result.gradient))
+        if (rules.value_settled(before, result.value, result.x, result.gradient) &&
+            !rules.gradient_small(result.gradient))
             return stop(StopReason::ValueTolerance, value_message(options));
     }
 }

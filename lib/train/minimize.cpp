@@ -69,7 +69,7 @@ MinimizeResult minimize(const Objective& f, std::span<const double> x0, Optimize
         result.value = value;
         ++result.iterations;
         if (options.on_iteration) options.on_iteration(result);
-        if (rules.value_settled(before, value) && !rules.gradient_small(result.gradient)) {
+        if (rules.value_settled(before, value, result.x, result.gradient) && !rules.gradient_small(result.gradient)) {
             train::finish(result, StopReason::ValueTolerance, train::value_message(options));
             return result;
         }

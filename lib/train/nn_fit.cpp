@@ -98,22 +98,27 @@ std::vector<std::string> input_columns(const Dataset& data, const MlpOptions& ml
 
 }  // namespace
 
-MlpFitResult fit_mlp(const Dataset& data, const MlpOptions& mlp, const FitOptions& options) {
-    train::check_fit_options(options);
+MlpFitResult fit_mlp(const Dataset& data, const MlpOptions& mlp, const FitOptions& given) {
+    train::check_fit_options(given);
+    FitOptions options = given;
+    if (!options.batch_size && options.method != Method::Lbfgs) options.batch_size = kNetworkBatchSize;
     const std::size_t target_column = data.find(options.target);
     if (target_column == Dataset::npos) throw Error("there is no column '" + options.target + "' to predict");
-    if (data.rows() == 0) throw Error("the data has no rows to fit");
     const bool classifier = options.loss.kind == LossKind::CrossEntropy;
 
     MlpFitResult out;
     MlpModel& model = out.model;
     model.inputs = input_columns(data, mlp, options.target);
-    if (classifier) model.classes = class_values(data.columns[target_column], options.target);
-    model.spec = Mlp{model.inputs.size(), mlp.hidden, classifier ? model.classes.size() : 1, mlp.activation};
-
-    Split split = options.validation > 0 ? split_rows(data, options.validation, options.seed) : Split{data, {}};
     std::vector<std::size_t> columns;  // the kernel's columns: the inputs, then the target
     for (const std::string& name : model.inputs) columns.push_back(data.find(name));
+    columns.push_back(target_column);
+    Dataset rows = finite_rows(data, columns, options.drop_nonfinite, out.fit.dropped_rows);
+    columns.pop_back();  // the target joins the kernel's columns after standardization
+    if (classifier) model.classes = class_values(rows.columns[target_column], options.target);
+    model.spec = Mlp{model.inputs.size(), mlp.hidden, classifier ? model.classes.size() : 1, mlp.activation};
+
+    Split split =
+        options.validation > 0 ? split_rows(rows, options.validation, options.seed) : Split{std::move(rows), {}};
     if (options.standardize) {
         Standardization s = fit_standardization(split.train, columns);
         s.apply(split.train);

@@ -29,20 +29,36 @@ void check_stop_options(const MinimizeOptions& options) {
     // NaN fails every comparison, so each test is written to let only good values pass.
     if (!(options.gradient_tolerance >= 0))
         throw Error("the gradient tolerance must be 0 or more, as in 1e-8");
-    if (!(options.value_tolerance >= 0)) throw Error("the value tolerance must be 0 or more, as in 1e-12");
+    if (options.value_tolerance && !(*options.value_tolerance >= 0))
+        throw Error("the value tolerance must be 0 or more, as in 1e-10");
     if (!(options.divergence_ratio > 0)) throw Error("the divergence ratio must be a positive number, as in 1e10");
 }
 
+double value_tolerance(const MinimizeOptions& options) {
+    return options.value_tolerance.value_or(options.method == Method::Lbfgs ? kLbfgsValueTolerance : 0.0);
+}
+
 StopRules::StopRules(const MinimizeOptions& options, double value0)
-    : options_(options), value0_(value0), limit_(options.divergence_ratio * std::max(1.0, std::fabs(value0))) {}
+    : options_(options),
+      value0_(value0),
+      limit_(options.divergence_ratio * std::max(1.0, std::fabs(value0))),
+      value_tolerance_(value_tolerance(options)) {}
 
 bool StopRules::gradient_small(std::span<const double> grad) const {
     return largest_magnitude(grad) <= options_.gradient_tolerance;
 }
 
-bool StopRules::value_settled(double before, double after) const {
-    return options_.value_tolerance > 0 &&
-           std::fabs(before - after) <= options_.value_tolerance * std::max(std::fabs(before), std::fabs(after));
+double relative_gradient(std::span<const double> x, double value, std::span<const double> grad) {
+    double largest = 0.0;
+    for (std::size_t i = 0; i < x.size(); ++i) largest = std::max(largest, std::fabs(grad[i]) * std::max(std::fabs(x[i]), 1.0));
+    return largest == 0 ? 0.0 : largest / std::fabs(value);
+}
+
+bool StopRules::value_settled(double before, double after, std::span<const double> x,
+                              std::span<const double> grad) const {
+    return value_tolerance_ > 0 &&
+           std::fabs(before - after) <= value_tolerance_ * std::max(std::fabs(before), std::fabs(after)) &&
+           relative_gradient(x, after, grad) <= kSettledRelativeGradient;
 }
 
 std::optional<StopReason> StopRules::verdict(double value, std::span<const double> grad, std::size_t iteration,
@@ -82,8 +98,13 @@ std::string gradient_message(const MinimizeOptions& options) {
 }
 
 std::string value_message(const MinimizeOptions& options) {
-    return "the value stopped changing: the last step changed it by at most " +
-           short_number(options.value_tolerance) + " of itself";
+    return "relative reduction of the value below ftol: the last step changed it by at most " +
+           short_number(value_tolerance(options)) + " of itself";
+}
+
+std::string rounding_message(double relative_gradient) {
+    return "no step lowers the value any more, and the gradient is small relative to it (relative gradient " +
+           short_number(relative_gradient) + "): the value is as low as rounding allows";
 }
 
 std::string max_iterations_message(const MinimizeOptions& options, const MinimizeResult& result) {

@@ -61,6 +61,24 @@ TEST_CASE("inf, -inf and nan are numbers, 1e400 is an error", "[dataset][csv]") 
     refuses("v\n1\n1e400\n", 3, 1, "line 3, column 1: '1e400' in column 'v' is too large for a double");
 }
 
+TEST_CASE("the place of every non-finite value is kept for messages", "[dataset][csv]") {
+    // Line 4 is blank; positions are 1-based characters of the line, after the blanks.
+    const gradc::Dataset d = gradc::read_csv("a,b\n1, nan\n-inf,2\n\n3,  inf\n");
+    REQUIRE(d.nonfinite.size() == 3);
+    const auto same = [](const gradc::Dataset::NonFinite& c, std::size_t row, std::size_t column, std::size_t line,
+                         std::size_t text_column) {
+        return c.row == row && c.column == column && c.line == line && c.text_column == text_column;
+    };
+    CHECK(same(d.nonfinite[0], 0, 1, 2, 4));
+    CHECK(same(d.nonfinite[1], 1, 0, 3, 1));
+    CHECK(same(d.nonfinite[2], 2, 1, 5, 5));
+    CHECK(d.source.empty());
+    CHECK(gradc::read_csv("a\n1e308\n").nonfinite.empty());
+    // Rows selected anew are not the rows as read.
+    const std::size_t first[] = {0};
+    CHECK(d.select_rows(first).nonfinite.empty());
+}
+
 TEST_CASE("bad rows are refused with their line and column", "[dataset][csv][errors]") {
     refuses("x,y\n1,2\n3\n", 3, 2, "line 3, column 2: this row has 1 values, the header names 2 columns");
     refuses("x,y\n1,2,3\n", 2, 4, "line 2, column 4: this row has more values than the 2 columns the header names");
@@ -89,6 +107,7 @@ TEST_CASE("a CSV file on disk, and one that is missing", "[dataset][csv]") {
         out << "a,b\n1,2\n";
     }
     CHECK(gradc::read_csv_file(path).column("b") == std::vector<double>{2});
+    CHECK(gradc::read_csv_file(path).source == path);
     std::remove(path.c_str());
     CHECK_THROWS_WITH(gradc::read_csv_file("no/such/file.csv"), "cannot open the data file 'no/such/file.csv'");
 }

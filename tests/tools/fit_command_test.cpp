@@ -97,9 +97,9 @@ TEST_CASE("fit errors exit with 2 and say what to do", "[cli][fit][errors]") {
     check_error("fit 'x + 1' --data " + kLine + " --target y",
                 "the model has no parameters to fit: every name in it is a column of the data (x)");
     check_error("fit 'w*x' --data " + kLine, "fit needs the column to predict, as in --target y");
-    check_error("fit 'w*x' --data " + kLine + " --target y --optimizer sgd",
-                "unknown optimizer 'sgd'; choose one of gd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lbfgs, "
-                "as in --optimizer adam");
+    check_error("fit 'w*x' --data " + kLine + " --target y --optimizer adamax",
+                "unknown optimizer 'adamax'; choose one of gd (or sgd), momentum, nesterov, adagrad, rmsprop, adam, "
+                "adamw, lbfgs, as in --optimizer adam");
     check_error("fit 'w*x' --data " + kLine + " --target y --batch-size 2",
                 "lbfgs takes the full batch: leave out --batch-size, or choose a first-order optimizer, as in "
                 "--optimizer adam");

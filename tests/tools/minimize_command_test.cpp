@@ -136,9 +136,9 @@ TEST_CASE("a formula starting with a minus sign is minimized", "[cli][minimize]"
 }
 
 TEST_CASE("minimize's bad input: exit 2 and what to do", "[cli][minimize][errors]") {
-    check_error("minimize 'x^2 + y^2' --from x=1,y=1 --optimizer sgd",
-                "unknown optimizer 'sgd'; choose one of gd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lbfgs, "
-                "as in --optimizer adam");
+    check_error("minimize 'x^2 + y^2' --from x=1,y=1 --optimizer adamax",
+                "unknown optimizer 'adamax'; choose one of gd (or sgd), momentum, nesterov, adagrad, rmsprop, adam, "
+                "adamw, lbfgs, as in --optimizer adam");
     check_error("minimize 'x^2 + y^2' --from x=1", "--from needs a starting value for y, as in --from x=1,y=1");
     check_error("minimize 'x^2 + y^2'",
                 "minimize needs a starting point: give every variable a value, as in --from x=1,y=1");
@@ -151,7 +151,7 @@ TEST_CASE("minimize's bad input: exit 2 and what to do", "[cli][minimize][errors
                 "the value of x in --from is not a number: 'one'; write it like 2, -0.5 or 1e-3");
     check_error("minimize 'x^2 + y^2' --from x",
                 "--from expects name=value pairs separated by commas, as in --from x=1,y=2");
-    check_error("minimize 'x^2' --from x=1 --tol 0", "--tol must be a positive number, as in --tol 1e-8");
+    check_error("minimize 'x^2' --from x=1 --tol 0", "--gtol must be a positive number, as in --gtol 1e-8");
     check_error("minimize 'x^2' --from x=1 --max-iter -1", "--max-iter must be 0 or more, as in --max-iter 1000");
     check_error("minimize 'x, y' --from x=1,y=1", "minimize takes a formula with one result; this one has 2");
     check_error("minimize '3' --from ''", "the formula has no variables to minimize over");
