@@ -9,41 +9,10 @@
 
 #include "gradc/autodiff.hpp"
 #include "gradc/error.hpp"
+#include "gradc/gradcheck.hpp"
 
 namespace gradc::cli {
 namespace {
-
-struct PartialCheck {
-    double compiled = 0.0;
-    double numeric = 0.0;
-    double error = 0.0;
-    std::vector<double> at;  // the point it was checked at
-};
-
-// |a - b| relative to the larger of |a|, |b| and 1 (below 1 it is the absolute error).
-// NaN on both sides agrees; NaN on one side is an error of infinity.
-double disagreement(double a, double b) {
-    if (std::isnan(a) && std::isnan(b)) return 0.0;
-    if (std::isnan(a) || std::isnan(b)) return INFINITY;
-    if (a == b) return 0.0;  // also equal infinities
-    return std::fabs(a - b) / std::max({1.0, std::fabs(a), std::fabs(b)});
-}
-
-// df/dx_v by central differences with one Richardson step (error O(h^4)), using the
-// kernel's first output, the value.
-double finite_difference(const Kernel& kernel, std::vector<double> at, std::size_t v) {
-    std::vector<double> out(kernel.output_count());
-    auto value_at = [&](double x) {
-        at[v] = x;
-        kernel(at.data(), out.data());
-        return out[0];
-    };
-    const double x = at[v];
-    const double h = 1e-3 * std::max(1.0, std::fabs(x));
-    const double wide = (value_at(x + h) - value_at(x - h)) / (2 * h);
-    const double narrow = (value_at(x + h / 2) - value_at(x - h / 2)) / h;
-    return (4 * narrow - wide) / 3;
-}
 
 std::vector<std::vector<double>> check_points(const Formula& formula, const CheckOptions& options) {
     if (formula.point) return {*formula.point};
@@ -57,25 +26,27 @@ std::vector<std::vector<double>> check_points(const Formula& formula, const Chec
     return points;
 }
 
-// The worst check of each --wrt variable for one result, over all points.
-std::vector<PartialCheck> check_result(ExprContext& ctx, const Formula& formula, Expr f,
-                                       const std::vector<std::vector<double>>& points) {
+// The worst check of each --wrt variable for one result, over all points: the compiled
+// gradient against finite differences of the compiled value.
+GradcheckResult check_result(ExprContext& ctx, const Formula& formula, Expr f,
+                             const std::vector<std::vector<double>>& points, double tolerance) {
     const std::vector<Expr>& variables = formula.program.variables;
     std::vector<Expr> outputs = gradient(ctx, f, formula.wrt);
     outputs.insert(outputs.begin(), f);
     const Kernel kernel = command_jit().compile(outputs, variables);
-    std::vector<PartialCheck> worst(formula.wrt.size(), PartialCheck{0, 0, -1, {}});
-    for (const std::vector<double>& at : points) {
-        const std::vector<double> values = kernel(at);
-        for (std::size_t i = 0; i < formula.wrt.size(); ++i) {
-            const std::size_t v = static_cast<std::size_t>(
-                std::find(variables.begin(), variables.end(), formula.wrt[i]) - variables.begin());
-            const double numeric = finite_difference(kernel, at, v);
-            const double error = disagreement(values[i + 1], numeric);
-            if (error > worst[i].error) worst[i] = PartialCheck{values[i + 1], numeric, error, at};
-        }
-    }
-    return worst;
+    std::vector<double> out(outputs.size());
+    const PointFunction value = [&](std::span<const double> x, std::span<double> v) {
+        kernel(x.data(), out.data());
+        v[0] = out[0];
+    };
+    const PointFunction partials = [&](std::span<const double> x, std::span<double> d) {
+        kernel(x.data(), out.data());
+        std::copy(out.begin() + 1, out.end(), d.begin());
+    };
+    std::vector<std::size_t> inputs;
+    for (const Expr w : formula.wrt)
+        inputs.push_back(static_cast<std::size_t>(std::find(variables.begin(), variables.end(), w) - variables.begin()));
+    return gradcheck(value, partials, 1, inputs, points, GradcheckOptions{.tolerance = tolerance});
 }
 
 std::string point_text(const Formula& formula, const std::vector<double>& at) {
@@ -112,7 +83,8 @@ int run_check(const CheckOptions& options) {
     double largest = 0.0;
     JsonArray partials_json;
     for (std::size_t k = 0; k < program.outputs.size(); ++k) {
-        const std::vector<PartialCheck> checks = check_result(ctx, formula, program.outputs[k], points);
+        const std::vector<PartialCheck> checks =
+            check_result(ctx, formula, program.outputs[k], points, options.tolerance).partials;
         JsonObject partials;
         if (!options.common.json) print_result_header(std::cout, ctx, program, k);
         for (std::size_t i = 0; i < checks.size(); ++i) {
@@ -120,13 +92,13 @@ int run_check(const CheckOptions& options) {
             largest = std::max(largest, c.error);
             const std::string name(formula.wrt[i]->name());
             if (options.common.json) {
-                partials.emplace_back(name, JsonObject{{"symbolic", c.compiled},
+                partials.emplace_back(name, JsonObject{{"symbolic", c.computed},
                                                        {"numeric", c.numeric},
                                                        {"rel_error", c.error},
                                                        {"at", JsonArray(c.at.begin(), c.at.end())}});
                 continue;
             }
-            std::cout << notation.partial(formula.wrt[i]) << ": compiled " << number_text(c.compiled)
+            std::cout << notation.partial(formula.wrt[i]) << ": compiled " << number_text(c.computed)
                       << ", finite differences " << number_text(c.numeric) << ", error " << number_text(c.error);
             if (points.size() > 1) std::cout << " (worst at " << point_text(formula, c.at) << ")";
             std::cout << (c.error > options.tolerance ? "  FAILED" : "") << '\n';

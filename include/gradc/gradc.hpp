@@ -8,6 +8,7 @@
 #include "gradc/eval.hpp"
 #include "gradc/expr.hpp"
 #include "gradc/fit.hpp"
+#include "gradc/gradcheck.hpp"
 #include "gradc/jit.hpp"
 #include "gradc/model_file.hpp"
 #include "gradc/nn.hpp"
