@@ -1,11 +1,10 @@
 #include "json.hpp"
 
-#include <array>
-#include <charconv>
 #include <cmath>
 #include <ostream>
 
 #include "gradc/error.hpp"
+#include "gradc/print.hpp"
 
 namespace gradc::cli {
 namespace {
@@ -82,11 +81,5 @@ std::string json_string(const std::string& text) {
     return out;
 }
 
-std::string shortest_number(double v) {
-    std::array<char, 32> buffer{};  // the longest shortest form, -2.2250738585072014e-308, fits
-    const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), v);
-    GRADC_ASSERT(ec == std::errc(), "to_chars of a double fits in 32 characters");
-    return std::string(buffer.data(), end);
-}
 
 }  // namespace gradc::cli

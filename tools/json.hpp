@@ -39,7 +39,4 @@ void write_json(std::ostream& out, const Json& json, std::ostream& warnings);
 // `text` as a JSON string literal, quotes included.
 std::string json_string(const std::string& text);
 
-// The shortest decimal text that reads back as exactly `v` (finite `v` only).
-std::string shortest_number(double v);
-
 }  // namespace gradc::cli

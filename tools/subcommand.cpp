@@ -128,8 +128,6 @@ std::string Notation::second(Expr x, Expr y) const {
 
 std::string number_text(double v) {
     // Not format_number: it writes e and pi by name, which reads as a formula.
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
     return shortest_number(v);
 }
 

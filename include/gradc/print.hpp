@@ -55,7 +55,12 @@ std::string to_latex(Expr e);
 // outputs drawn with a double border and pointed at by `out0`, `out1`, ...
 std::string to_dot(std::span<const Expr> outputs);
 
-// Shortest text that reads back as exactly `v` ("0.1", "1e+300", "inf", "nan").
+// Shortest text that reads back as exactly `v` ("0.1", "1e+300", "inf", "nan"), with
+// ±pi and ±e by name: a number as a formula writes it.
 std::string format_number(double v);
+
+// The shortest decimal text that reads back as exactly `v` (std::to_chars: "0.1",
+// "2", "1e+21", "-0"), and "nan", "inf", "-inf": a number as data.
+std::string shortest_number(double v);
 
 }  // namespace gradc

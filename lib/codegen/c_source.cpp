@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <set>
 
 #include "gradc/error.hpp"
+#include "gradc/print.hpp"
 
 namespace gradc {
 
@@ -104,10 +104,7 @@ constexpr std::array<std::string_view, kHelperCount> kHelperText = {
 std::string literal(double v) {
     if (std::isnan(v)) return "NAN";
     if (std::isinf(v)) return v > 0 ? "INFINITY" : "(-INFINITY)";
-    std::array<char, 32> buffer{};
-    const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), v);
-    GRADC_ASSERT(ec == std::errc(), "to_chars of a double fits in 32 characters");
-    std::string text(buffer.data(), end);
+    std::string text = shortest_number(v);
     if (text.find_first_of(".e") == std::string::npos) text += ".0";
     return std::signbit(v) ? "(" + text + ")" : text;
 }

@@ -1,13 +1,12 @@
 // The CSV writer: the inverse of read_csv(), so what gradc writes (eval --data,
 // predict) can be read again by gradc and by anything that reads RFC 4180.
-#include <array>
-#include <charconv>
 #include <cmath>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 
 #include "gradc/dataset.hpp"
+#include "gradc/print.hpp"
 
 namespace gradc {
 
@@ -28,18 +27,6 @@ std::string csv_name(const std::string& name) {
     return quoted + "\"";
 }
 
-void append_number(std::string& out, double v) {
-    if (std::isnan(v)) {
-        out += "nan";
-    } else if (std::isinf(v)) {
-        out += v > 0 ? "inf" : "-inf";
-    } else {
-        std::array<char, 32> buffer{};  // the longest shortest form, -2.2250738585072014e-308, fits
-        const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), v);
-        GRADC_ASSERT(ec == std::errc(), "to_chars of a double fits in 32 characters");
-        out.append(buffer.data(), end);
-    }
-}
 
 }  // namespace
 
@@ -63,7 +50,7 @@ std::string write_csv(const Dataset& data) {
     for (std::size_t r = 0; r < data.rows(); ++r) {
         for (std::size_t k = 0; k < data.columns.size(); ++k) {
             if (k) text += ',';
-            append_number(text, data.columns[k][r]);
+            text += shortest_number(data.columns[k][r]);
         }
         text += '\n';
     }

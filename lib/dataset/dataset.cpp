@@ -6,6 +6,7 @@
 #include <random>
 
 #include "gradc/dataset.hpp"
+#include "support/joined.hpp"
 
 namespace gradc {
 
@@ -18,9 +19,8 @@ std::size_t Dataset::find(std::string_view name) const noexcept {
 const std::vector<double>& Dataset::column(std::string_view name) const {
     const std::size_t j = find(name);
     if (j == npos) {
-        std::string known;
-        for (const std::string& n : names) known.append(known.empty() ? "" : ", ").append(n);
-        throw DataError(1, 1, "there is no column '" + std::string(name) + "'; the columns are " + known);
+        throw DataError(1, 1,
+                        "there is no column '" + std::string(name) + "'; the columns are " + support::joined(names));
     }
     return columns[j];
 }

@@ -18,7 +18,7 @@ KernelDag dag_for(const JitOptions& options, std::span<const Expr> outputs, std:
     return kernel_dag(outputs, inputs, KernelDagOptions{options.stable_forms, options.max_kernel_size});
 }
 
-std::vector<Expr> joined(std::span<const Expr> params, std::span<const Expr> columns) {
+std::vector<Expr> concatenated(std::span<const Expr> params, std::span<const Expr> columns) {
     std::vector<Expr> inputs(params.begin(), params.end());
     inputs.insert(inputs.end(), columns.begin(), columns.end());
     return inputs;
@@ -39,7 +39,7 @@ Kernel Jit::compile(std::span<const Expr> outputs, std::span<const Expr> inputs)
 
 BatchKernel Jit::compile_sum(std::span<const Expr> outputs, std::span<const Expr> params,
                              std::span<const Expr> columns) {
-    const KernelDag dag = dag_for(session_->options, outputs, joined(params, columns));
+    const KernelDag dag = dag_for(session_->options, outputs, concatenated(params, columns));
     CompiledCode code = session_->compile(dag.outputs, dag.inputs, KernelRequest{KernelKind::Sum, params.size()});
     BatchKernel k;
     k.fn_ = reinterpret_cast<BatchKernel::Function>(code.address);
@@ -53,7 +53,7 @@ BatchKernel Jit::compile_sum(std::span<const Expr> outputs, std::span<const Expr
 
 MapKernel Jit::compile_map(std::span<const Expr> outputs, std::span<const Expr> params,
                            std::span<const Expr> columns) {
-    const KernelDag dag = dag_for(session_->options, outputs, joined(params, columns));
+    const KernelDag dag = dag_for(session_->options, outputs, concatenated(params, columns));
     CompiledCode code = session_->compile(dag.outputs, dag.inputs, KernelRequest{KernelKind::Map, params.size()});
     MapKernel k;
     k.fn_ = reinterpret_cast<MapKernel::Function>(code.address);

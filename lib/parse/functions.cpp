@@ -9,6 +9,7 @@
 
 #include "gradc/parse.hpp"
 #include "parse/lower.hpp"
+#include "support/edit_distance.hpp"
 
 namespace gradc {
 
@@ -59,22 +60,6 @@ static_assert(std::adjacent_find(kSorted.begin(), kSorted.end(), [](const auto& 
               }) == kSorted.end(),
               "a function spelling is listed twice");
 
-// Levenshtein distance; names are short, so the quadratic table is tiny.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
 }  // namespace
 
 std::span<const FunctionSpelling> function_spellings() noexcept { return kSpellings; }
@@ -98,7 +83,7 @@ std::string_view closest_function(std::string_view name) {
         // name from costing |name| * |spelling| per spelling.
         const std::size_t gap = name.size() > f.name.size() ? name.size() - f.name.size() : f.name.size() - name.size();
         if (gap > allowed) continue;
-        const std::size_t d = edit_distance(name, f.name);
+        const std::size_t d = support::edit_distance(name, f.name);
         if (d < best_distance) {
             best = f.name;
             best_distance = d;

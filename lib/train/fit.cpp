@@ -12,15 +12,12 @@
 #include "gradc/error.hpp"
 #include "gradc/fit.hpp"
 #include "gradc/parse.hpp"
+#include "support/joined.hpp"
 
 namespace gradc {
 namespace {
 
-std::string joined(std::span<const std::string> names) {
-    std::string text;
-    for (std::size_t i = 0; i < names.size(); ++i) text.append(i ? ", " : "").append(names[i]);
-    return text;
-}
+using support::joined;
 
 // The starting parameters: zeros, with `initial` given by name.
 std::vector<double> starting_params(const ModelNames& names, const FitOptions& options) {

@@ -1,6 +1,5 @@
 // Writing a model file (model_file.hpp): the model as a JSON tree, laid out for people
 // to read, numbers in their shortest exact text. Reading is in model_file_read.cpp.
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -8,6 +7,7 @@
 
 #include "gradc/error.hpp"
 #include "gradc/model_file.hpp"
+#include "gradc/print.hpp"
 #include "model_file_format.hpp"
 
 namespace gradc {
@@ -19,9 +19,7 @@ using Json = nlohmann::ordered_json;  // keeps fields in the documented order
 // "-0" for the integer 0 and would drop the sign.
 std::string number_text(double v) {
     if (v == 0 && std::signbit(v)) return "-0.0";
-    char text[32];
-    const auto end = std::to_chars(text, text + sizeof text, v).ptr;
-    return std::string(text, end);
+    return shortest_number(v);
 }
 
 bool holds_object(const Json& v) {

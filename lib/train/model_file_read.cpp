@@ -13,6 +13,7 @@
 #include "gradc/error.hpp"
 #include "gradc/model_file.hpp"
 #include "model_file_format.hpp"
+#include "support/joined.hpp"
 
 namespace gradc {
 namespace {
@@ -21,11 +22,7 @@ using Json = nlohmann::json;
 
 std::string quoted(const std::string& field) { return "'" + field + "'"; }
 
-std::string joined(const std::vector<std::string>& names) {
-    std::string text;
-    for (std::size_t i = 0; i < names.size(); ++i) text.append(i ? ", " : "").append(names[i]);
-    return text;
-}
+using support::joined;
 
 // "a number", "an array", "null": what a value is, for messages.
 std::string kind_of(const Json& v) {

@@ -21,7 +21,7 @@ TEST_CASE("JSON strings escape quotes, backslashes and control characters", "[cl
 }
 
 TEST_CASE("JSON numbers are the shortest round-trip form", "[cli][json]") {
-    using gradc::cli::shortest_number;
+    using gradc::shortest_number;
     for (const double v : {0.1, 1.0 / 3, 1e300, -2.5e-310, 123456789012345680.0, -0.0,
                            std::numeric_limits<double>::max(), std::numeric_limits<double>::denorm_min()})
         CHECK(std::strtod(shortest_number(v).c_str(), nullptr) == v);
