@@ -1,0 +1,199 @@
+// Seeded random tensor programs against their expansion into the scalar DAG: values
+// bit for bit, gradients (tensor adjoint rules against scalar reverse mode) within a
+// rounding bound, and both gradients against finite differences (gradcheck).
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gradc/autodiff.hpp"
+#include "gradc/error.hpp"
+#include "gradc/eval.hpp"
+#include "gradc/gradcheck.hpp"
+#include "gradc/tensor.hpp"
+
+using namespace gradc;
+
+namespace {
+
+constexpr std::size_t kRowCount = 3;
+
+struct Program {
+    TensorContext ctx;
+    std::vector<Tensor> inputs;  // the real inputs, by which gradients are taken
+    Tensor index = nullptr;      // y[N,1], an index tensor
+    Tensor f = nullptr;          // the scalar value
+    TensorBindings bindings;
+};
+
+TensorValue random_value(const Shape& s, std::mt19937_64& random) {
+    std::uniform_real_distribution<double> u(-1.5, 1.5);
+    TensorValue v{s.bound(kRowCount), {}, {}};
+    v.reals.resize(s.elements(kRowCount));
+    for (double& x : v.reals) x = u(random);
+    return v;
+}
+
+// A random program over X[N,4], W[4,2], b[2], v[4], s[] and y[N,1] (indices 0..1):
+// each step applies a random kind to random operands from the pool, and whatever the
+// factory refuses (a shape mismatch) is drawn again.
+void build(Program& p, std::mt19937_64& random, std::map<TensorKind, int>& reached) {
+    TensorContext& c = p.ctx;
+    p.inputs = {c.data("X", Shape{{kRows, 4}}), c.param("W", Shape{{4, 2}}), c.param("b", Shape{{2}}),
+                c.param("v", Shape{{4}}), c.param("s", Shape{})};
+    p.index = c.data("y", Shape{{kRows, 1}}, ElementType::Index);
+    std::vector<Tensor> pool = p.inputs;
+    const auto pick = [&] { return pool[random() % pool.size()]; };
+    const Op unary[] = {Op::Sin, Op::Tanh, Op::Sigmoid, Op::Softplus, Op::Neg, Op::Cos};
+    const Op binary[] = {Op::Add, Op::Sub, Op::Mul, Op::Hypot};
+    const char* specs[] = {"ij,jk->ik", "ij,j->i", "j,jk->k", "i,j->ij", "ij,ij->i", "ij,kj->ik", "i,i->"};
+    for (int step = 0, tries = 0; step < 7 && tries < 500; ++tries) {
+        Tensor t = nullptr;
+        try {
+            const Tensor a = pick(), b = pick();
+            std::vector<std::size_t> axes;
+            for (std::size_t k = 0; k < a->shape().rank(); ++k)
+                if (random() % 2) axes.push_back(k);
+            switch (random() % 11) {
+            case 0: t = c.map(unary[random() % 6], a); break;
+            case 1: t = c.map(binary[random() % 4], a, b); break;
+            case 2: t = c.contract(specs[random() % 7], a, b); break;
+            case 3: t = c.sum(a, axes); break;
+            case 4: t = c.max(a, axes); break;
+            case 5: t = c.transpose(a); break;
+            case 6: t = c.reshape(a, Shape{{static_cast<std::int64_t>(a->shape().elements())}}); break;
+            case 7: t = c.broadcast_to(a, Shape{{kRows, 4}}); break;
+            case 8: t = c.gather(c.broadcast_to(a, Shape{{kRows, 2}}), 1, p.index); break;
+            case 9: t = c.scatter_add(Shape{{kRows, 2}}, 1, p.index, c.broadcast_to(a, Shape{{kRows, 1}})); break;
+            case 10: t = c.logsumexp(a, axes); break;
+            }
+        } catch (const SemanticError&) {
+            continue;
+        }
+        if (t->shape().has_rows() && t->shape().rank() == 0) continue;
+        pool.push_back(t);
+        ++step;
+    }
+    // The value: the sum of the last few tensors built, each summed to a scalar.
+    Tensor f = c.sum(pool.back());
+    for (std::size_t k = pool.size() - 3; k + 1 < pool.size(); ++k) f = c.add(f, c.sum(pool[k]));
+    p.f = f;
+    for (const Tensor t : tensor_order(std::span<const Tensor>(&p.f, 1))) ++reached[t->kind()];
+    p.bindings.rows = kRowCount;
+    for (const Tensor in : p.inputs) p.bindings.inputs.emplace_back(std::string(in->name()), random_value(in->shape(), random));
+    TensorValue labels{{kRowCount, 1}, {}, {}};
+    for (std::size_t r = 0; r < kRowCount; ++r) labels.indices.push_back(static_cast<std::int64_t>(random() % 2));
+    p.bindings.inputs.emplace_back("y", labels);
+}
+
+// The scalar variables of an input's elements, row-major.
+std::vector<Expr> element_variables(ExprContext& scalars, Tensor input) {
+    std::vector<Expr> out;
+    const std::vector<std::size_t> dims = input->shape().bound(kRowCount);
+    std::vector<std::size_t> at(dims.size(), 0);
+    for (std::size_t i = 0; i < input->shape().elements(kRowCount); ++i) {
+        out.push_back(scalars.variable(scalar_input_name(input->name(), at)));
+        for (std::size_t k = dims.size(); k-- > 0;)
+            if (++at[k] < dims[k]) break;
+            else at[k] = 0;
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("random tensor programs agree with their scalar expansion", "[tensor][oracle]") {
+    std::mt19937_64 random(20261206);
+    std::map<TensorKind, int> reached;
+    std::size_t compared = 0;
+    for (int trial = 0; trial < 300; ++trial) {
+        Program p;
+        build(p, random, reached);
+        INFO("trial " << trial);
+        const std::vector<Tensor> grads = tensor_gradient(p.ctx, p.f, p.inputs);
+        std::vector<Tensor> outputs{p.f};
+        outputs.insert(outputs.end(), grads.begin(), grads.end());
+        for (const Tensor g : grads)
+            for (const Tensor t : tensor_order(std::span<const Tensor>(&g, 1))) ++reached[t->kind()];
+        const std::vector<TensorValue> tensor_values = evaluate(outputs, p.bindings);
+
+        // The expansion, its scalar gradient by every element, both by the scalar interpreter.
+        ExprContext scalars;
+        const Expr f = scalarize(scalars, std::span<const Tensor>(&p.f, 1), p.bindings)[0][0];
+        std::vector<Expr> variables;
+        std::vector<double> point;
+        for (const Tensor in : p.inputs) {
+            const std::vector<Expr> vars = element_variables(scalars, in);
+            variables.insert(variables.end(), vars.begin(), vars.end());
+            const std::vector<double>& reals = p.bindings.find(in->name())->reals;
+            point.insert(point.end(), reals.begin(), reals.end());
+        }
+        const double scalar_value = evaluate(f, variables, point);
+        const double tensor_value = tensor_values[0].reals[0];
+        CHECK((scalar_value == tensor_value || (std::isnan(scalar_value) && std::isnan(tensor_value))));
+        const std::vector<double> scalar_grad = evaluate(gradient(scalars, f, variables), variables, point);
+        std::size_t i = 0;
+        for (std::size_t k = 0; k < grads.size(); ++k)
+            for (const double g : tensor_values[1 + k].reals) {
+                // Reverse mode adds the contributions to an element in its own order;
+                // 1e-12 of the magnitude covers the reassociation of a few dozen terms.
+                INFO(p.inputs[k]->name() << " element " << i);
+                CHECK(std::fabs(g - scalar_grad[i]) <= 1e-12 * std::max(1.0, std::fabs(scalar_grad[i])));
+                ++i;
+                ++compared;
+            }
+    }
+    INFO(compared << " partial derivatives compared");
+    CHECK(compared > 3000);
+    // Every kind and therefore every adjoint rule was exercised.
+    for (const TensorKind kind : {TensorKind::Param, TensorKind::Data, TensorKind::Constant, TensorKind::Map,
+                                  TensorKind::Contract, TensorKind::Sum, TensorKind::Max, TensorKind::Broadcast,
+                                  TensorKind::Permute, TensorKind::Reshape, TensorKind::Gather, TensorKind::ScatterAdd}) {
+        INFO(tensor_kind_name(kind));
+        CHECK(reached[kind] >= 20);
+    }
+}
+
+TEST_CASE("tensor gradients agree with finite differences", "[tensor][oracle]") {
+    std::mt19937_64 random(7);
+    std::map<TensorKind, int> reached;
+    for (int trial = 0; trial < 60; ++trial) {
+        Program p;
+        build(p, random, reached);
+        INFO("trial " << trial);
+        const std::vector<Tensor> grads = tensor_gradient(p.ctx, p.f, p.inputs);
+        // The point: every real input flattened, in order.
+        std::vector<double> x;
+        std::vector<std::size_t> sizes;
+        for (const Tensor in : p.inputs) {
+            const std::vector<double>& reals = p.bindings.find(in->name())->reals;
+            x.insert(x.end(), reals.begin(), reals.end());
+            sizes.push_back(reals.size());
+        }
+        const auto bind = [&](std::span<const double> at) {
+            TensorBindings b = p.bindings;
+            std::size_t offset = 0;
+            for (std::size_t k = 0; k < sizes.size(); ++k) {
+                b.inputs[k].second.reals.assign(at.begin() + offset, at.begin() + offset + sizes[k]);
+                offset += sizes[k];
+            }
+            return b;
+        };
+        const PointFunction value = [&](std::span<const double> at, std::span<double> out) {
+            out[0] = evaluate(std::span<const Tensor>(&p.f, 1), bind(at))[0].reals[0];
+        };
+        const PointFunction derivatives = [&](std::span<const double> at, std::span<double> out) {
+            std::size_t i = 0;
+            for (const TensorValue& g : evaluate(grads, bind(at)))
+                for (const double d : g.reals) out[i++] = d;
+        };
+        std::vector<std::size_t> every(x.size());
+        for (std::size_t i = 0; i < every.size(); ++i) every[i] = i;
+        const std::vector<double> points[] = {x};
+        // A small step keeps the differences on one side of max's switches.
+        const GradcheckResult r = gradcheck(value, derivatives, 1, every, points, {.tolerance = 1e-6, .step = 1e-6});
+        CHECK(r.max_error <= 1e-6);
+    }
+}
