@@ -75,7 +75,8 @@ enum class ElementType : std::uint8_t { Real, Index };
     X(Permute)                \
     X(Reshape)                \
     X(Gather)                 \
-    X(ScatterAdd)
+    X(ScatterAdd)             \
+    X(Delta)
 
 enum class TensorKind : std::uint8_t {
 #define GRADC_TENSOR_KIND_ENUM(name) name,
@@ -184,11 +185,17 @@ public:
     Tensor reshape(Tensor x, Shape to);
 
     // take_along_axis: out[i] = x[i with axis replaced by index[i]], out shaped as
-    // `index` (an index tensor of x's rank, equal to x off `axis`).
+    // x's leading axes followed by `index`, an index tensor equal to x's trailing axes
+    // off `axis` (`index` reads the same for every position of the leading axes).
     Tensor gather(Tensor x, std::size_t axis, Tensor index);
     // The adjoint of gather: zeros of `shape`, then out[i with axis replaced by
-    // index[i]] += source[i] for every i, in row-major order of i.
+    // index[i]] += source[i] for every i, in row-major order of i; `source` is shaped
+    // as gather's output.
     Tensor scatter_add(Shape shape, std::size_t axis, Tensor index, Tensor source);
+    // The identity of shape S ++ S: 1 where the first half of the index equals the
+    // second, else 0 (the seed of Jacobians and Hessians). A contraction with it
+    // renames a label instead of multiplying.
+    Tensor delta(Shape half);
 
     std::size_t node_count() const noexcept;
     // Building a new node past this many throws LimitError.
@@ -198,6 +205,8 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
     Tensor intern(TensorNode node);
+    Tensor contract_with_delta(const std::string& lx, const std::string& ld, const std::string& out, Tensor x,
+                               Tensor d);
 };
 
 // The nodes reachable from `roots`, each once, operands first. Iterative.
@@ -209,6 +218,19 @@ std::vector<Tensor> tensor_order(std::span<const Tensor> roots);
 // contraction, of a broadcast a sum, of a gather a scatter_add. Throws SemanticError
 // when f is not a scalar or a wrt is not a Param or real Data node.
 std::vector<Tensor> tensor_gradient(TensorContext& ctx, Tensor f, std::span<const Tensor> wrt);
+
+// Forward mode with a batch of directions: the derivative of each output along
+// `directions`, one per wrt, each shaped batch ++ shape(wrt) (batch [] for a single
+// direction); each result is shaped batch ++ shape(output). One rule per kind
+// (lib/tensor/tangent.cpp).
+std::vector<Tensor> tensor_jvp(TensorContext& ctx, std::span<const Tensor> outputs, std::span<const Tensor> wrt,
+                               std::span<const Tensor> directions, const Shape& batch = {});
+
+// The Hessian of the scalar `f` by `wrt` (shape S), shaped S ++ S: forward mode over
+// the gradient along delta(S). Contractions with the delta rename labels, so for a
+// vector parameter no n²-sized intermediate is built: the Hessian of
+// sum(softplus(X @ w) - y * (X @ w)) is contract(X, s(1 - s) · Xᵀ) with s = sigmoid(X @ w).
+Tensor tensor_hessian(TensorContext& ctx, Tensor f, Tensor wrt);
 
 // A value for a tensor: its bound shape and row-major elements (reals, or indices).
 struct TensorValue {

@@ -16,26 +16,12 @@
 #include "gradc/autodiff.hpp"
 #include "gradc/error.hpp"
 #include "gradc/tensor.hpp"
+#include "tensor/substitute.hpp"
 
 namespace gradc {
 namespace {
 
-// Rebuilds `e` with each placeholder p_j replaced by `to[j]`; iterative and memoized.
-Expr substitute(ExprContext& ctx, Expr e, std::span<const Expr> from, std::span<const Expr> to) {
-    std::unordered_map<Expr, Expr> done;
-    for (std::size_t j = 0; j < from.size(); ++j) done[from[j]] = to[j];
-    for (const Expr n : topological_order(e)) {
-        if (done.count(n)) continue;
-        if (n->arity() == 0) {
-            done[n] = n;
-            continue;
-        }
-        Expr args[3];
-        for (int i = 0; i < n->arity(); ++i) args[i] = done.at(n->arg(i));
-        done[n] = ctx.make(n->op(), std::span<const Expr>(args, static_cast<std::size_t>(n->arity())));
-    }
-    return done.at(e);
-}
+using tensor::substitute;
 
 std::vector<std::size_t> all_but(std::size_t rank, std::span<const std::size_t> axes) {
     std::vector<std::size_t> kept;
@@ -72,6 +58,7 @@ public:
         case TensorKind::Param:
         case TensorKind::Data:
         case TensorKind::Constant:
+        case TensorKind::Delta:
             return;
         case TensorKind::Map:
             return map(node, g);
@@ -139,24 +126,8 @@ private:
             const Expr body = partials[k]->is_const(1.0)
                                   ? ctx_.placeholder(0)
                                   : s.mul(ctx_.placeholder(0), substitute(s, partials[k], from, shifted));
-            add(node->operand(k), unbroadcast(ctx_, used_only(body, operands), node->operand(k)->shape()));
+            add(node->operand(k), unbroadcast(ctx_, tensor::map_of_used(ctx_, body, operands, 1), node->operand(k)->shape()));
         }
-    }
-
-    // map(body, operands) with the operands the body does not read left out (g, the
-    // first, always stays, so the shape is the same).
-    Tensor used_only(Expr body, std::span<const Tensor> operands) {
-        ExprContext& s = ctx_.scalars();
-        const std::vector<Expr> used = free_variables(std::span<const Expr>(&body, 1));
-        std::vector<Expr> from, to;
-        std::vector<Tensor> kept;
-        for (std::size_t j = 0; j < operands.size(); ++j)
-            if (j == 0 || std::find(used.begin(), used.end(), ctx_.placeholder(j)) != used.end()) {
-                from.push_back(ctx_.placeholder(j));
-                to.push_back(ctx_.placeholder(kept.size()));
-                kept.push_back(operands[j]);
-            }
-        return ctx_.map(substitute(s, body, from, to), kept);
     }
 
     // Ties share the gradient equally: g · [x == m] / Σ[x == m].

@@ -271,6 +271,8 @@ Tensor TensorContext::contract(std::string_view spec, Tensor a, Tensor b) {
                        "' is in one term only and not in the output: sum it first");
         }
     check_shape(shape);
+    if (const Tensor renamed = contract_with_delta(s.a, s.b, s.out, a, b)) return renamed;
+    if (const Tensor renamed = contract_with_delta(s.b, s.a, s.out, b, a)) return renamed;
     TensorNode n;
     n.kind_ = TensorKind::Contract;
     n.shape_ = std::move(shape);
@@ -279,6 +281,30 @@ Tensor TensorContext::contract(std::string_view spec, Tensor a, Tensor b) {
     n.labels_[1] = s.b;
     n.labels_[2] = s.out;
     return intern(n);
+}
+
+// x contracted with a delta [d,d] labelled pq, where x has p but not q and the output
+// has q but not p: x with p renamed to q, summed over what the output drops and
+// permuted into its order. Null when the contraction is not of that form.
+Tensor TensorContext::contract_with_delta(const std::string& lx, const std::string& ld, const std::string& out,
+                                          Tensor x, Tensor d) {
+    if (d->kind() != TensorKind::Delta || ld.size() != 2) return nullptr;
+    for (const auto& [p, q] : {std::pair{ld[0], ld[1]}, std::pair{ld[1], ld[0]}}) {
+        if (lx.find(p) == std::string::npos || lx.find(q) != std::string::npos) continue;
+        if (out.find(q) == std::string::npos || out.find(p) != std::string::npos) continue;
+        std::string renamed = lx;
+        renamed[renamed.find(p)] = q;
+        std::vector<std::size_t> summed;
+        std::string kept;
+        for (std::size_t k = 0; k < renamed.size(); ++k)
+            if (out.find(renamed[k]) == std::string::npos) summed.push_back(k);
+            else kept.push_back(renamed[k]);
+        if (kept.size() != out.size()) continue;  // the output has a label x lacks
+        std::vector<std::size_t> perm;
+        for (const char c : out) perm.push_back(kept.find(c));
+        return permute(sum(x, summed), perm);
+    }
+    return nullptr;
 }
 
 Tensor TensorContext::matmul(Tensor a, Tensor b) {
@@ -458,21 +484,38 @@ Tensor TensorContext::reshape(Tensor x, Shape to) {
     return intern(n);
 }
 
-Tensor TensorContext::gather(Tensor x, std::size_t axis, Tensor index) {
-    check_axis(axis, x->shape(), "gather");
+namespace {
+
+// The leading axes of a gather's x (or a scatter_add's shape) that `index` does not
+// have, after checking that it matches the trailing axes off `axis`.
+std::size_t leading_axes(const Shape& x, std::size_t axis, const Shape& index, std::string_view what) {
+    check_axis(axis, x, what);
+    if (index.rank() > x.rank() || axis < x.rank() - index.rank())
+        refuse(std::string(what) + " along axis " + std::to_string(axis) + ": the index " + index.text() +
+               " must cover the trailing axes of " + x.text() + " from that axis on");
+    const std::size_t lead = x.rank() - index.rank();
+    for (std::size_t k = lead; k < x.rank(); ++k)
+        if (k != axis && index.dims[k - lead] != x.dims[k])
+            refuse(std::string(what) + " along axis " + std::to_string(axis) + ": the index " + index.text() +
+                   " and " + x.text() + " differ off that axis");
+    return lead;
+}
+
+void check_index(Tensor index, std::string_view what) {
     if (index->kind() != TensorKind::Data || index->type() != ElementType::Index)
-        refuse("gather takes an index tensor (data of ElementType::Index)");
+        refuse(std::string(what) + " takes an index tensor (data of ElementType::Index)");
+}
+
+}  // namespace
+
+Tensor TensorContext::gather(Tensor x, std::size_t axis, Tensor index) {
+    check_index(index, "gather");
     if (x->type() != ElementType::Real) refuse("gather reads a real tensor");
-    if (index->shape().rank() != x->shape().rank())
-        refuse("gather along axis " + std::to_string(axis) + ": the index " + index->shape().text() +
-               " needs the rank of " + x->shape().text());
-    for (std::size_t k = 0; k < x->shape().rank(); ++k)
-        if (k != axis && index->shape().dims[k] != x->shape().dims[k])
-            refuse("gather along axis " + std::to_string(axis) + ": the index " + index->shape().text() + " and " +
-                   x->shape().text() + " differ off that axis");
+    const std::size_t lead = leading_axes(x->shape(), axis, index->shape(), "gather");
     TensorNode n;
     n.kind_ = TensorKind::Gather;
-    n.shape_ = index->shape();
+    n.shape_.dims.assign(x->shape().dims.begin(), x->shape().dims.begin() + static_cast<std::ptrdiff_t>(lead));
+    n.shape_.dims.insert(n.shape_.dims.end(), index->shape().dims.begin(), index->shape().dims.end());
     n.operands_ = {x, index};
     n.axes_ = {axis};
     return intern(n);
@@ -480,24 +523,31 @@ Tensor TensorContext::gather(Tensor x, std::size_t axis, Tensor index) {
 
 Tensor TensorContext::scatter_add(Shape shape, std::size_t axis, Tensor index, Tensor source) {
     check_shape(shape);
-    check_axis(axis, shape, "scatter_add");
-    if (index->kind() != TensorKind::Data || index->type() != ElementType::Index)
-        refuse("scatter_add takes an index tensor (data of ElementType::Index)");
+    check_index(index, "scatter_add");
     if (source->type() != ElementType::Real) refuse("scatter_add adds a real tensor");
-    if (index->shape() != source->shape())
-        refuse("scatter_add: the index " + index->shape().text() + " and the source " + source->shape().text() +
-               " differ");
-    if (index->shape().rank() != shape.rank())
-        refuse("scatter_add: the index " + index->shape().text() + " needs the rank of " + shape.text());
-    for (std::size_t k = 0; k < shape.rank(); ++k)
-        if (k != axis && index->shape().dims[k] != shape.dims[k])
-            refuse("scatter_add along axis " + std::to_string(axis) + ": the index " + index->shape().text() +
-                   " and " + shape.text() + " differ off that axis");
+    const std::size_t lead = leading_axes(shape, axis, index->shape(), "scatter_add");
+    Shape expected;
+    expected.dims.assign(shape.dims.begin(), shape.dims.begin() + static_cast<std::ptrdiff_t>(lead));
+    expected.dims.insert(expected.dims.end(), index->shape().dims.begin(), index->shape().dims.end());
+    if (source->shape() != expected)
+        refuse("scatter_add into " + shape.text() + " by the index " + index->shape().text() + " takes a source of " +
+               expected.text() + ", not " + source->shape().text());
     TensorNode n;
     n.kind_ = TensorKind::ScatterAdd;
     n.shape_ = std::move(shape);
     n.operands_ = {index, source};
     n.axes_ = {axis};
+    return intern(n);
+}
+
+Tensor TensorContext::delta(Shape half) {
+    check_shape(half);
+    if (half.has_rows()) refuse("a delta has a fixed shape; " + half.text() + " has N");
+    TensorNode n;
+    n.kind_ = TensorKind::Delta;
+    n.shape_ = half;
+    n.shape_.dims.insert(n.shape_.dims.end(), half.dims.begin(), half.dims.end());
+    check_shape(n.shape_);
     return intern(n);
 }
 

@@ -8,6 +8,7 @@
 // apply(body, values) for a map body with placeholder p_k at values[k].
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -92,6 +93,16 @@ std::vector<std::vector<typename Policy::Value>> expand(std::span<const Tensor> 
                 } while (next_index(at, d));
             break;
         }
+        case TensorKind::Delta: {
+            const std::size_t half = d.size() / 2;
+            if (any) do {
+                    out.push_back(policy.constant(std::equal(at.begin(), at.begin() + static_cast<std::ptrdiff_t>(half),
+                                                              at.begin() + static_cast<std::ptrdiff_t>(half))
+                                                      ? 1.0
+                                                      : 0.0));
+                } while (next_index(at, d));
+            break;
+        }
         case TensorKind::Gather: {
             const std::size_t axis = t->axes()[0];
             const std::vector<std::int64_t>& index = index_values(t->operand(1), bindings);
@@ -99,14 +110,16 @@ std::vector<std::vector<typename Policy::Value>> expand(std::span<const Tensor> 
             if (any) do {
                     std::size_t o = 0;
                     for (std::size_t k = 0; k < at.size(); ++k)
-                        o += (k == axis ? checked_position(t->operand(1), index[out.size()], operand_dims[0][axis])
+                        o += (k == axis ? checked_position(t->operand(1), index[out.size() % index.size()],
+                                                           operand_dims[0][axis])
                                         : at[k]) * strides[k];
                     out.push_back(operand(0)[o]);
                 } while (next_index(at, d));
             break;
         }
         case TensorKind::ScatterAdd: {
-            // Each target's contributions in row-major order of the source, first one exact.
+            // Each target's contributions in row-major order of the source, first one exact;
+            // the index repeats for every position of the leading axes.
             const std::size_t axis = t->axes()[0];
             const std::vector<std::int64_t>& index = index_values(t->operand(0), bindings);
             const std::vector<Value>& source = operand(1);
@@ -118,7 +131,8 @@ std::vector<std::vector<typename Policy::Value>> expand(std::span<const Tensor> 
             if (!source.empty()) do {
                     std::size_t o = 0;
                     for (std::size_t k = 0; k < i.size(); ++k)
-                        o += (k == axis ? checked_position(t->operand(0), index[flat], d[axis]) : i[k]) * strides[k];
+                        o += (k == axis ? checked_position(t->operand(0), index[flat % index.size()], d[axis]) : i[k]) *
+                             strides[k];
                     contributions[o].push_back(flat++);
                 } while (next_index(i, sd));
             for (const std::vector<std::size_t>& c : contributions) {

@@ -60,6 +60,7 @@ void operand_offsets(Tensor node, std::span<const std::vector<std::size_t>> oper
     case TensorKind::Max:
     case TensorKind::Gather:
     case TensorKind::ScatterAdd:
+    case TensorKind::Delta:
         break;
     }
     GRADC_ASSERT(false, "operand_offsets is for elementwise kinds");

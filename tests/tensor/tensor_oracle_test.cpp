@@ -156,6 +156,45 @@ TEST_CASE("random tensor programs agree with their scalar expansion", "[tensor][
     }
 }
 
+TEST_CASE("random programs' tensor Hessians agree with the scalar expansion's", "[tensor][oracle][hessian]") {
+    std::mt19937_64 random(20261207);
+    std::map<TensorKind, int> reached;
+    std::size_t compared = 0;
+    for (int trial = 0; trial < 120; ++trial) {
+        Program p;
+        build(p, random, reached);
+        INFO("trial " << trial);
+        // By W [4,2] and by v [4]: tangents through contractions whose both operands vary.
+        const Tensor by[] = {p.inputs[1], p.inputs[3]};
+        std::vector<Tensor> hessians;
+        for (const Tensor w : by) hessians.push_back(tensor_hessian(p.ctx, p.f, w));
+        const std::vector<TensorValue> got = evaluate(hessians, p.bindings);
+        ExprContext scalars;
+        const Expr f = scalarize(scalars, std::span<const Tensor>(&p.f, 1), p.bindings)[0][0];
+        std::vector<Expr> variables;
+        std::vector<double> point;
+        for (const Tensor in : p.inputs) {
+            const std::vector<Expr> vars = element_variables(scalars, in);
+            variables.insert(variables.end(), vars.begin(), vars.end());
+            const std::vector<double>& reals = p.bindings.find(in->name())->reals;
+            point.insert(point.end(), reals.begin(), reals.end());
+        }
+        for (std::size_t k = 0; k < 2; ++k) {
+            const std::vector<Expr> wrt = element_variables(scalars, by[k]);
+            std::size_t i = 0;
+            for (const auto& row : hessian(scalars, f, wrt))
+                for (const double want : evaluate(row, variables, point)) {
+                    INFO(by[k]->name() << " entry " << i);
+                    const double g = got[k].reals[i++];
+                    CHECK((std::fabs(g - want) <= 1e-11 * std::max(1.0, std::fabs(want)) ||
+                           (std::isnan(g) && std::isnan(want))));
+                    ++compared;
+                }
+        }
+    }
+    CHECK(compared > 5000);
+}
+
 TEST_CASE("tensor gradients agree with finite differences", "[tensor][oracle]") {
     std::mt19937_64 random(7);
     std::map<TensorKind, int> reached;
