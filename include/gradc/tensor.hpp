@@ -76,7 +76,9 @@ enum class ElementType : std::uint8_t { Real, Index };
     X(Reshape)                \
     X(Gather)                 \
     X(ScatterAdd)             \
-    X(Delta)
+    X(Delta)                  \
+    X(View)                   \
+    X(ViewAdjoint)
 
 enum class TensorKind : std::uint8_t {
 #define GRADC_TENSOR_KIND_ENUM(name) name,
@@ -109,6 +111,10 @@ public:
     // axes()[k]. Broadcast: input axis k goes to output axis axes()[k].
     // Gather, ScatterAdd: axes()[0] is the axis indexed.
     std::span<const std::size_t> axes() const noexcept { return axes_; }
+    // View: output element i reads x[j], j_a = Σ_k affine[a][k]·i_k + affine[a][out
+    // rank], or 0 where j falls outside x; one row of out rank + 1 numbers per x axis.
+    // ViewAdjoint: the same map, run backwards (its operand has the view's shape).
+    std::span<const std::int64_t> affine() const noexcept { return affine_; }
 
     std::uint32_t id() const noexcept { return id_; }  // creation order: operands first
 
@@ -124,6 +130,7 @@ private:
     Expr body_ = nullptr;
     std::string labels_[3];
     std::vector<std::size_t> axes_;
+    std::vector<std::int64_t> affine_;
 };
 
 class TensorContext {
@@ -196,6 +203,23 @@ public:
     // second, else 0 (the seed of Jacobians and Hessians). A contraction with it
     // renames a label instead of multiplying.
     Tensor delta(Shape half);
+
+    // Affine views (kind View), each reading 0 where it falls outside x; their adjoint
+    // (ViewAdjoint) adds the view's elements back where they came from, in row-major
+    // order of the view. The row dimension N may only be carried through unchanged.
+    // x[start:stop:step] along `axis` (0 <= start <= stop <= size, step >= 1).
+    Tensor slice(Tensor x, std::size_t axis, std::int64_t start, std::int64_t stop, std::int64_t step = 1);
+    // `low` zeros before and `high` after along `axis`.
+    Tensor pad(Tensor x, std::size_t axis, std::int64_t low, std::int64_t high);
+    // The diagonal of two axes of equal size: it takes the place of `first`, and
+    // `second` disappears.
+    Tensor diagonal(Tensor x, std::size_t first, std::size_t second);
+    // Sliding windows of `size` along `axis`: that axis becomes [positions, size] with
+    // out[.., p, k, ..] = x[.., p + k, ..] (what a convolution reads).
+    Tensor windows(Tensor x, std::size_t axis, std::int64_t size);
+    // The general form: `affine` as TensorNode::affine() describes, onto `shape`.
+    Tensor view(Tensor x, Shape shape, std::vector<std::int64_t> affine);
+    Tensor view_adjoint(Tensor g, Shape shape, std::vector<std::int64_t> affine);
 
     std::size_t node_count() const noexcept;
     // Building a new node past this many throws LimitError.

@@ -8,6 +8,7 @@
 //   permute   dx = permute(g) by the inverse permutation
 //   reshape   dx = reshape(g) to x's shape
 //   gather    dx = scatter_add(g) into x's shape;  scatter_add  dsource = gather(g)
+//   view      dx = view_adjoint(g) (adds back where the view read);  and the reverse
 #include <algorithm>
 #include <string>
 #include <unordered_map>
@@ -105,6 +106,16 @@ public:
         case TensorKind::ScatterAdd:
             add(node->operand(1), ctx_.gather(g, node->axes()[0], node->operand(0)));
             return;
+        case TensorKind::View: {
+            const std::span<const std::int64_t> affine = node->affine();
+            add(node->operand(0), ctx_.view_adjoint(g, node->operand(0)->shape(), {affine.begin(), affine.end()}));
+            return;
+        }
+        case TensorKind::ViewAdjoint: {
+            const std::span<const std::int64_t> affine = node->affine();
+            add(node->operand(0), ctx_.view(g, node->operand(0)->shape(), {affine.begin(), affine.end()}));
+            return;
+        }
         }
     }
 

@@ -11,6 +11,7 @@
 
 #include "gradc/error.hpp"
 #include "gradc/tensor.hpp"
+#include "tensor/checks.hpp"
 
 namespace gradc {
 
@@ -54,15 +55,14 @@ std::string identity(const TensorNode& n) {
     key.append(n.output_labels());
     put(n.axes().size());
     for (const std::size_t a : n.axes()) put(a);
+    put(n.affine().size());
+    for (const std::int64_t a : n.affine()) put(a);
     return key;
 }
 
-[[noreturn]] void refuse(const std::string& message) { throw SemanticError(message); }
-
-void check_axis(std::size_t axis, const Shape& s, std::string_view what) {
-    if (axis >= s.rank())
-        refuse(std::string(what) + ": axis " + std::to_string(axis) + " is beyond the shape " + s.text());
-}
+using tensor::check_axis;
+using tensor::check_shape;
+using tensor::refuse;
 
 // NumPy's broadcast of two shapes (aligned at the right), or a SemanticError.
 Shape broadcast_shapes(const Shape& a, const Shape& b) {
@@ -136,20 +136,6 @@ Tensor TensorContext::intern(TensorNode node) {
     impl_->interned.emplace(std::move(key), t);
     return t;
 }
-
-namespace {
-
-void check_shape(const Shape& s) {
-    std::size_t rows = 0;
-    for (const std::int64_t d : s.dims) {
-        if (d == kRows) ++rows;
-        else if (d < 0) refuse("a dimension is 0 or more, or N; the shape " + s.text() + " is not");
-    }
-    if (rows > 1) refuse("a shape has at most one symbolic row dimension N; " + s.text() + " has " + std::to_string(rows));
-    s.elements(1);  // overflow
-}
-
-}  // namespace
 
 Tensor TensorContext::param(std::string_view name, Shape shape) {
     check_shape(shape);

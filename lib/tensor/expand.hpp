@@ -93,6 +93,57 @@ std::vector<std::vector<typename Policy::Value>> expand(std::span<const Tensor> 
                 } while (next_index(at, d));
             break;
         }
+        case TensorKind::View: {
+            // The element x[j], j = A·at + b, or 0 where j falls outside x.
+            const std::vector<std::size_t>& xd = operand_dims[0];
+            const std::vector<std::size_t> strides = strides_of(xd);
+            const std::span<const std::int64_t> affine = t->affine();
+            const std::size_t width = d.size() + 1;
+            if (any) do {
+                    std::size_t o = 0;
+                    bool inside = true;
+                    for (std::size_t a = 0; a < xd.size() && inside; ++a) {
+                        std::int64_t j = affine[a * width + d.size()];
+                        for (std::size_t k = 0; k < d.size(); ++k) j += affine[a * width + k] * static_cast<std::int64_t>(at[k]);
+                        inside = j >= 0 && static_cast<std::size_t>(j) < xd[a];
+                        o += static_cast<std::size_t>(j) * strides[a];
+                    }
+                    out.push_back(inside ? operand(0)[o] : policy.constant(0.0));
+                } while (next_index(at, d));
+            break;
+        }
+        case TensorKind::ViewAdjoint: {
+            // Each element of the view added back where it came from, in row-major order.
+            const std::vector<std::size_t>& vd = operand_dims[0];
+            const std::vector<std::size_t> strides = strides_of(d);
+            const std::span<const std::int64_t> affine = t->affine();
+            const std::size_t width = vd.size() + 1;
+            std::vector<std::vector<std::size_t>> contributions(count);
+            std::vector<std::size_t> i(vd.size(), 0);
+            std::size_t flat = 0;
+            if (!operand(0).empty()) do {
+                    std::size_t o = 0;
+                    bool inside = true;
+                    for (std::size_t a = 0; a < d.size() && inside; ++a) {
+                        std::int64_t j = affine[a * width + vd.size()];
+                        for (std::size_t k = 0; k < vd.size(); ++k) j += affine[a * width + k] * static_cast<std::int64_t>(i[k]);
+                        inside = j >= 0 && static_cast<std::size_t>(j) < d[a];
+                        o += static_cast<std::size_t>(j) * strides[a];
+                    }
+                    if (inside) contributions[o].push_back(flat);
+                    ++flat;
+                } while (next_index(i, vd));
+            for (const std::vector<std::size_t>& c : contributions) {
+                if (c.empty()) {
+                    out.push_back(policy.constant(0.0));
+                    continue;
+                }
+                Value v = operand(0)[c[0]];
+                for (std::size_t k = 1; k < c.size(); ++k) v = policy.add(v, operand(0)[c[k]]);
+                out.push_back(v);
+            }
+            break;
+        }
         case TensorKind::Delta: {
             const std::size_t half = d.size() / 2;
             if (any) do {

@@ -5,7 +5,7 @@
 //   contract  contract(βa,b -> βout)(d_a, b) + contract(a,βb -> βout)(a, d_b)
 //   sum, max  the same reduction of d over the axes shifted past β (max: at the maxima)
 //   views     the same view of d, leaving β in front
-//   gather    gather(d) by the same index;  scatter_add  scatter_add(d)
+//   gather    gather(d) by the same index;  scatter_add  scatter_add(d);  views alike
 // The Hessian is the tangent of the gradient along delta(shape of w): forward over reverse.
 #include <algorithm>
 #include <string>
@@ -75,6 +75,15 @@ public:
             if (const Tensor ds = tangent(node->operand(1)))
                 d = ctx_.scatter_add(batched(node->shape()), node->axes()[0] + q_, node->operand(0), ds);
             break;
+        case TensorKind::View:
+            if (const Tensor dx = tangent(node->operand(0)))
+                d = ctx_.view(dx, batched(node->shape()), batched_affine(node->affine(), node->shape().rank()));
+            break;
+        case TensorKind::ViewAdjoint:
+            if (const Tensor dg = tangent(node->operand(0)))
+                d = ctx_.view_adjoint(dg, batched(node->shape()),
+                                      batched_affine(node->affine(), node->operand(0)->shape().rank()));
+            break;
         }
         if (d) tangent_[node] = d;
     }
@@ -89,6 +98,19 @@ private:
         std::vector<std::size_t> axes(q_);
         for (std::size_t k = 0; k < q_; ++k) axes[k] = k;
         return axes;
+    }
+    // A view's map with the batch axes carried through in front.
+    std::vector<std::int64_t> batched_affine(std::span<const std::int64_t> affine, std::size_t view_rank) const {
+        const std::size_t width = view_rank + 1, rows = affine.size() / width;
+        std::vector<std::int64_t> out;
+        for (std::size_t b = 0; b < q_; ++b)
+            for (std::size_t k = 0; k <= q_ + view_rank; ++k) out.push_back(k == b ? 1 : 0);
+        for (std::size_t a = 0; a < rows; ++a) {
+            out.insert(out.end(), q_, 0);
+            out.insert(out.end(), affine.begin() + static_cast<std::ptrdiff_t>(a * width),
+                       affine.begin() + static_cast<std::ptrdiff_t>((a + 1) * width));
+        }
+        return out;
     }
     std::vector<std::size_t> shifted(std::span<const std::size_t> axes) const {
         std::vector<std::size_t> out;

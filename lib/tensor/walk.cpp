@@ -61,6 +61,8 @@ void operand_offsets(Tensor node, std::span<const std::vector<std::size_t>> oper
     case TensorKind::Gather:
     case TensorKind::ScatterAdd:
     case TensorKind::Delta:
+    case TensorKind::View:
+    case TensorKind::ViewAdjoint:
         break;
     }
     GRADC_ASSERT(false, "operand_offsets is for elementwise kinds");

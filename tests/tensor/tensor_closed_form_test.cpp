@@ -142,3 +142,56 @@ TEST_CASE("a two-layer network's gradient is backpropagation written out", "[ten
     check_close(out[1].reals, db1);
     check_close(out[2].reals, dw2);
 }
+
+TEST_CASE("chained Rosenbrock written with slices has its closed-form gradient", "[tensor][closed-form][views]") {
+    // f = Σ 100 (x[1:] - x[:-1]^2)^2 + (1 - x[:-1])^2 over x of 7.
+    std::mt19937_64 random(5);
+    const std::int64_t n = 7;
+    TensorContext ctx;
+    const Tensor x = ctx.param("x", Shape{{n}});
+    const Tensor head = ctx.slice(x, 0, 0, n - 1), tail = ctx.slice(x, 0, 1, n);
+    const Tensor a = ctx.sub(tail, ctx.mul(head, head));
+    const Tensor one_minus = ctx.sub(ctx.scalar(1.0), head);
+    const Tensor f = ctx.sum(ctx.add(ctx.mul(ctx.scalar(100.0), ctx.mul(a, a)), ctx.mul(one_minus, one_minus)));
+    const Tensor g = tensor_gradient(ctx, f, std::span<const Tensor>(&x, 1))[0];
+    const std::vector<double> xs = random_reals(static_cast<std::size_t>(n), random);
+    TensorBindings b;
+    b.inputs = {{"x", {{static_cast<std::size_t>(n)}, xs, {}}}};
+    std::vector<double> want(static_cast<std::size_t>(n), 0.0);
+    double value = 0;
+    for (std::size_t i = 0; i + 1 < xs.size(); ++i) {
+        const double ai = xs[i + 1] - xs[i] * xs[i], bi = 1 - xs[i];
+        value += 100 * ai * ai + bi * bi;
+        want[i] += -400 * xs[i] * ai - 2 * bi;
+        want[i + 1] += 200 * ai;
+    }
+    const Tensor both[] = {f, g};
+    const std::vector<TensorValue> out = evaluate(both, b);
+    CHECK(out[0].reals[0] == Approx(value).epsilon(1e-14));
+    check_close(out[1].reals, want);
+}
+
+TEST_CASE("windows, strided slices, padding and diagonals read what they say", "[tensor][views]") {
+    TensorContext ctx;
+    const Tensor x = ctx.param("x", Shape{{5}});
+    const Tensor m = ctx.param("m", Shape{{3, 3}});
+    const Tensor k = ctx.param("k", Shape{{3}});
+    TensorBindings b;
+    b.inputs = {{"x", {{5}, {1, 2, 3, 4, 5}, {}}}, {"m", {{3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9}, {}}},
+                {"k", {{3}, {1, 0, -1}, {}}}};
+    const Tensor views[] = {ctx.windows(x, 0, 3), ctx.slice(x, 0, 1, 5, 2), ctx.pad(x, 0, 2, 1), ctx.diagonal(m, 0, 1),
+                            ctx.matmul(ctx.windows(x, 0, 3), k)};
+    const std::vector<TensorValue> out = evaluate(views, b);
+    CHECK(out[0].shape == std::vector<std::size_t>{3, 3});
+    CHECK(out[0].reals == std::vector<double>{1, 2, 3, 2, 3, 4, 3, 4, 5});
+    CHECK(out[1].reals == std::vector<double>{2, 4});
+    CHECK(out[2].reals == std::vector<double>{0, 0, 1, 2, 3, 4, 5, 0});
+    CHECK(out[3].reals == std::vector<double>{1, 5, 9});
+    CHECK(out[4].reals == std::vector<double>{-2, -2, -2});  // a correlation with [1, 0, -1]
+    // The windows' adjoint is overlap-add: each x_i counted once per window holding it.
+    const Tensor f = ctx.sum(ctx.windows(x, 0, 3));
+    const Tensor g = tensor_gradient(ctx, f, std::span<const Tensor>(&x, 1))[0];
+    CHECK(evaluate(std::span<const Tensor>(&g, 1), b)[0].reals == std::vector<double>{1, 2, 3, 2, 1});
+    CHECK_THROWS_WITH(ctx.slice(x, 0, 2, 9), Catch::Contains("need 0 <= start <= stop <= 5"));
+    CHECK_THROWS_WITH(ctx.windows(ctx.data("d", Shape{{kRows}}), 0, 2), Catch::Contains("rows N are not supported"));
+}

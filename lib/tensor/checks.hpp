@@ -1,0 +1,32 @@
+// The shape checks the tensor builders share; each failure is a SemanticError that
+// names the shapes involved.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "gradc/error.hpp"
+#include "gradc/tensor.hpp"
+
+namespace gradc::tensor {
+
+[[noreturn]] inline void refuse(const std::string& message) { throw SemanticError(message); }
+
+inline void check_axis(std::size_t axis, const Shape& s, std::string_view what) {
+    if (axis >= s.rank())
+        refuse(std::string(what) + ": axis " + std::to_string(axis) + " is beyond the shape " + s.text());
+}
+
+// Dimensions of 0 or more, at most one N, and an element count without overflow.
+inline void check_shape(const Shape& s) {
+    std::size_t rows = 0;
+    for (const std::int64_t d : s.dims) {
+        if (d == kRows) ++rows;
+        else if (d < 0) refuse("a dimension is 0 or more, or N; the shape " + s.text() + " is not");
+    }
+    if (rows > 1)
+        refuse("a shape has at most one symbolic row dimension N; " + s.text() + " has " + std::to_string(rows));
+    s.elements(1);  // overflow
+}
+
+}  // namespace gradc::tensor
