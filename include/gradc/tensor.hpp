@@ -256,6 +256,15 @@ std::vector<Tensor> tensor_jvp(TensorContext& ctx, std::span<const Tensor> outpu
 // sum(softplus(X @ w) - y * (X @ w)) is contract(X, s(1 - s) · Xᵀ) with s = sigmoid(X @ w).
 Tensor tensor_hessian(TensorContext& ctx, Tensor f, Tensor wrt);
 
+// The outputs rewritten into canonical form (lib/tensor/canonicalize.cpp): every product
+// of tensors — contractions, elementwise products that stretch no dimension of 1, and
+// transposes, through nodes used once — becomes one einsum network, deltas merge
+// labels instead of multiplying, and the network is contracted again pair by pair,
+// cheapest intermediate first (N counted as 1,000). The result computes the same
+// values up to the rounding of the new association order; passes repeat until one
+// changes nothing (at most 16), so canonicalizing the result again returns it.
+std::vector<Tensor> canonicalize(TensorContext& ctx, std::span<const Tensor> outputs);
+
 // A value for a tensor: its bound shape and row-major elements (reals, or indices).
 struct TensorValue {
     std::vector<std::size_t> shape;

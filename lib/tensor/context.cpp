@@ -259,12 +259,14 @@ Tensor TensorContext::contract(std::string_view spec, Tensor a, Tensor b) {
     check_shape(shape);
     if (const Tensor renamed = contract_with_delta(s.a, s.b, s.out, a, b)) return renamed;
     if (const Tensor renamed = contract_with_delta(s.b, s.a, s.out, b, a)) return renamed;
+    // A product does not depend on its operands' order: the older node goes first.
+    const bool swap = b->id() < a->id();
     TensorNode n;
     n.kind_ = TensorKind::Contract;
     n.shape_ = std::move(shape);
-    n.operands_ = {a, b};
-    n.labels_[0] = s.a;
-    n.labels_[1] = s.b;
+    n.operands_ = swap ? std::vector<Tensor>{b, a} : std::vector<Tensor>{a, b};
+    n.labels_[0] = swap ? s.b : s.a;
+    n.labels_[1] = swap ? s.a : s.b;
     n.labels_[2] = s.out;
     return intern(n);
 }
