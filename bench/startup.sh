@@ -2,7 +2,8 @@
 # Start-up time of the gradc command: for each command below, the median (and the
 # fastest) wall time of RUNS whole processes (default 20, after two warm-up runs),
 # timed with bash's $EPOCHREALTIME so that no timing process is counted; with
-# /usr/bin/time, also the page faults of one run. Prints the executables' sizes first.
+# /usr/bin/time, also the page faults of one run. Prints the executables' sizes first,
+# and /bin/true as the floor: what starting any process costs on the machine right now.
 #
 #   bench/startup.sh [DIR]     DIR holds gradc (default: build/release/tools)
 #
@@ -47,6 +48,7 @@ run() {
 }
 
 echo "median of $runs processes"
+run /bin/true
 run "$gradc" "x^2*sin(y)"
 run "$gradc" grad "x^2*sin(y)" --at x=1,y=2
 run "$gradc" emit "x^2*sin(y)" --format c
