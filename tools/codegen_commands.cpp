@@ -1,6 +1,7 @@
 // The code generation of the commands, in gradc-llvm only (codegen.hpp): the JIT
 // session, --jit values, eval --data, emit's machine code, and the subcommands that
 // exist to compile: check, minimize, fit and predict.
+#include <algorithm>
 #include <iostream>
 #include <span>
 #include <utility>
@@ -24,16 +25,25 @@ std::string header_path(const std::string& library) {
     return library + ".h";
 }
 
+// gradc hands on every command line that names one of these subcommands
+// (kCodegenCommandNames); one missing there would reach gradc as a formula.
+CLI::App* listed(CLI::App* app) {
+    GRADC_ASSERT(std::any_of(std::begin(kCodegenCommandNames), std::end(kCodegenCommandNames),
+                             [app](const char* name) { return app->get_name() == name; }),
+                 "a subcommand that generates code is missing from kCodegenCommandNames");
+    return app;
+}
+
 class Commands final : public CodegenCommands {
 public:
     void add_check(CLI::App& app, FormulaTargets& formula_of) override {
-        check_app_ = add_check_command(app, check_);
+        check_app_ = listed(add_check_command(app, check_));
         formula_of["check"] = &check_.common.source.expr;
     }
     void add_minimize_fit_predict(CLI::App& app, FormulaTargets& formula_of) override {
-        minimize_app_ = add_minimize_command(app, minimize_);
-        fit_app_ = add_fit_command(app, fit_);
-        predict_app_ = add_predict_command(app, predict_);
+        minimize_app_ = listed(add_minimize_command(app, minimize_));
+        fit_app_ = listed(add_fit_command(app, fit_));
+        predict_app_ = listed(add_predict_command(app, predict_));
         formula_of["minimize"] = &minimize_.common.source.expr;
         formula_of["fit"] = &fit_.common.source.expr;
     }
