@@ -1,10 +1,11 @@
 include(CMakePackageConfigHelpers)
 
-install(TARGETS gradc gradc_llvm EXPORT gradcTargets
+install(TARGETS gradc gradc_core gradc_llvm EXPORT gradcTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS gradc_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# gradc-llvm goes beside gradc, which finds it there (tools/codegen.hpp).
+install(TARGETS gradc_cli gradc_codegen_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY include/gradc DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT gradcTargets NAMESPACE gradc::
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/gradc)

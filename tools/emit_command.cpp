@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "codegen.hpp"
 #include "gradc/emit.hpp"
 #include "gradc/error.hpp"
 #include "gradc/passes.hpp"
@@ -16,7 +17,7 @@
 namespace gradc::cli {
 namespace {
 
-enum class Format { C, Llvm, Asm, Obj, So, Latex, Dot };
+using Format = EmitFormat;
 
 constexpr std::array<std::pair<std::string_view, Format>, 7> kFormats = {{{"c", Format::C},
                                                                           {"llvm", Format::Llvm},
@@ -34,8 +35,6 @@ Format format_of(const std::string& text) {
     throw Error("unknown format '" + text + "': --format takes " + kFormatList);
 }
 
-bool is_machine_code(Format f) { return f == Format::Llvm || f == Format::Asm || f == Format::Obj || f == Format::So; }
-
 // Options that do not apply to the format are mistakes worth pointing out.
 void check_options(const EmitOptions& o, Format format) {
     if (format == Format::Obj && o.output.empty())
@@ -51,25 +50,6 @@ void check_options(const EmitOptions& o, Format format) {
     if (named && (format == Format::Latex || format == Format::Dot))
         throw Error("--name names the kernel of --format c, llvm, asm, obj and so; --format " + o.format +
                     " has no kernel");
-}
-
-// libk.so -> libk.h; any other name gets .h added.
-std::string header_path(const std::string& library) {
-    const std::string suffix = ".so";
-    if (library.size() > suffix.size() && library.compare(library.size() - suffix.size(), suffix.size(), suffix) == 0)
-        return library.substr(0, library.size() - suffix.size()) + ".h";
-    return library + ".h";
-}
-
-void write_text(const std::string& path, const std::string& text) {
-    if (path.empty()) {
-        std::cout << text;
-        return;
-    }
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) throw Error("cannot write '" + path + "': check that its folder exists and is writable");
 }
 
 // Each output of the kernel as a line of LaTeX, simplified for reading; with
@@ -100,6 +80,25 @@ std::string latex_lines(ExprContext& ctx, const AotKernel& kernel, std::size_t v
 }
 
 }  // namespace
+
+bool is_machine_code(Format f) { return f == Format::Llvm || f == Format::Asm || f == Format::Obj || f == Format::So; }
+
+bool is_machine_code_format(const std::string& text) {
+    for (const auto& [name, format] : kFormats)
+        if (text == name) return is_machine_code(format);
+    return false;
+}
+
+void write_text(const std::string& path, const std::string& text) {
+    if (path.empty()) {
+        std::cout << text;
+        return;
+    }
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) throw Error("cannot write '" + path + "': check that its folder exists and is writable");
+}
 
 CLI::App* add_emit_command(CLI::App& parent, EmitOptions& options) {
     CLI::App* app = parent.add_subcommand(
@@ -140,13 +139,10 @@ int run_emit(const EmitOptions& options) {
     jit.max_kernel_size = limits().max_kernel_size;
     switch (format) {
         case Format::C: write_text(options.output, emit_c_source(std::span(&kernel, 1), jit)); break;
-        case Format::Llvm: write_text(options.output, emit_llvm_ir(kernel, jit)); break;
-        case Format::Asm: write_text(options.output, emit_assembly(kernel, jit)); break;
-        case Format::Obj: write_text(options.output, emit_object(kernel, jit)); break;
-        case Format::So:
-            emit_shared_library(std::span(&kernel, 1), options.output, jit);
-            write_text(header_path(options.output), emit_c_header(std::span(&kernel, 1), jit));
-            break;
+        case Format::Llvm:
+        case Format::Asm:
+        case Format::Obj:
+        case Format::So: emit_machine_code(format, options, kernel, jit); break;
         case Format::Latex:
             write_text(options.output, latex_lines(ctx, kernel, program.outputs.size(), derivatives));
             break;

@@ -18,7 +18,17 @@ struct EmitOptions {
     CLI::Option* name_option = nullptr;
 };
 
+enum class EmitFormat { C, Llvm, Asm, Obj, So, Latex, Dot };
+
 CLI::App* add_emit_command(CLI::App& parent, EmitOptions& options);
 int run_emit(const EmitOptions& options);
+
+// Whether the format writes machine code (llvm, asm, obj, so), which needs LLVM; false
+// for the others and for names that are no format.
+bool is_machine_code(EmitFormat format);
+bool is_machine_code_format(const std::string& format);
+
+// Writes `text` to the file `path`, or to standard output when `path` is empty.
+void write_text(const std::string& path, const std::string& text);
 
 }  // namespace gradc::cli

@@ -1,11 +1,12 @@
 // `gradc eval EXPR --at x=1,y=2`: the value of every result at a point, by the
-// reference interpreter; `--data FILE`: at every row of a CSV file, by a map kernel.
+// reference interpreter; `--data FILE`: at every row of a CSV file, by a map kernel
+// (eval_rows, codegen_commands.cpp).
 #include "eval_command.hpp"
 
 #include <iostream>
 #include <utility>
 
-#include "gradc/dataset.hpp"
+#include "codegen.hpp"
 #include "gradc/error.hpp"
 
 namespace gradc::cli {
@@ -32,45 +33,6 @@ int eval_at_point(const CommandOptions& options) {
     return kExitOk;
 }
 
-// Every name of the formula is a column; the results are computed for all rows at once
-// by one compiled map kernel, which a file of many rows needs (the interpreter walks
-// the DAG once per row).
-int eval_at_rows(const EvalOptions& options) {
-    if (options.common.at_option->count() > 0) throw Error("give either a point (--at) or rows (--data), not both");
-    ExprContext ctx;
-    const Program program = load_formula(ctx, options.common).program;
-    const Dataset data = read_csv_file(options.data);
-    std::vector<const double*> columns;
-    for (const Expr v : program.variables) {
-        const std::size_t j = data.find(v->name());
-        if (j == Dataset::npos) {
-            std::string names;
-            for (const std::string& n : data.names) names.append(names.empty() ? "" : ", ").append(n);
-            throw Error("'" + std::string(v->name()) + "' is not a column of " + options.data + "; its columns are " +
-                        names);
-        }
-        columns.push_back(data.columns[j].data());
-    }
-    const MapKernel kernel = compile_map(command_jit(), ctx, program.outputs, program.variables);
-    const std::size_t results = program.outputs.size();
-    std::vector<std::vector<double>> values(results, std::vector<double>(data.rows()));
-    std::vector<double*> out;
-    for (auto& column : values) out.push_back(column.data());
-    kernel({}, columns, data.rows(), out);
-
-    if (options.common.json) {
-        JsonArray per_result;
-        for (const auto& column : values) per_result.emplace_back(JsonArray(column.begin(), column.end()));
-        print_json(JsonObject{{"values", one_or_array(std::move(per_result))}});
-        return kExitOk;
-    }
-    std::vector<std::string> names;
-    for (std::size_t k = 0; k < results; ++k)
-        names.push_back(results == 1 ? "value" : "value_" + std::to_string(k + 1));
-    std::cout << write_csv(Dataset{std::move(names), std::move(values)});
-    return kExitOk;
-}
-
 }  // namespace
 
 CLI::App* add_eval_command(CLI::App& parent, EvalOptions& options) {
@@ -86,7 +48,7 @@ CLI::App* add_eval_command(CLI::App& parent, EvalOptions& options) {
 }
 
 int run_eval(const EvalOptions& options) {
-    return options.data.empty() ? eval_at_point(options.common) : eval_at_rows(options);
+    return options.data.empty() ? eval_at_point(options.common) : eval_rows(options);
 }
 
 }  // namespace gradc::cli

@@ -1,25 +1,31 @@
-// The gradc command line.
+// The gradc command line, for both executables: gradc-llvm runs every command; gradc
+// runs those that generate no code and hands the others to gradc-llvm (codegen.hpp).
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "check_command.hpp"
 #include "cli_common.hpp"
+#include "codegen.hpp"
 #include "diff_command.hpp"
 #include "emit_command.hpp"
 #include "eval_command.hpp"
-#include "fit_command.hpp"
 #include "grad_command.hpp"
 #include "gradc/error.hpp"
 #include "hessian_command.hpp"
 #include "jacobian_command.hpp"
-#include "minimize_command.hpp"
-#include "predict_command.hpp"
 
 namespace {
 
@@ -53,10 +59,38 @@ bool is_word(const std::string& arg) {
     return !arg.empty() && std::all_of(arg.begin(), arg.end(), [](unsigned char c) { return std::isalpha(c); });
 }
 
+// Whether the arguments name something that generates code: a subcommand that exists to
+// compile, --jit or --data. gradc hands such a command line to gradc-llvm unparsed: it
+// has not those subcommands, and would parse a line naming one differently.
+bool names_code_generation(const std::vector<std::string>& in) {
+    return std::any_of(in.begin(), in.end(), [](const std::string& arg) {
+        return arg == "--jit" || arg.rfind("--data", 0) == 0 ||
+               std::any_of(std::begin(gradc::cli::kCodegenCommandNames), std::end(gradc::cli::kCodegenCommandNames),
+                           [&arg](const char* name) { return arg == name; });
+    });
+}
+
+// Replaces gradc by gradc-llvm from the folder this executable is in (not from PATH:
+// the one built or installed with it), with the same arguments, standard input unread.
+[[noreturn]] void run_codegen_executable(char** argv) {
+    char self[PATH_MAX];
+    const ssize_t length = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    std::string path = length > 0 ? std::string(self, static_cast<std::size_t>(length)) : std::string();
+    path = path.substr(0, path.rfind('/') + 1) + "gradc-llvm";
+    ::execv(path.c_str(), argv);
+    std::cerr << "gradc: error: cannot run " << path << " (" << std::strerror(errno)
+              << "), which does the commands that generate code: install it beside gradc\n";
+    std::exit(gradc::cli::kExitInternal);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     using namespace gradc::cli;
+    const std::vector<std::string> in(argv + 1, argv + argc);
+    // Null in gradc, which has no LLVM.
+    const std::unique_ptr<CodegenCommands> codegen = codegen_commands();
+    if (!codegen && names_code_generation(in)) run_codegen_executable(argv);
     CLI::App app{"gradc: exact derivatives of formulas.\n\n"
                  "  gradc \"x^2*sin(y)\"          prints ∂/∂x = 2*x*sin(y) and ∂/∂y = x^2*cos(y)\n"
                  "  gradc -f model.txt          reads the formula from a file ('-' for stdin)\n"
@@ -66,29 +100,20 @@ int main(int argc, char** argv) {
     CommandOptions top, grad, hessian, jacobian;
     EvalOptions eval;
     DiffOptions diff;
-    CheckOptions check;
     EmitOptions emit;
-    MinimizeCommandOptions minimize;
-    FitCommandOptions fit;
-    PredictOptions predict;
+    FormulaTargets formula_of = {
+        {"grad", &grad.source.expr},         {"diff", &diff.common.source.expr}, {"hessian", &hessian.source.expr},
+        {"jacobian", &jacobian.source.expr}, {"eval", &eval.common.source.expr}, {"emit", &emit.common.source.expr}};
     add_grad_options(app, top);
     CLI::App* grad_app = add_grad_command(app, grad);
     CLI::App* diff_app = add_diff_command(app, diff);
     CLI::App* hessian_app = add_hessian_command(app, hessian);
     CLI::App* jacobian_app = add_jacobian_command(app, jacobian);
     CLI::App* eval_app = add_eval_command(app, eval);
-    CLI::App* check_app = add_check_command(app, check);
+    if (codegen) codegen->add_check(app, formula_of);
     CLI::App* emit_app = add_emit_command(app, emit);
-    CLI::App* minimize_app = add_minimize_command(app, minimize);
-    CLI::App* fit_app = add_fit_command(app, fit);
-    CLI::App* predict_app = add_predict_command(app, predict);
-    const std::map<std::string, std::string*> formula_of = {
-        {"grad", &grad.source.expr},         {"diff", &diff.common.source.expr}, {"hessian", &hessian.source.expr},
-        {"jacobian", &jacobian.source.expr}, {"eval", &eval.common.source.expr},
-        {"check", &check.common.source.expr}, {"emit", &emit.common.source.expr},
-        {"minimize", &minimize.common.source.expr}, {"fit", &fit.common.source.expr}};
+    if (codegen) codegen->add_minimize_fit_predict(app, formula_of);
 
-    const std::vector<std::string> in(argv + 1, argv + argc);
     // The formula that starts with '-' belongs to the subcommand, if there is one: the
     // first argument that is neither an option nor an option's value.
     std::string* formula = &top.source.expr;
@@ -113,7 +138,13 @@ int main(int argc, char** argv) {
     }
     std::vector<std::string> args(forward.rbegin(), forward.rend());  // CLI11 takes them last to first
     try {
-        app.parse(args);
+        try {
+            app.parse(args);
+        } catch (const CLI::ParseError&) {
+            // Help and messages about the command line are gradc-llvm's, which knows all of it.
+            if (!codegen) run_codegen_executable(argv);
+            throw;
+        }
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
@@ -149,8 +180,12 @@ int main(int argc, char** argv) {
         app.exit(e);
         return kExitUsage;
     }
+    const bool compiles = grad.jit || diff.common.jit || hessian.jit || jacobian.jit || eval.common.jit ||
+                          (eval_app->parsed() && !eval.data.empty()) ||
+                          (emit_app->parsed() && is_machine_code_format(emit.format));
+    if (!codegen && compiles) run_codegen_executable(argv);
     // --ascii before the subcommand's name counts too.
-    for (CommandOptions* options : {&grad, &diff.common, &hessian, &jacobian, &eval.common, &check.common, &emit.common})
+    for (CommandOptions* options : {&grad, &diff.common, &hessian, &jacobian, &eval.common, &emit.common})
         options->ascii |= top.ascii;
     try {
         if (grad_app->parsed()) return run_grad(grad);
@@ -158,11 +193,11 @@ int main(int argc, char** argv) {
         if (hessian_app->parsed()) return run_hessian(hessian);
         if (jacobian_app->parsed()) return run_jacobian(jacobian);
         if (eval_app->parsed()) return run_eval(eval);
-        if (check_app->parsed()) return run_check(check);
+        if (codegen)
+            if (const std::optional<int> code = codegen->run_check(top.ascii)) return *code;
         if (emit_app->parsed()) return run_emit(emit);
-        if (minimize_app->parsed()) return run_minimize(minimize);
-        if (fit_app->parsed()) return run_fit(fit);
-        if (predict_app->parsed()) return run_predict(predict);
+        if (codegen)
+            if (const std::optional<int> code = codegen->run_minimize_fit_predict()) return *code;
         return run_grad(top);
     } catch (const gradc::Error& e) {
         std::cerr << "gradc: error: " << e.what() << '\n';

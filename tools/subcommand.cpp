@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "codegen.hpp"
 #include "gradc/error.hpp"
 #include "gradc/eval.hpp"
 #include "gradc/passes.hpp"
@@ -53,7 +54,7 @@ void use_stable_forms(ExprContext& ctx, Formula& formula) {
 
 std::vector<double> evaluate_at(const Formula& formula, const std::vector<Expr>& outputs) {
     const std::vector<Expr>& variables = formula.program.variables;
-    if (formula.jit) return command_jit().compile(outputs, variables)(*formula.point);
+    if (formula.jit) return compiled_values(formula, outputs);
     // The stable forms that kernels compute, so that --jit changes nothing but the last
     // bits: log(1 + x) at x = 1e-17 is 1e-17 either way. Rewritten into a context of
     // their own, as compiled kernels are, when there is something to rewrite.
@@ -63,15 +64,6 @@ std::vector<double> evaluate_at(const Formula& formula, const std::vector<Expr>&
     std::vector<Expr> inputs;
     for (Expr v : variables) inputs.push_back(stable.variable(v->name()));
     return evaluate(stable_forms(stable, outputs), inputs, *formula.point);
-}
-
-Jit& command_jit() {
-    static Jit jit([] {
-        JitOptions options;
-        options.max_kernel_size = limits().max_kernel_size;
-        return options;
-    }());
-    return jit;
 }
 
 PrintOptions binding_names(ExprContext& ctx, const Program& program) {

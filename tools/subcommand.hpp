@@ -61,7 +61,7 @@ void use_stable_forms(ExprContext& ctx, Formula& formula);
 std::vector<double> evaluate_at(const Formula& formula, const std::vector<Expr>& outputs);
 
 // The process's one JIT session, created (and LLVM initialised) on first use only,
-// with the --max-kernel-size limit.
+// with the --max-kernel-size limit. In gradc-llvm only (codegen.hpp).
 Jit& command_jit();
 
 // Print options naming the formula's bindings (r = sqrt(x^2 + y^2)), so derivatives

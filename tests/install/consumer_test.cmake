@@ -1,5 +1,5 @@
 # Installs gradc into a fresh prefix, then configures, builds and runs a consumer
-# that uses find_package(gradc) and gradc::gradc.
+# that uses find_package(gradc) and gradc::gradc, and runs the installed command.
 # Inputs: BUILD_DIR, SOURCE_DIR, WORK_DIR, GENERATOR.
 file(REMOVE_RECURSE ${WORK_DIR})
 function(run)
@@ -14,3 +14,6 @@ run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer -B ${WORK_DIR}/buil
     -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 run(${WORK_DIR}/build/consumer)
+# The installed command, and gradc-llvm beside it for what generates code.
+run(${WORK_DIR}/prefix/bin/gradc "x^2*y")
+run(${WORK_DIR}/prefix/bin/gradc grad "x^2*y" --at x=3,y=2 --jit)
