@@ -176,7 +176,7 @@ private:
         std::vector<std::pair<std::uint32_t, std::size_t>> inputs;  // position, place
         for (std::size_t k = 0; k < schedule_.order.size(); ++k) {
             const std::uint32_t position = schedule_.input_of[k];
-            if (position != Schedule::kNotInput && position >= first && position < last)
+            if (position != codegen::Schedule::kNotInput && position >= first && position < last)
                 inputs.emplace_back(position, k);
         }
         std::sort(inputs.begin(), inputs.end());
@@ -308,7 +308,7 @@ private:
     }
 
     const CKernel& kernel_;
-    const Schedule& schedule_;
+    const codegen::Schedule& schedule_;
     const CSourceOptions& options_;
     std::array<bool, kHelperCount>& used_;
     std::vector<std::string> text_;  // per place: a literal, an input's local or a temporary

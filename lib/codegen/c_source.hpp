@@ -17,7 +17,7 @@ namespace gradc {
 enum class CKernelKind : std::uint8_t { Point, Sum };
 
 struct CKernel {
-    const Schedule* schedule = nullptr;
+    const codegen::Schedule* schedule = nullptr;
     std::string name;  // a name c_name_problem() accepts
     CKernelKind kind = CKernelKind::Point;
     std::size_t params = 0;  // Sum: how many leading inputs are parameters

@@ -8,7 +8,7 @@
 
 namespace gradc {
 
-llvm::Function* emit_point_function(llvm::Module& module, const std::string& name, const Schedule& schedule,
+llvm::Function* emit_point_function(llvm::Module& module, const std::string& name, const codegen::Schedule& schedule,
                                     const PointFunctionOptions& options) {
     llvm::LLVMContext& context = module.getContext();
     llvm::Type* f64 = llvm::Type::getDoubleTy(context);

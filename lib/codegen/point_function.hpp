@@ -22,7 +22,7 @@ struct PointFunctionOptions {
     std::size_t block_instructions = 0;
 };
 
-llvm::Function* emit_point_function(llvm::Module& module, const std::string& name, const Schedule& schedule,
+llvm::Function* emit_point_function(llvm::Module& module, const std::string& name, const codegen::Schedule& schedule,
                                     const PointFunctionOptions& options);
 
 }  // namespace gradc

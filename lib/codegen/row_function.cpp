@@ -18,7 +18,7 @@ struct RowLoop {
 
 }  // namespace
 
-llvm::Function* emit_row_function(llvm::Module& module, const std::string& name, const Schedule& schedule,
+llvm::Function* emit_row_function(llvm::Module& module, const std::string& name, const codegen::Schedule& schedule,
                                   const RowFunctionOptions& options) {
     llvm::LLVMContext& context = module.getContext();
     llvm::Type* f64 = llvm::Type::getDoubleTy(context);

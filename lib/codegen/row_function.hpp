@@ -43,7 +43,7 @@ struct RowFunctionOptions {
     bool sums_in_memory = false;  // see row_sums.hpp
 };
 
-llvm::Function* emit_row_function(llvm::Module& module, const std::string& name, const Schedule& schedule,
+llvm::Function* emit_row_function(llvm::Module& module, const std::string& name, const codegen::Schedule& schedule,
                                   const RowFunctionOptions& options);
 
 }  // namespace gradc

@@ -7,7 +7,7 @@
 #include "gradc/error.hpp"
 #include "gradc/passes.hpp"
 
-namespace gradc {
+namespace gradc::codegen {
 
 namespace {
 
@@ -91,4 +91,4 @@ std::string fingerprint(const Schedule& s) {
     return key;
 }
 
-}  // namespace gradc
+}  // namespace gradc::codegen

@@ -13,7 +13,7 @@
 #include "gradc/expr.hpp"
 #include "ir/node_index.hpp"
 
-namespace gradc {
+namespace gradc::codegen {
 
 struct Schedule {
     static constexpr std::uint32_t kNotInput = ~std::uint32_t{0};
@@ -55,4 +55,4 @@ KernelDag kernel_dag(std::span<const Expr> outputs, std::span<const Expr> inputs
 // bits, input positions and output places. Equal fingerprints compile to the same code.
 std::string fingerprint(const Schedule& schedule);
 
-}  // namespace gradc
+}  // namespace gradc::codegen

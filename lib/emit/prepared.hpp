@@ -12,8 +12,8 @@ namespace gradc {
 
 struct PreparedKernel {
     const AotKernel* kernel = nullptr;
-    KernelDag dag;  // the outputs as compiled: in stable forms, as the JIT's
-    Schedule schedule;
+    codegen::KernelDag dag;  // the outputs as compiled: in stable forms, as the JIT's
+    codegen::Schedule schedule;
 };
 
 // Throws SemanticError for a name that cannot be a C symbol, two kernels whose names

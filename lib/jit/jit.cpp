@@ -14,8 +14,8 @@ namespace {
 
 // Every JIT kernel's outputs pass here on their way to the session, so the stable
 // forms and the size limit apply to all kinds of kernel alike.
-KernelDag dag_for(const JitOptions& options, std::span<const Expr> outputs, std::span<const Expr> inputs) {
-    return kernel_dag(outputs, inputs, KernelDagOptions{options.stable_forms, options.max_kernel_size});
+codegen::KernelDag dag_for(const JitOptions& options, std::span<const Expr> outputs, std::span<const Expr> inputs) {
+    return codegen::kernel_dag(outputs, inputs, codegen::KernelDagOptions{options.stable_forms, options.max_kernel_size});
 }
 
 std::vector<Expr> concatenated(std::span<const Expr> params, std::span<const Expr> columns) {
@@ -27,7 +27,7 @@ std::vector<Expr> concatenated(std::span<const Expr> params, std::span<const Exp
 }  // namespace
 
 Kernel Jit::compile(std::span<const Expr> outputs, std::span<const Expr> inputs) {
-    const KernelDag dag = dag_for(session_->options, outputs, inputs);
+    const codegen::KernelDag dag = dag_for(session_->options, outputs, inputs);
     CompiledCode code = session_->compile(dag.outputs, dag.inputs, KernelRequest{KernelKind::Point, 0});
     Kernel k;
     k.fn_ = reinterpret_cast<Kernel::Function>(code.address);
@@ -39,7 +39,7 @@ Kernel Jit::compile(std::span<const Expr> outputs, std::span<const Expr> inputs)
 
 BatchKernel Jit::compile_sum(std::span<const Expr> outputs, std::span<const Expr> params,
                              std::span<const Expr> columns) {
-    const KernelDag dag = dag_for(session_->options, outputs, concatenated(params, columns));
+    const codegen::KernelDag dag = dag_for(session_->options, outputs, concatenated(params, columns));
     CompiledCode code = session_->compile(dag.outputs, dag.inputs, KernelRequest{KernelKind::Sum, params.size()});
     BatchKernel k;
     k.fn_ = reinterpret_cast<BatchKernel::Function>(code.address);
@@ -53,7 +53,7 @@ BatchKernel Jit::compile_sum(std::span<const Expr> outputs, std::span<const Expr
 
 MapKernel Jit::compile_map(std::span<const Expr> outputs, std::span<const Expr> params,
                            std::span<const Expr> columns) {
-    const KernelDag dag = dag_for(session_->options, outputs, concatenated(params, columns));
+    const codegen::KernelDag dag = dag_for(session_->options, outputs, concatenated(params, columns));
     CompiledCode code = session_->compile(dag.outputs, dag.inputs, KernelRequest{KernelKind::Map, params.size()});
     MapKernel k;
     k.fn_ = reinterpret_cast<MapKernel::Function>(code.address);

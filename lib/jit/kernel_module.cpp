@@ -6,7 +6,7 @@
 
 namespace gradc {
 
-std::unique_ptr<llvm::Module> build_kernel_module(llvm::LLVMContext& context, const Schedule& schedule,
+std::unique_ptr<llvm::Module> build_kernel_module(llvm::LLVMContext& context, const codegen::Schedule& schedule,
                                                   KernelRequest request, const std::string& name,
                                                   const KernelCodegen& codegen, llvm::TargetMachine& machine) {
     const JitOptions& options = codegen.options;

@@ -31,7 +31,7 @@ struct KernelCodegen {
 
 // The module holding `name`, the kernel for `schedule`, optimized for `machine` with
 // the pipeline its size calls for; the code generator's level travels with it.
-std::unique_ptr<llvm::Module> build_kernel_module(llvm::LLVMContext& context, const Schedule& schedule,
+std::unique_ptr<llvm::Module> build_kernel_module(llvm::LLVMContext& context, const codegen::Schedule& schedule,
                                                   KernelRequest request, const std::string& name,
                                                   const KernelCodegen& codegen, llvm::TargetMachine& machine);
 

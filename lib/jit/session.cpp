@@ -36,11 +36,11 @@ private:
     llvm::orc::JITTargetMachineBuilder builder_;
 };
 
-std::string unit_key(const Schedule& schedule, KernelRequest request, unsigned lanes) {
+std::string unit_key(const codegen::Schedule& schedule, KernelRequest request, unsigned lanes) {
     std::string key;
     key.push_back(static_cast<char>(request.kind));
     key.append(std::to_string(request.params)).append(":").append(std::to_string(lanes)).append(":");
-    return key.append(fingerprint(schedule));
+    return key.append(codegen::fingerprint(schedule));
 }
 
 }  // namespace
@@ -74,7 +74,7 @@ Jit::Session::~Session() = default;
 
 CompiledCode Jit::Session::compile(std::span<const Expr> outputs, std::span<const Expr> inputs,
                                    KernelRequest request) {
-    const Schedule schedule = make_schedule(outputs, inputs);
+    const codegen::Schedule schedule = codegen::make_schedule(outputs, inputs);
     std::string key = unit_key(schedule, request, lanes);
     std::uint64_t symbol = 0;
     {

@@ -21,7 +21,7 @@ std::string batch_ir(const char* formula, unsigned lanes, bool vector_math) {
     // The first variable is the parameter, the rest are columns.
     std::vector<gradc::Expr> outputs = gradc::gradient(ctx, p.outputs[0], std::span(p.variables).first(1));
     outputs.insert(outputs.begin(), p.outputs[0]);
-    const gradc::Schedule schedule = gradc::make_schedule(outputs, p.variables);
+    const gradc::codegen::Schedule schedule = gradc::codegen::make_schedule(outputs, p.variables);
     llvm::LLVMContext context;
     llvm::Module module("test", context);
     gradc::RowFunctionOptions options;
