@@ -298,6 +298,7 @@ private:
             case Op::Floor: return libm(e, a);
             case Op::Ceil: return libm(e, a);
             case Op::Erf: return libm(e, a);
+            case Op::Erfc: return libm(e, a);
             case Op::Relu: return helper(Helper::Relu, a);
             case Op::Sigmoid: return helper(Helper::Sigmoid, a);
             case Op::Softplus: return helper(Helper::Softplus, a);

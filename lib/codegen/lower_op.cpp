@@ -122,6 +122,7 @@ Value* lower_op(llvm::IRBuilder<>& b, Expr node, std::span<Value* const> operand
         case Op::Floor: return b.CreateUnaryIntrinsic(I::floor, x);
         case Op::Ceil: return b.CreateUnaryIntrinsic(I::ceil, x);
         case Op::Erf: return math(b, options, op, x);
+        case Op::Erfc: return math(b, options, op, x);
         case Op::Relu:  // x <= 0 ? 0 : x keeps NaN
             return b.CreateSelect(b.CreateFCmpOLE(x, zero), zero, x);
         case Op::Sigmoid: {

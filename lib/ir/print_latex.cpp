@@ -292,6 +292,7 @@ private:
             case Op::Atanh:
             case Op::Sign:
             case Op::Erf:
+            case Op::Erfc:
             case Op::Relu:
             case Op::Sigmoid:
             case Op::Softplus:
