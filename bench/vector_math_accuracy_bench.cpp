@@ -38,7 +38,7 @@ int main() {
         {"acos(x)", -1, 1},       {"sinh(x)", -20, 20},      {"cosh(x)", -20, 20},   {"erf(x)", -5, 5},
         {"cbrt(x)", -1e6, 1e6},   {"atan2(x, y)", -10, 10},  {"hypot(x, y)", -1e3, 1e3},
         {"log2(x)", 1e-3, 1e3},   {"log10(x)", 1e-3, 1e3},   {"asinh(x)", -1e3, 1e3}, {"acosh(x)", 1, 1e3},
-        {"atanh(x)", -0.99, 0.99}};
+        {"atanh(x)", -0.99, 0.99}, {"erfc(x)", -5, 26}};
     constexpr std::size_t kRows = 1'000'000;
     gradc::JitOptions with, without;
     without.vector_math = false;

@@ -38,7 +38,7 @@
 namespace gradc {
 
 enum class Op : std::uint8_t {
-#define GRADC_OP(name, spelling, arity, form, commutative, latex) name,
+#define GRADC_OP(name, ...) name,
 #include "gradc/ops.def"
 #undef GRADC_OP
 };
@@ -54,7 +54,7 @@ struct OpInfo {
 };
 
 inline constexpr int kOpCount = 0
-#define GRADC_OP(name, spelling, arity, form, commutative, latex) +1
+#define GRADC_OP(name, ...) +1
 #include "gradc/ops.def"
 #undef GRADC_OP
     ;

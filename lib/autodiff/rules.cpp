@@ -80,6 +80,8 @@ Expr contribution(ExprContext& ctx, Expr n, int i, Expr g) {
         case Op::Ceil: return nullptr;  // piecewise constant: derivative 0 (also at the jumps)
         case Op::Erf:  // 2/sqrt(pi) * exp(-a^2)                                             +5
             return scale(ctx.mul(c(std::numbers::inv_sqrtpi * 2.0), ctx.make(Op::Exp, ctx.neg(square(ctx, a)))));
+        case Op::Erfc:  // -2/sqrt(pi) * exp(-a^2)                                           +5
+            return scale(ctx.mul(c(std::numbers::inv_sqrtpi * -2.0), ctx.make(Op::Exp, ctx.neg(square(ctx, a)))));
         case Op::Relu: return select(ctx.make(Op::Gt, a, c(0.0)));      // 1 if a > 0; relu'(0) = 0  +2
         case Op::Sigmoid: return scale(ctx.mul(n, ctx.sub(c(1.0), n)));    // s*(1-s)         +3
         case Op::Softplus: return scale(ctx.make(Op::Sigmoid, a));         // sigmoid(a)      +2

@@ -7,6 +7,7 @@
 
 #include "gradc/autodiff.hpp"
 #include "ir/node_index.hpp"
+#include "ir/op_facts.hpp"
 
 namespace gradc {
 
@@ -20,70 +21,10 @@ Deps merge(const Deps& a, const Deps& b) {
     return out;
 }
 
-// Which second derivatives an op has (almost everywhere).
-enum class Curvature {
-    None,      // leaves, linear (+ - neg), piecewise linear or constant, where
-    Product,   // a*b: only the mixed term
-    Quotient,  // a/b: linear in a
-    Full,      // every pair of what it depends on
-};
-
-Curvature curvature(Op op) {
-    switch (op) {
-        case Op::Const:
-        case Op::Var:
-        case Op::Neg:
-        case Op::Add:
-        case Op::Sub:
-        case Op::Abs:
-        case Op::Relu:
-        case Op::Min:
-        case Op::Max:
-        case Op::Sign:
-        case Op::Floor:
-        case Op::Ceil:
-        case Op::Lt:
-        case Op::Le:
-        case Op::Gt:
-        case Op::Ge:
-        case Op::Eq:
-        case Op::Ne:
-        case Op::Where: return Curvature::None;  // where's branches record their own
-        case Op::Mul: return Curvature::Product;
-        case Op::Div: return Curvature::Quotient;
-        case Op::Pow:
-        case Op::Sqrt:
-        case Op::Cbrt:
-        case Op::Exp:
-        case Op::Expm1:
-        case Op::Log:
-        case Op::Log1p:
-        case Op::Log2:
-        case Op::Log10:
-        case Op::Sin:
-        case Op::Cos:
-        case Op::Tan:
-        case Op::Asin:
-        case Op::Acos:
-        case Op::Atan:
-        case Op::Sinh:
-        case Op::Cosh:
-        case Op::Tanh:
-        case Op::Asinh:
-        case Op::Acosh:
-        case Op::Atanh:
-        case Op::Erf:
-        case Op::Sigmoid:
-        case Op::Softplus:
-        case Op::Atan2:
-        case Op::Hypot: return Curvature::Full;
-    }
-    return Curvature::Full;
-}
-
 }  // namespace
 
 std::vector<std::pair<std::size_t, std::size_t>> hessian_sparsity(Expr f, std::span<const Expr> wrt) {
+    using detail::Curvature;
     const std::vector<Expr> order = topological_order(f);
     const NodeIndex index(order);
     std::vector<Deps> deps(order.size());
@@ -97,7 +38,7 @@ std::vector<std::pair<std::size_t, std::size_t>> hessian_sparsity(Expr f, std::s
     for (std::size_t k = 0; k < order.size(); ++k) {
         const Expr n = order[k];
         for (Expr a : n->args()) deps[k] = merge(deps[k], deps[index(a)]);
-        switch (curvature(n->op())) {
+        switch (detail::op_facts(n->op()).curvature) {  // the op table's curvature column
             case Curvature::None: break;
             case Curvature::Product: couple(deps[index(n->arg(0))], deps[index(n->arg(1))]); break;
             case Curvature::Quotient:

@@ -7,6 +7,7 @@
 
 #include "gradc/error.hpp"
 #include "gradc/print.hpp"
+#include "ir/op_facts.hpp"
 
 namespace gradc {
 
@@ -26,10 +27,10 @@ constexpr std::string_view kTaken[] = {
     "explicit", "export", "friend", "mutable", "namespace", "new", "noexcept", "not", "not_eq", "operator", "or",
     "or_eq", "private", "protected", "public", "reinterpret_cast", "requires", "static_cast", "template", "this",
     "throw", "try", "typeid", "typename", "using", "virtual", "wchar_t", "xor", "xor_eq",
-    // what the emitted code calls, names and includes
+    // what the emitted code names and includes (the C library functions it calls are
+    // the op table's libm column)
     "in", "out", "params", "columns", "begin", "end", "row", "uint64_t", "math", "stdint", "main", "NULL", "INFINITY",
-    "NAN", "EOF", "sqrt", "cbrt", "exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "asin", "acos",
-    "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "fabs", "floor", "ceil", "erf", "pow", "atan2", "hypot"};
+    "NAN", "EOF"};
 
 bool is_identifier(std::string_view s) {
     auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
@@ -54,7 +55,8 @@ bool macro_like(std::string_view s) {
 }
 
 bool taken(std::string_view s) {
-    return std::find(std::begin(kTaken), std::end(kTaken), s) != std::end(kTaken) || s[0] == '_' ||
+    return std::find(std::begin(kTaken), std::end(kTaken), s) != std::end(kTaken) || detail::is_libm_function(s) ||
+           s[0] == '_' ||
            s.starts_with("gradc_") || macro_like(s) || numbered(s, "t") || numbered(s, "in_") || numbered(s, "sum");
 }
 
@@ -206,6 +208,14 @@ private:
     std::string call(std::string_view function, const std::string& a, const std::string& b) {
         return std::string(function) + "(" + a + ", " + b + ")";
     }
+    // The C library function the op table's libm column names for e's op.
+    std::string libm(Expr e, const std::string& a) { return call(libm_name(e), a); }
+    std::string libm(Expr e, const std::string& a, const std::string& b) { return call(libm_name(e), a, b); }
+    static std::string_view libm_name(Expr e) {
+        const std::string_view name = detail::op_facts(e->op()).libm;
+        GRADC_ASSERT(!name.empty(), "the op table names a libm function for every op written as one");
+        return name;
+    }
     std::string helper(Helper h, const std::string& a) {
         used_[static_cast<std::size_t>(h)] = true;
         return call(name_of(h), a);
@@ -244,7 +254,7 @@ private:
                 return helper(Helper::Powi, a, std::to_string(n) + "u");
             }
         }
-        return call("pow", a, b);
+        return libm(node, a, b);
     }
 
     // The C expression of an interior node, its operands already named.
@@ -263,36 +273,37 @@ private:
             case Op::Div: return a + " / " + b;
             case Op::Add: return a + " + " + b;
             case Op::Sub: return a + " - " + b;
-            case Op::Sqrt: return call("sqrt", a);
-            case Op::Cbrt: return call("cbrt", a);
-            case Op::Exp: return call("exp", a);
-            case Op::Expm1: return call("expm1", a);
-            case Op::Log: return call("log", a);
-            case Op::Log1p: return call("log1p", a);
-            case Op::Log2: return call("log2", a);
-            case Op::Log10: return call("log10", a);
-            case Op::Sin: return call("sin", a);
-            case Op::Cos: return call("cos", a);
-            case Op::Tan: return call("tan", a);
-            case Op::Asin: return call("asin", a);
-            case Op::Acos: return call("acos", a);
-            case Op::Atan: return call("atan", a);
-            case Op::Sinh: return call("sinh", a);
-            case Op::Cosh: return call("cosh", a);
-            case Op::Tanh: return call("tanh", a);
-            case Op::Asinh: return call("asinh", a);
-            case Op::Acosh: return call("acosh", a);
-            case Op::Atanh: return call("atanh", a);
-            case Op::Abs: return call("fabs", a);
+            case Op::Sqrt: return libm(e, a);
+            case Op::Cbrt: return libm(e, a);
+            case Op::Exp: return libm(e, a);
+            case Op::Expm1: return libm(e, a);
+            case Op::Log: return libm(e, a);
+            case Op::Log1p: return libm(e, a);
+            case Op::Log2: return libm(e, a);
+            case Op::Log10: return libm(e, a);
+            case Op::Sin: return libm(e, a);
+            case Op::Cos: return libm(e, a);
+            case Op::Tan: return libm(e, a);
+            case Op::Asin: return libm(e, a);
+            case Op::Acos: return libm(e, a);
+            case Op::Atan: return libm(e, a);
+            case Op::Sinh: return libm(e, a);
+            case Op::Cosh: return libm(e, a);
+            case Op::Tanh: return libm(e, a);
+            case Op::Asinh: return libm(e, a);
+            case Op::Acosh: return libm(e, a);
+            case Op::Atanh: return libm(e, a);
+            case Op::Abs: return libm(e, a);
             case Op::Sign: return helper(Helper::Sign, a);
-            case Op::Floor: return call("floor", a);
-            case Op::Ceil: return call("ceil", a);
-            case Op::Erf: return call("erf", a);
+            case Op::Floor: return libm(e, a);
+            case Op::Ceil: return libm(e, a);
+            case Op::Erf: return libm(e, a);
+            case Op::Erfc: return libm(e, a);
             case Op::Relu: return helper(Helper::Relu, a);
             case Op::Sigmoid: return helper(Helper::Sigmoid, a);
             case Op::Softplus: return helper(Helper::Softplus, a);
-            case Op::Atan2: return call("atan2", a, b);
-            case Op::Hypot: return call("hypot", a, b);
+            case Op::Atan2: return libm(e, a, b);
+            case Op::Hypot: return libm(e, a, b);
             case Op::Min: return helper(Helper::Min, a, b);
             case Op::Max: return helper(Helper::Max, a, b);
             case Op::Lt: return truth(a, "<", b);

@@ -8,6 +8,7 @@
 
 #include "codegen/vector_math.hpp"
 #include "gradc/error.hpp"
+#include "ir/op_facts.hpp"
 
 namespace gradc {
 
@@ -22,25 +23,21 @@ Value* truth(llvm::IRBuilder<>& b, Value* like, Value* condition) {
     return b.CreateSelect(condition, constant(like, 1.0), constant(like, 0.0));
 }
 
-// A C library function. Scalar code uses LLVM's intrinsic where there is one (`id`),
-// which the optimizer folds and pairs (sin and cos of one value become one sincos);
-// vector code calls libmvec (see vector_math.hpp).
-Value* math(llvm::IRBuilder<>& b, const LoweringOptions& options, llvm::Intrinsic::ID id, std::string_view name,
-            std::span<Value* const> args) {
+// The C library function the op table's libm column names for `op`. Scalar code uses
+// LLVM's intrinsic where there is one (`id`), which the optimizer folds and pairs (sin
+// and cos of one value become one sincos); vector code calls libmvec (see vector_math.hpp).
+Value* math(llvm::IRBuilder<>& b, const LoweringOptions& options, Op op, std::span<Value* const> args,
+            llvm::Intrinsic::ID id = llvm::Intrinsic::not_intrinsic) {
     if (id != llvm::Intrinsic::not_intrinsic && !args[0]->getType()->isVectorTy()) {
         if (args.size() == 1) return b.CreateUnaryIntrinsic(id, args[0]);
         return b.CreateBinaryIntrinsic(id, args[0], args[1]);
     }
-    return call_math(b, name, args, options.vector_math);
+    return call_math(b, detail::op_facts(op).libm, args, options.vector_math);
 }
 
-Value* math(llvm::IRBuilder<>& b, const LoweringOptions& options, std::string_view name, Value* x) {
-    return call_math(b, name, std::span<Value* const>(&x, 1), options.vector_math);
-}
-
-Value* math(llvm::IRBuilder<>& b, const LoweringOptions& options, llvm::Intrinsic::ID id, std::string_view name,
-            Value* x) {
-    return math(b, options, id, name, std::span<Value* const>(&x, 1));
+Value* math(llvm::IRBuilder<>& b, const LoweringOptions& options, Op op, Value* x,
+            llvm::Intrinsic::ID id = llvm::Intrinsic::not_intrinsic) {
+    return math(b, options, op, std::span<Value* const>(&x, 1), id);
 }
 
 Value* fabs(llvm::IRBuilder<>& b, Value* x) { return b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x); }
@@ -67,7 +64,7 @@ Value* power(llvm::IRBuilder<>& b, Expr node, std::span<Value* const> xy, const 
     }
     // As called: LLVM would turn pow(x, 2) into x*x and pow(x, 0.5) into sqrt(x), which
     // glibc's pow (within 0.52 ulp, not always correctly rounded) does not always match.
-    return call_math(b, "pow", xy, options.vector_math, true);
+    return call_math(b, detail::op_facts(Op::Pow).libm, xy, options.vector_math, true);
 }
 
 // min/max that return NaN when either side is NaN, else `pick(b, a) ? b : a` as in ops.cpp.
@@ -85,7 +82,8 @@ Value* lower_op(llvm::IRBuilder<>& b, Expr node, std::span<Value* const> operand
     Value* y = operands.size() > 1 ? operands[1] : nullptr;
     Value* z = operands.size() > 2 ? operands[2] : nullptr;
     Value* zero = x ? constant(x, 0.0) : nullptr;
-    switch (node->op()) {
+    const Op op = node->op();
+    switch (op) {
         case Op::Const:
         case Op::Var: break;  // leaves are loaded by the caller
         case Op::Neg: return b.CreateFNeg(x);
@@ -95,25 +93,25 @@ Value* lower_op(llvm::IRBuilder<>& b, Expr node, std::span<Value* const> operand
         case Op::Add: return b.CreateFAdd(x, y);
         case Op::Sub: return b.CreateFSub(x, y);
         case Op::Sqrt: return b.CreateUnaryIntrinsic(I::sqrt, x);
-        case Op::Cbrt: return math(b, options, "cbrt", x);
-        case Op::Exp: return math(b, options, I::exp, "exp", x);
-        case Op::Expm1: return math(b, options, "expm1", x);
-        case Op::Log: return math(b, options, I::log, "log", x);
-        case Op::Log1p: return math(b, options, "log1p", x);
-        case Op::Log2: return math(b, options, I::log2, "log2", x);
-        case Op::Log10: return math(b, options, I::log10, "log10", x);
-        case Op::Sin: return math(b, options, I::sin, "sin", x);
-        case Op::Cos: return math(b, options, I::cos, "cos", x);
-        case Op::Tan: return math(b, options, "tan", x);
-        case Op::Asin: return math(b, options, "asin", x);
-        case Op::Acos: return math(b, options, "acos", x);
-        case Op::Atan: return math(b, options, "atan", x);
-        case Op::Sinh: return math(b, options, "sinh", x);
-        case Op::Cosh: return math(b, options, "cosh", x);
-        case Op::Tanh: return math(b, options, "tanh", x);
-        case Op::Asinh: return math(b, options, "asinh", x);
-        case Op::Acosh: return math(b, options, "acosh", x);
-        case Op::Atanh: return math(b, options, "atanh", x);
+        case Op::Cbrt: return math(b, options, op, x);
+        case Op::Exp: return math(b, options, op, x, I::exp);
+        case Op::Expm1: return math(b, options, op, x);
+        case Op::Log: return math(b, options, op, x, I::log);
+        case Op::Log1p: return math(b, options, op, x);
+        case Op::Log2: return math(b, options, op, x, I::log2);
+        case Op::Log10: return math(b, options, op, x, I::log10);
+        case Op::Sin: return math(b, options, op, x, I::sin);
+        case Op::Cos: return math(b, options, op, x, I::cos);
+        case Op::Tan: return math(b, options, op, x);
+        case Op::Asin: return math(b, options, op, x);
+        case Op::Acos: return math(b, options, op, x);
+        case Op::Atan: return math(b, options, op, x);
+        case Op::Sinh: return math(b, options, op, x);
+        case Op::Cosh: return math(b, options, op, x);
+        case Op::Tanh: return math(b, options, op, x);
+        case Op::Asinh: return math(b, options, op, x);
+        case Op::Acosh: return math(b, options, op, x);
+        case Op::Atanh: return math(b, options, op, x);
         case Op::Abs: return fabs(b, x);
         case Op::Sign: {
             // -1, 0 or 1, and NaN for NaN
@@ -123,23 +121,24 @@ Value* lower_op(llvm::IRBuilder<>& b, Expr node, std::span<Value* const> operand
         }
         case Op::Floor: return b.CreateUnaryIntrinsic(I::floor, x);
         case Op::Ceil: return b.CreateUnaryIntrinsic(I::ceil, x);
-        case Op::Erf: return math(b, options, "erf", x);
+        case Op::Erf: return math(b, options, op, x);
+        case Op::Erfc: return math(b, options, op, x);
         case Op::Relu:  // x <= 0 ? 0 : x keeps NaN
             return b.CreateSelect(b.CreateFCmpOLE(x, zero), zero, x);
         case Op::Sigmoid: {
             // e = exp(-|x|); x >= 0 ? 1/(1+e) : e/(1+e): one exp, never overflowing
-            Value* e = math(b, options, I::exp, "exp", b.CreateFNeg(fabs(b, x)));
+            Value* e = math(b, options, Op::Exp, b.CreateFNeg(fabs(b, x)), I::exp);
             Value* d = b.CreateFAdd(constant(x, 1.0), e);
             return b.CreateFDiv(b.CreateSelect(b.CreateFCmpOGE(x, zero), constant(x, 1.0), e), d);
         }
         case Op::Softplus: {
             // max(x, 0) + log1p(exp(-|x|)); NaN propagates through both terms
             Value* m = b.CreateSelect(b.CreateFCmpOLT(x, zero), zero, x);
-            Value* e = math(b, options, I::exp, "exp", b.CreateFNeg(fabs(b, x)));
-            return b.CreateFAdd(m, math(b, options, "log1p", e));
+            Value* e = math(b, options, Op::Exp, b.CreateFNeg(fabs(b, x)), I::exp);
+            return b.CreateFAdd(m, math(b, options, Op::Log1p, e));
         }
-        case Op::Atan2: return math(b, options, I::not_intrinsic, "atan2", operands);
-        case Op::Hypot: return math(b, options, I::not_intrinsic, "hypot", operands);
+        case Op::Atan2: return math(b, options, op, operands);
+        case Op::Hypot: return math(b, options, op, operands);
         case Op::Min: return nan_propagating(b, x, y, llvm::CmpInst::FCMP_OLT);
         case Op::Max: return nan_propagating(b, x, y, llvm::CmpInst::FCMP_OGT);
         case Op::Lt: return truth(b, x, b.CreateFCmpOLT(x, y));

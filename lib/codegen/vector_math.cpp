@@ -1,20 +1,14 @@
 #include "codegen/vector_math.hpp"
 
-#include <algorithm>
-#include <array>
 #include <string>
 
 #include <llvm/IR/Module.h>
 
+#include "ir/op_facts.hpp"
+
 namespace gradc {
 
 namespace {
-
-// The functions glibc 2.35+ libmvec provides for doubles on x86-64 (documented maximum
-// error: 4 ulp).
-constexpr std::array<std::string_view, 26> kLibmvec = {
-    "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cbrt", "cos", "cosh", "erf", "erfc", "exp",
-    "exp10", "exp2", "expm1", "hypot", "log", "log10", "log1p", "log2", "pow", "sin", "sinh", "tan", "tanh"};
 
 // A declaration that reads and writes no memory (gradc never reads errno), so the
 // optimizer may move, merge or drop calls.
@@ -40,7 +34,7 @@ llvm::Value* call(llvm::IRBuilder<>& b, llvm::FunctionCallee callee, std::span<l
 }  // namespace
 
 std::string libmvec_name(std::string_view name, unsigned lanes, std::size_t arity) {
-    if (std::find(kLibmvec.begin(), kLibmvec.end(), name) == kLibmvec.end()) return "";
+    if (!detail::has_libmvec(name)) return "";  // the op table's libmvec column
     // The ISA letter of the x86-64 vector function ABI: b SSE4, d AVX2, e AVX-512.
     const char isa = lanes == 2 ? 'b' : lanes == 4 ? 'd' : lanes == 8 ? 'e' : '\0';
     if (isa == '\0') return "";

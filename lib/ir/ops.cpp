@@ -10,7 +10,7 @@ namespace gradc {
 namespace {
 
 constexpr std::array<OpInfo, kOpCount> kOpInfo = {{
-#define GRADC_OP(name, spelling, arity, form, commutative, latex) {spelling, arity, OpForm::form, commutative, latex},
+#define GRADC_OP(name, spelling, arity, form, commutative, latex, ...) {spelling, arity, OpForm::form, commutative, latex},
 #include "gradc/ops.def"
 #undef GRADC_OP
 }};
@@ -93,6 +93,7 @@ double apply_op(Op op, double a, double b, double c) noexcept {
         case Op::Eq: return truth(a == b);
         case Op::Ne: return truth(a != b);
         case Op::Where: return a != 0.0 ? b : c;
+        case Op::Erfc: return std::erfc(a);
     }
     return kNaN;
 }

@@ -1,7 +1,10 @@
 // How tightly each form of the infix language binds, shared by the printers.
 #pragma once
 
-#include "gradc/error.hpp"
+#include <algorithm>
+#include <array>
+#include <cstddef>
+
 #include "gradc/expr.hpp"
 
 namespace gradc {
@@ -11,60 +14,35 @@ namespace gradc {
 // a unary minus) < calls and atoms.
 enum Prec : int { kCompare = 0, kSum = 1, kProduct = 2, kUnary = 3, kPower = 4, kAtom = 5 };
 
+namespace detail {
+
+// The precedence column of the op table, beside the form it must agree with.
+struct FormPrecedence {
+    OpForm form;
+    int precedence;
+};
+inline constexpr std::array<FormPrecedence, kOpCount> kOpPrecedence = {{
+#define GRADC_OP(name, spelling, arity, form, commutative, latex, precedence, ...) {OpForm::form, k##precedence},
+#include "gradc/ops.def"
+#undef GRADC_OP
+}};
+
+// Calls and leaves are atoms and only the unary minus is a prefix: the printers
+// parenthesize by form first and by precedence among infix operators.
+static_assert(std::all_of(kOpPrecedence.begin(), kOpPrecedence.end(), [](const FormPrecedence& p) {
+    switch (p.form) {
+        case OpForm::Leaf:
+        case OpForm::Call: return p.precedence == kAtom;
+        case OpForm::Prefix: return p.precedence == kUnary;
+        case OpForm::Infix: return p.precedence != kAtom && p.precedence != kUnary;
+    }
+    return false;
+}));
+
+}  // namespace detail
+
 // The precedence of op's infix form; a constant counts as an atom (printers decide
 // how a negative one reads).
-inline int op_precedence(Op op) {
-    switch (op) {
-        case Op::Const:
-        case Op::Var: return kAtom;
-        case Op::Neg: return kUnary;
-        case Op::Pow: return kPower;
-        case Op::Mul:
-        case Op::Div: return kProduct;
-        case Op::Add:
-        case Op::Sub: return kSum;
-        case Op::Sqrt:
-        case Op::Cbrt:
-        case Op::Exp:
-        case Op::Expm1:
-        case Op::Log:
-        case Op::Log1p:
-        case Op::Log2:
-        case Op::Log10:
-        case Op::Sin:
-        case Op::Cos:
-        case Op::Tan:
-        case Op::Asin:
-        case Op::Acos:
-        case Op::Atan:
-        case Op::Sinh:
-        case Op::Cosh:
-        case Op::Tanh:
-        case Op::Asinh:
-        case Op::Acosh:
-        case Op::Atanh:
-        case Op::Abs:
-        case Op::Sign:
-        case Op::Floor:
-        case Op::Ceil:
-        case Op::Erf:
-        case Op::Relu:
-        case Op::Sigmoid:
-        case Op::Softplus:
-        case Op::Atan2:
-        case Op::Hypot:
-        case Op::Min:
-        case Op::Max:
-        case Op::Where: return kAtom;
-        case Op::Lt:
-        case Op::Le:
-        case Op::Gt:
-        case Op::Ge:
-        case Op::Eq:
-        case Op::Ne: return kCompare;
-    }
-    GRADC_ASSERT(false, "unknown op");
-    return kAtom;
-}
+inline int op_precedence(Op op) { return detail::kOpPrecedence[static_cast<std::size_t>(op)].precedence; }
 
 }  // namespace gradc

@@ -149,62 +149,20 @@ bool leads_minus(Expr e) {
 
 bool needs_parens(Expr parent, int slot, Expr child) {
     const int p = precedence(child);
-    switch (parent->op()) {
-        case Op::Neg: return p < kPower;
-        case Op::Pow:
-            if (slot == 1) return false;  // the exponent is braced
-            return p < kAtom || child->op() == Op::Div || child->op() == Op::Where;
-        case Op::Div: return false;  // \frac{}{} braces both
-        case Op::Mul:
-        case Op::Add:
-        case Op::Sub:
-        case Op::Lt:
-        case Op::Le:
-        case Op::Gt:
-        case Op::Ge:
-        case Op::Eq:
-        case Op::Ne: {
-            const int own = precedence(parent);
-            if (slot == 0) return p < (own == kCompare ? kSum : own);
-            return p <= own || (own != kCompare && leads_minus(child));
-        }
-        case Op::Const:
-        case Op::Var:
-        case Op::Sqrt:
-        case Op::Cbrt:
-        case Op::Exp:
-        case Op::Expm1:
-        case Op::Log:
-        case Op::Log1p:
-        case Op::Log2:
-        case Op::Log10:
-        case Op::Sin:
-        case Op::Cos:
-        case Op::Tan:
-        case Op::Asin:
-        case Op::Acos:
-        case Op::Atan:
-        case Op::Sinh:
-        case Op::Cosh:
-        case Op::Tanh:
-        case Op::Asinh:
-        case Op::Acosh:
-        case Op::Atanh:
-        case Op::Abs:
-        case Op::Sign:
-        case Op::Floor:
-        case Op::Ceil:
-        case Op::Erf:
-        case Op::Relu:
-        case Op::Sigmoid:
-        case Op::Softplus:
-        case Op::Atan2:
-        case Op::Hypot:
-        case Op::Min:
-        case Op::Max:
-        case Op::Where: return false;
+    switch (op_info(parent->op()).form) {
+        case OpForm::Leaf:
+        case OpForm::Call: return false;  // a call's operands stand between delimiters
+        case OpForm::Prefix: return p < kPower;
+        case OpForm::Infix: break;
     }
-    return false;
+    if (parent->op() == Op::Pow) {
+        if (slot == 1) return false;  // the exponent is braced
+        return p < kAtom || child->op() == Op::Div || child->op() == Op::Where;
+    }
+    if (parent->op() == Op::Div) return false;  // \frac{}{} braces both
+    const int own = precedence(parent);
+    if (slot == 0) return p < (own == kCompare ? kSum : own);
+    return p <= own || (own != kCompare && leads_minus(child));
 }
 
 // `2 x` but `x \cdot 2^{y}`: juxtaposing two numbers would read as one.
@@ -334,6 +292,7 @@ private:
             case Op::Atanh:
             case Op::Sign:
             case Op::Erf:
+            case Op::Erfc:
             case Op::Relu:
             case Op::Sigmoid:
             case Op::Softplus:

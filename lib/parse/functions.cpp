@@ -22,7 +22,7 @@ struct OpRow {
 };
 
 constexpr OpRow kOpRows[] = {
-#define GRADC_OP(name, spelling, arity, form, commutative, latex) {spelling, Op::name, OpForm::form},
+#define GRADC_OP(name, spelling, arity, form, ...) {spelling, Op::name, OpForm::form},
 #include "gradc/ops.def"
 #undef GRADC_OP
 };

@@ -125,7 +125,12 @@ Expr term_node(ExprContext& ctx, const Gathered& g, const Term& t, double coeffi
     Product p = first.product;
     p.coefficient = coefficient;
     p.denominator_coefficient = t.denominator_coefficient;
-    return build_product(ctx, p);
+    const Expr built = build_product(ctx, p);
+    // A new coefficient can meet a factor that is a sum of negative terms (2 times
+    // (-x - y)/z): give its sign to the coefficient, as simplifying the product would.
+    Product lifted;
+    if (!gather_product(ctx, std::span(&built, 1), {}, lifted, true)) return built;
+    return build_product(ctx, lifted);
 }
 
 bool before(Expr a, Expr b) { return compare_structure(a, b) < 0; }

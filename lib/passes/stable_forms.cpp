@@ -91,89 +91,50 @@ Match match_log(Expr a) {
     return {};
 }
 
-// The stable form of op(args), or Form::None when op(args) is already stable.
+// The stable form of op(args), or Form::None when op(args) is already stable. Only the
+// ops whose written form can be unstable are named; every other op is stable as it is.
 Match match(Op op, std::span<const Expr> args) {
-    switch (op) {
-        case Op::Log: return match_log(args[0]);
-        case Op::Log1p:
-            if (Expr u = operand_of(args[0], Op::Exp)) return {Form::Softplus, u};  // as log(1 + exp(u))
-            // log1p(expm1(u)) = u everywhere expm1 is defined, which is everywhere.
-            if (Expr u = operand_of(args[0], Op::Expm1)) return {Form::Operand, u};
-            return {};
-        case Op::Sub:
-            // exp(u) - 1 loses every digit of u below 1e-16 (it is 0 at u = 1e-17).
-            if (is_one(args[1]))
-                if (Expr u = operand_of(args[0], Op::Exp)) return {Form::Expm1, u};
-            if (is_one(args[0]))
-                if (Expr u = operand_of(args[1], Op::Exp)) return {Form::NegatedExpm1, u};  // 1 - exp(u)
-            return {};
-        case Op::Add:  // -1 + exp(u), the factory's order of exp(u) + -1
-            for (int i = 0; i < 2; ++i)
-                if (args[i]->is_const(-1.0))
-                    if (Expr u = operand_of(args[1 - i], Op::Exp)) return {Form::Expm1, u};
-            return {};
-        case Op::Div: {
-            const Expr t = after_one_plus(args[1]);
-            const Expr u = t ? operand_of(t, Op::Exp) : nullptr;
-            if (u == nullptr) return {};
-            // exp(u)/(1 + exp(u)) is inf/inf = NaN past u = 709, where the sigmoid is 1.
-            if (args[0] == t) return {Form::Sigmoid, u};
-            // 1/(1 + exp(u)) = sigmoid(-u): the same value, but its derivative, taken as
-            // a quotient, is inf/inf where exp(u) overflows.
-            if (is_one(args[0])) return {Form::SigmoidOfNegated, u};
-            return {};
-        }
-        case Op::Sqrt: {
-            // sqrt(a^2) = |a|, which the square overflows to inf past |a| = 1e154 and
-            // underflows to 0 below 1e-162.
-            if (Expr a = square_base(args[0])) return {Form::Abs, a};
-            // sqrt(a^2 + b^2) = hypot(a, b), the same range problem with two squares.
-            if (args[0]->op() != Op::Add) return {};
-            const Expr a = square_base(args[0]->arg(0)), b = square_base(args[0]->arg(1));
-            if (a && b) return {Form::Hypot, a, b};
-            return {};
-        }
-        case Op::Const:
-        case Op::Var:
-        case Op::Neg:
-        case Op::Pow:
-        case Op::Mul:
-        case Op::Cbrt:
-        case Op::Exp:
-        case Op::Expm1:
-        case Op::Log2:
-        case Op::Log10:
-        case Op::Sin:
-        case Op::Cos:
-        case Op::Tan:
-        case Op::Asin:
-        case Op::Acos:
-        case Op::Atan:
-        case Op::Sinh:
-        case Op::Cosh:
-        case Op::Tanh:
-        case Op::Asinh:
-        case Op::Acosh:
-        case Op::Atanh:
-        case Op::Abs:
-        case Op::Sign:
-        case Op::Floor:
-        case Op::Ceil:
-        case Op::Erf:
-        case Op::Relu:
-        case Op::Sigmoid:
-        case Op::Softplus:
-        case Op::Atan2:
-        case Op::Hypot:
-        case Op::Min:
-        case Op::Max:
-        case Op::Lt:
-        case Op::Le:
-        case Op::Gt:
-        case Op::Ge:
-        case Op::Eq:
-        case Op::Ne:
-        case Op::Where: return {};
+    if (op == Op::Log) return match_log(args[0]);
+    if (op == Op::Log1p) {
+        if (Expr u = operand_of(args[0], Op::Exp)) return {Form::Softplus, u};  // as log(1 + exp(u))
+        // log1p(expm1(u)) = u everywhere expm1 is defined, which is everywhere.
+        if (Expr u = operand_of(args[0], Op::Expm1)) return {Form::Operand, u};
+        return {};
+    }
+    if (op == Op::Sub) {
+        // exp(u) - 1 loses every digit of u below 1e-16 (it is 0 at u = 1e-17).
+        if (is_one(args[1]))
+            if (Expr u = operand_of(args[0], Op::Exp)) return {Form::Expm1, u};
+        if (is_one(args[0]))
+            if (Expr u = operand_of(args[1], Op::Exp)) return {Form::NegatedExpm1, u};  // 1 - exp(u)
+        return {};
+    }
+    if (op == Op::Add) {  // -1 + exp(u), the factory's order of exp(u) + -1
+        for (int i = 0; i < 2; ++i)
+            if (args[i]->is_const(-1.0))
+                if (Expr u = operand_of(args[1 - i], Op::Exp)) return {Form::Expm1, u};
+        return {};
+    }
+    if (op == Op::Div) {
+        const Expr t = after_one_plus(args[1]);
+        const Expr u = t ? operand_of(t, Op::Exp) : nullptr;
+        if (u == nullptr) return {};
+        // exp(u)/(1 + exp(u)) is inf/inf = NaN past u = 709, where the sigmoid is 1.
+        if (args[0] == t) return {Form::Sigmoid, u};
+        // 1/(1 + exp(u)) = sigmoid(-u): the same value, but its derivative, taken as
+        // a quotient, is inf/inf where exp(u) overflows.
+        if (is_one(args[0])) return {Form::SigmoidOfNegated, u};
+        return {};
+    }
+    if (op == Op::Sqrt) {
+        // sqrt(a^2) = |a|, which the square overflows to inf past |a| = 1e154 and
+        // underflows to 0 below 1e-162.
+        if (Expr a = square_base(args[0])) return {Form::Abs, a};
+        // sqrt(a^2 + b^2) = hypot(a, b), the same range problem with two squares.
+        if (args[0]->op() != Op::Add) return {};
+        const Expr a = square_base(args[0]->arg(0)), b = square_base(args[0]->arg(1));
+        if (a && b) return {Form::Hypot, a, b};
+        return {};
     }
     return {};
 }

@@ -68,6 +68,7 @@ const std::map<Op, Partials>& closed_forms() {
         {Op::Eq, [](double, double, double) { return std::vector<double>{0, 0}; }},
         {Op::Ne, [](double, double, double) { return std::vector<double>{0, 0}; }},
         {Op::Where, [](double a, double, double) { return std::vector<double>{0, a != 0 ? 1.0 : 0.0, a != 0 ? 0.0 : 1.0}; }},
+        {Op::Erfc, [](double a, double, double) { return std::vector<double>{-2 / sqrt(std::numbers::pi) * std::exp(-a * a)}; }},
     };
     return table;
 }

@@ -242,6 +242,7 @@ TEST_CASE("LaTeX goldens", "[print]") {
     CHECK(to_latex(v.f(Op::Exp, v.x)) == "e^{x}");
     CHECK(to_latex(v.f(Op::Log, v.x)) == "\\ln\\left(x\\right)");
     CHECK(to_latex(v.f(Op::Erf, v.x)) == "\\operatorname{erf}\\left(x\\right)");
+    CHECK(to_latex(v.f(Op::Erfc, v.x)) == "\\operatorname{erfc}\\left(x\\right)");
     CHECK(to_latex(ctx.make(Op::Atan2, v.y, v.x)) == "\\operatorname{atan2}\\left(y, x\\right)");
     CHECK(to_latex(ctx.make(Op::Le, v.x, v.y)) == "x \\le y");
     CHECK(to_latex(ctx.make(Op::Ne, v.x, v.y)) == "x \\ne y");

@@ -50,6 +50,12 @@ TEST_CASE("batch kernels call libmvec for transcendental functions", "[jit][batc
     CHECK(avx512.find("<8 x double>") != std::string::npos);
 }
 
+TEST_CASE("erfc, like erf, comes from libmvec", "[jit][batch][ir]") {
+    const std::string ir = batch_ir("erfc(w*x) + erf(x)", 4, true);
+    CHECK(ir.find("@_ZGVdN4v_erfc(") != std::string::npos);
+    CHECK(ir.find("@_ZGVdN4v_erf(") != std::string::npos);
+}
+
 TEST_CASE("without vector math, batch kernels call scalar libm in each lane", "[jit][batch][ir]") {
     const std::string ir = batch_ir("w*exp(-x) + log1p(w*w*x)", 4, false);
     CHECK(ir.find("_ZGV") == std::string::npos);
@@ -63,6 +69,7 @@ TEST_CASE("libmvec names follow the x86-64 vector function ABI", "[jit][ir]") {
     CHECK(gradc::libmvec_name("atan2", 4, 2) == "_ZGVdN4vv_atan2");
     CHECK(gradc::libmvec_name("tanh", 8, 1) == "_ZGVeN8v_tanh");
     CHECK(gradc::libmvec_name("erf", 4, 1) == "_ZGVdN4v_erf");
+    CHECK(gradc::libmvec_name("erfc", 8, 1) == "_ZGVeN8v_erfc");
     CHECK(gradc::libmvec_name("floor", 4, 1).empty());  // an instruction, not a libm call
     CHECK(gradc::libmvec_name("exp", 3, 1).empty());
 }
