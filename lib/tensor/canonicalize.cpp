@@ -220,9 +220,10 @@ private:
             }
             return s;
         };
-        std::stable_sort(net.factors.begin(), net.factors.end(), [&](const Factor& a, const Factor& b) {
+        std::sort(net.factors.begin(), net.factors.end(), [&](const Factor& a, const Factor& b) {
             if (a.tensor->id() != b.tensor->id()) return a.tensor->id() < b.tensor->id();
-            return signature(a) < signature(b);
+            const auto sa = signature(a), sb = signature(b);
+            return sa != sb ? sa < sb : a.labels < b.labels;
         });
         while (net.factors.size() > 1) {
             std::size_t best_a = 0, best_b = 1;
