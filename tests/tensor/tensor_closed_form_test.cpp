@@ -7,17 +7,12 @@
 #include <vector>
 
 #include "gradc/tensor.hpp"
+#include "tensor/random_reals.hpp"
 
 using namespace gradc;
+using gradc::testing::random_reals;
 
 namespace {
-
-std::vector<double> random_reals(std::size_t n, std::mt19937_64& random) {
-    std::uniform_real_distribution<double> u(-1.0, 1.0);
-    std::vector<double> v(n);
-    for (double& x : v) x = u(random);
-    return v;
-}
 
 void check_close(const std::vector<double>& got, const std::vector<double>& want) {
     REQUIRE(got.size() == want.size());

@@ -9,19 +9,10 @@
 #include "gradc/autodiff.hpp"
 #include "gradc/eval.hpp"
 #include "gradc/tensor.hpp"
+#include "tensor/random_reals.hpp"
 
 using namespace gradc;
-
-namespace {
-
-std::vector<double> random_reals(std::size_t n, std::mt19937_64& random, double scale = 1.0) {
-    std::uniform_real_distribution<double> u(-scale, scale);
-    std::vector<double> v(n);
-    for (double& x : v) x = u(random);
-    return v;
-}
-
-}  // namespace
+using gradc::testing::random_reals;
 
 TEST_CASE("the logistic loss's Hessian is X' diag(s(1 - s)) X, with no delta left", "[tensor][hessian]") {
     std::mt19937_64 random(11);

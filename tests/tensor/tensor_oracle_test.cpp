@@ -109,6 +109,25 @@ std::vector<Expr> element_variables(ExprContext& scalars, Tensor input) {
     return out;
 }
 
+// The program's value expanded into scalars, with every input element's variable and
+// value, in the order of p.inputs.
+struct Expansion {
+    Expr f;
+    std::vector<Expr> variables;
+    std::vector<double> point;
+};
+
+Expansion expand(const Program& p, ExprContext& scalars) {
+    Expansion e{scalarize(scalars, std::span<const Tensor>(&p.f, 1), p.bindings)[0][0], {}, {}};
+    for (const Tensor in : p.inputs) {
+        const std::vector<Expr> vars = element_variables(scalars, in);
+        e.variables.insert(e.variables.end(), vars.begin(), vars.end());
+        const std::vector<double>& reals = p.bindings.find(in->name())->reals;
+        e.point.insert(e.point.end(), reals.begin(), reals.end());
+    }
+    return e;
+}
+
 }  // namespace
 
 TEST_CASE("random tensor programs agree with their scalar expansion", "[tensor][oracle]") {
@@ -128,15 +147,10 @@ TEST_CASE("random tensor programs agree with their scalar expansion", "[tensor][
 
         // The expansion, its scalar gradient by every element, both by the scalar interpreter.
         ExprContext scalars;
-        const Expr f = scalarize(scalars, std::span<const Tensor>(&p.f, 1), p.bindings)[0][0];
-        std::vector<Expr> variables;
-        std::vector<double> point;
-        for (const Tensor in : p.inputs) {
-            const std::vector<Expr> vars = element_variables(scalars, in);
-            variables.insert(variables.end(), vars.begin(), vars.end());
-            const std::vector<double>& reals = p.bindings.find(in->name())->reals;
-            point.insert(point.end(), reals.begin(), reals.end());
-        }
+        const Expansion e = expand(p, scalars);
+        const Expr f = e.f;
+        const std::vector<Expr>& variables = e.variables;
+        const std::vector<double>& point = e.point;
         const double scalar_value = evaluate(f, variables, point);
         const double tensor_value = tensor_values[0].reals[0];
         CHECK((scalar_value == tensor_value || (std::isnan(scalar_value) && std::isnan(tensor_value))));
@@ -178,15 +192,10 @@ TEST_CASE("random programs' tensor Hessians agree with the scalar expansion's", 
         for (const Tensor w : by) hessians.push_back(tensor_hessian(p.ctx, p.f, w));
         const std::vector<TensorValue> got = evaluate(hessians, p.bindings);
         ExprContext scalars;
-        const Expr f = scalarize(scalars, std::span<const Tensor>(&p.f, 1), p.bindings)[0][0];
-        std::vector<Expr> variables;
-        std::vector<double> point;
-        for (const Tensor in : p.inputs) {
-            const std::vector<Expr> vars = element_variables(scalars, in);
-            variables.insert(variables.end(), vars.begin(), vars.end());
-            const std::vector<double>& reals = p.bindings.find(in->name())->reals;
-            point.insert(point.end(), reals.begin(), reals.end());
-        }
+        const Expansion e = expand(p, scalars);
+        const Expr f = e.f;
+        const std::vector<Expr>& variables = e.variables;
+        const std::vector<double>& point = e.point;
         for (std::size_t k = 0; k < 2; ++k) {
             const std::vector<Expr> wrt = element_variables(scalars, by[k]);
             std::size_t i = 0;
