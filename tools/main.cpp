@@ -39,19 +39,16 @@ bool looks_like_formula(const std::string& arg) {
            std::string::npos;
 }
 
-// Options followed by a value, which is never the formula.
-bool takes_value(const std::string& arg) {
-    return arg == "-f" || arg == "--file" || arg == "--at" || arg == "--wrt" || arg == "--order" ||
-           arg == "--tolerance" || arg == "--points" || arg == "--seed" || arg == "--format" || arg == "--cpu" ||
-           arg == "--name" || arg == "-o" || arg == "--output" || arg == "--from" ||
-           arg == "--optimizer" || arg == "--lr" || arg == "--max-iter" || arg == "--tol" || arg == "--ftol" ||
-           arg == "--gtol" || arg == "--data" ||
-           arg == "--target" || arg == "--loss" || arg == "--epochs" || arg == "--batch-size" ||
-           arg == "--validation" || arg == "--patience" || arg == "--l1" || arg == "--l2" || arg == "--param" ||
-           arg == "--history" || arg == "--save" || arg == "--plot" || arg == "--momentum" ||
-           arg == "--weight-decay" || arg == "--betas" || arg == "--eps" || arg == "--alpha" ||
-           arg == "--schedule" || arg == "--history-size" || arg == "--mlp" || arg == "--activation" ||
-           arg == "--max-length" || arg == "--max-nesting" || arg == "--max-nodes" || arg == "--max-kernel-size";
+// Whether `arg` names an option, of the command or of a subcommand, that is followed
+// by a value (which is then never the formula). Asked of CLI11, so a new option needs
+// no list here.
+bool takes_value(const CLI::App& app, const std::string& arg) {
+    if (arg.size() < 2 || arg[0] != '-') return false;
+    std::vector<const CLI::App*> apps{&app};
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) apps.push_back(sub);
+    for (const CLI::App* a : apps)
+        if (const CLI::Option* option = a->get_option_no_throw(arg)) return option->get_expected_min() > 0;
+    return false;
 }
 
 // A word that reads as a mistyped subcommand rather than a formula.
@@ -119,14 +116,14 @@ int main(int argc, char** argv) {
     std::string* formula = &top.source.expr;
     for (std::size_t i = 0; i < in.size(); ++i) {
         if (in[i] == "--") break;
-        if ((i > 0 && takes_value(in[i - 1])) || in[i].empty() || in[i][0] == '-') continue;
+        if ((i > 0 && takes_value(app, in[i - 1])) || in[i].empty() || in[i][0] == '-') continue;
         if (const auto it = formula_of.find(in[i]); it != formula_of.end()) formula = it->second;
         break;
     }
     std::vector<std::string> forward;
     for (std::size_t i = 0; i < in.size(); ++i) {
         const std::string& arg = in[i];
-        const bool is_value = i > 0 && takes_value(in[i - 1]);
+        const bool is_value = i > 0 && takes_value(app, in[i - 1]);
         // "--order -1" reaches --order (to be refused with a clear message) as "--order=-1".
         if (is_value && arg.size() > 1 && arg[0] == '-' && in[i - 1].rfind("--", 0) == 0 && in[i - 1] != "--file") {
             forward.back().append("=").append(arg);
