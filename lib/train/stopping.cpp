@@ -50,7 +50,8 @@ bool StopRules::gradient_small(std::span<const double> grad) const {
 
 double relative_gradient(std::span<const double> x, double value, std::span<const double> grad) {
     double largest = 0.0;
-    for (std::size_t i = 0; i < x.size(); ++i) largest = std::max(largest, std::fabs(grad[i]) * std::max(std::fabs(x[i]), 1.0));
+    for (std::size_t i = 0; i < x.size(); ++i)
+        largest = std::max(largest, std::fabs(grad[i]) * std::max(std::fabs(x[i]), 1.0));
     return largest == 0 ? 0.0 : largest / std::fabs(value);
 }
 
