@@ -141,6 +141,23 @@ void write_history(const std::string& path, const FitResult& result) {
     }
 }
 
+// --row-order: the rows held out and each epoch's rows in order (fit_row_order), as
+// {"validation": [...], "epochs": [[...], ...]} with 0 for the first data row.
+void write_row_order(const std::string& path, std::size_t row_count, const FitOptions& options) {
+    const FitRowOrder order = fit_row_order(row_count, options);
+    const auto numbers = [](const std::vector<std::size_t>& rows) {
+        JsonArray list;
+        list.reserve(rows.size());
+        for (std::size_t r : rows) list.emplace_back(static_cast<double>(r));
+        return list;
+    };
+    JsonArray epochs;
+    for (const std::vector<std::size_t>& rows : order.epochs) epochs.emplace_back(numbers(rows));
+    std::ofstream out(path);
+    if (!out) throw Error("cannot write the row order to '" + path + "': check that its folder exists");
+    write_json(out, JsonObject{{"validation", numbers(order.validation)}, {"epochs", std::move(epochs)}}, std::cerr);
+}
+
 std::string explanation(const FitResult& result, const FitOptions& options) {
     std::string text = result.message;
     if (result.stop == FitStop::Diverged && options.method != Method::Lbfgs) {
@@ -178,6 +195,8 @@ int run_mlp_fit(const FitCommandOptions& options, FitOptions& settings) {
     net.hidden = hidden_sizes(options.mlp);
     net.activation = nn::activation_named(options.activation);
     const Dataset data = read_csv_file(options.data);
+    if (!settings.batch_size && settings.method != Method::Lbfgs) settings.batch_size = kNetworkBatchSize;
+    if (!options.row_order.empty()) write_row_order(options.row_order, data.rows(), settings);
     const bool text = !options.common.json;
     RunWatch watch("epoch", "loss", settings.epochs, options.common.json, options.plot);
     settings.on_epoch = [&watch](std::size_t epoch, const EpochLoss& loss) { watch.record(epoch, loss.loss, loss.val_loss); };
@@ -259,6 +278,9 @@ CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
         ->allow_extra_args(false);
     app->add_option("--history", options.history, "write the loss of every epoch to a CSV file");
     app->add_option("--plot", options.plot, "draw the loss (and validation loss) of every epoch as an SVG chart");
+    app->add_option("--row-order", options.row_order,
+                    "write the rows held out and every epoch's rows in order (JSON, 0 the first data row), to repeat "
+                    "the run elsewhere");
     app->add_option("--save", options.save, "write the fitted model to a file that gradc predict reads");
     app->add_option("--mlp", options.mlp,
                     "fit a neural network with these hidden layer sizes (as in 64,32) on every column but the target");
@@ -305,6 +327,7 @@ int run_fit(const FitCommandOptions& options) {
     finite_rows(data, read, settings.drop_nonfinite, dropped);
     for (const ParamFlag& f : flags)
         if (f.start) settings.initial.emplace_back(f.name, *f.start);
+    if (!options.row_order.empty()) write_row_order(options.row_order, data.rows() - dropped, settings);
 
     const bool text = !options.common.json;
     RunWatch watch("epoch", "loss", settings.epochs, options.common.json, options.plot);

@@ -31,6 +31,7 @@ struct FitCommandOptions {
     bool standardize = false;
     std::vector<std::string> params;  // --param NAME or NAME=START
     std::string history;
+    std::string row_order;  // --row-order FILE: the split and every epoch's rows, as JSON
     std::string plot;       // --plot FILE: an SVG chart of the losses by epoch
     OptimizerFlags tuning;  // hyper-parameters, --schedule, --history-size
     std::string save;  // --save FILE: the fitted model, for gradc predict

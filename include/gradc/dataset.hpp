@@ -89,6 +89,13 @@ struct Split {
     Dataset validation;
 };
 Split split_rows(const Dataset& data, double fraction, std::uint64_t seed);
+// The row numbers split_rows() puts in each part of a dataset of `rows` rows, in the
+// order it puts them there.
+struct SplitRows {
+    std::vector<std::size_t> train;
+    std::vector<std::size_t> validation;
+};
+SplitRows split_row_numbers(std::size_t rows, double fraction, std::uint64_t seed);
 
 // Per-column mean and standard deviation (population, as scikit-learn's
 // StandardScaler): apply() maps x to (x - mean) / scale. A constant column gets

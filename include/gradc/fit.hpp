@@ -176,6 +176,23 @@ struct FitResult {
 // and the last parameters whose loss was finite and not exploding.
 FitResult fit(std::string_view model, const Dataset& data, const FitOptions& options);
 
+// The rows fit() (and nn::fit_mlp()) with `options` hold out of a dataset of `rows`
+// rows, and the rows each epoch visits, in order, as row numbers of that dataset (0:
+// its first row). With them a run elsewhere takes the same steps on the same batches:
+// epoch k's batches are epochs[k - 1] cut into runs of options.batch_size rows, the
+// last one partial. A full-batch epoch (batch size unset, 0 or at least the training
+// rows, and L-BFGS) reads the training rows as they lie, in the split's order:
+// epochs[k - 1] is then that order, which changes the rounding of its sums but not its
+// steps. For a network, set the batch size fit_mlp() would take (kNetworkBatchSize
+// with a first-order method); with drop_nonfinite, `rows` and the row numbers are
+// those of the rows kept. Computed from the conventions above (split_row_numbers,
+// epoch_order), not by a run.
+struct FitRowOrder {
+    std::vector<std::size_t> validation;            // held out; empty without validation
+    std::vector<std::vector<std::size_t>> epochs;  // options.epochs lists, one per epoch
+};
+FitRowOrder fit_row_order(std::size_t rows, const FitOptions& options);
+
 // The fitted model's output at every row of `data` (which needs the model's data
 // columns), standardized as in the fit.
 std::vector<double> predict(const FitResult& result, const Dataset& data, Jit* jit = nullptr);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <utility>
 
 #include "gradc/dataset.hpp"
 #include "support/joined.hpp"
@@ -55,14 +56,22 @@ std::vector<std::size_t> epoch_order(std::size_t rows, bool shuffle, std::uint64
     return order;
 }
 
-Split split_rows(const Dataset& data, double fraction, std::uint64_t seed) {
+SplitRows split_row_numbers(std::size_t rows, double fraction, std::uint64_t seed) {
     if (!(fraction >= 0.0 && fraction < 1.0))
         throw Error("the validation fraction must be at least 0 and below 1, as in 0.2");
-    const std::vector<std::size_t> order = epoch_order(data.rows(), true, seed);
-    std::size_t held = static_cast<std::size_t>(std::llround(fraction * static_cast<double>(order.size())));
-    if (fraction > 0 && order.size() >= 2) held = std::clamp<std::size_t>(held, 1, order.size() - 1);
-    const std::span<const std::size_t> all(order);
-    return Split{data.select_rows(all.first(order.size() - held)), data.select_rows(all.last(held))};
+    std::vector<std::size_t> order = epoch_order(rows, true, seed);
+    std::size_t held = static_cast<std::size_t>(std::llround(fraction * static_cast<double>(rows)));
+    if (fraction > 0 && rows >= 2) held = std::clamp<std::size_t>(held, 1, rows - 1);
+    SplitRows split;
+    split.validation.assign(order.end() - static_cast<std::ptrdiff_t>(held), order.end());
+    order.resize(rows - held);
+    split.train = std::move(order);
+    return split;
+}
+
+Split split_rows(const Dataset& data, double fraction, std::uint64_t seed) {
+    const SplitRows rows = split_row_numbers(data.rows(), fraction, seed);
+    return Split{data.select_rows(rows.train), data.select_rows(rows.validation)};
 }
 
 Standardization fit_standardization(const Dataset& data, std::span<const std::size_t> columns) {

@@ -109,6 +109,29 @@ FitResult fit(std::string_view model, const Dataset& data, const FitOptions& opt
     return result;
 }
 
+FitRowOrder fit_row_order(std::size_t rows, const FitOptions& options) {
+    // Without validation fit() keeps the rows as they are, unshuffled.
+    SplitRows split = options.validation > 0 ? split_row_numbers(rows, options.validation, options.seed)
+                                             : SplitRows{epoch_order(rows, false, 0), {}};
+    FitRowOrder order;
+    order.validation = std::move(split.validation);
+    const std::vector<std::size_t>& train = split.train;
+    const std::size_t batch = options.batch_size.value_or(0);
+    const bool full_batch = options.method == Method::Lbfgs || batch == 0 || batch >= train.size();
+    for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+        if (full_batch) {
+            order.epochs.push_back(train);
+            continue;
+        }
+        std::vector<std::size_t> rows_of_epoch;
+        rows_of_epoch.reserve(train.size());
+        for (std::size_t k : epoch_order(train.size(), options.shuffle, options.seed + epoch))
+            rows_of_epoch.push_back(train[k]);
+        order.epochs.push_back(std::move(rows_of_epoch));
+    }
+    return order;
+}
+
 std::vector<double> predict(const FitResult& result, const Dataset& data, Jit* jit) {
     const std::vector<std::string>& names = result.names.data;
     Dataset inputs;

@@ -155,6 +155,74 @@ TEST_CASE("mini-batch gradient descent follows the documented update exactly", "
     CHECK(r.param("b") == b);
 }
 
+namespace {
+
+// The documented shuffle, written out here: Fisher-Yates on std::mt19937_64(seed),
+// swapping positions i - 1 and random() % i for i = n down to 2.
+std::vector<std::size_t> fisher_yates(std::size_t n, std::uint64_t seed) {
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::mt19937_64 random(seed);
+    for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[random() % i]);
+    return order;
+}
+
+}  // namespace
+
+TEST_CASE("shuffled mini-batches with a validation split follow the documented order exactly", "[fit][batches]") {
+    // As above, short binary fractions: batches of 4 of the 8 training rows divide exactly.
+    const std::vector<double> x = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    const std::vector<double> y = {1, 3, 4, 8, 9, 11, 14, 15, 17, 20};
+    const double lr = 1.0 / 64;
+    const std::uint64_t seed = 5;
+    // The split: all rows shuffled with `seed`, the last round(0.2 * 10) held out.
+    const std::vector<std::size_t> all = fisher_yates(x.size(), seed);
+    const std::vector<std::size_t> train(all.begin(), all.end() - 2), held(all.end() - 2, all.end());
+
+    double w = 0, b = 0;
+    std::vector<std::vector<std::size_t>> visited;
+    for (std::uint64_t epoch = 1; epoch <= 2; ++epoch) {
+        std::vector<std::size_t> rows;
+        for (std::size_t k : fisher_yates(train.size(), seed + epoch)) rows.push_back(train[k]);
+        visited.push_back(rows);
+        for (std::size_t start = 0; start < rows.size(); start += 4) {
+            double gw = 0, gb = 0;
+            for (std::size_t i = start; i < start + 4; ++i) {
+                const double d = w * x[rows[i]] + b - y[rows[i]];
+                gw += 2 * d * x[rows[i]];
+                gb += 2 * d;
+            }
+            w -= lr * (gw / 4);
+            b -= lr * (gb / 4);
+        }
+    }
+    // Two epochs of one order each would be another run: the orders differ.
+    REQUIRE(visited[0] != visited[1]);
+
+    FitOptions options;
+    options.target = "y";
+    options.method = Method::GradientDescent;
+    options.learning_rate = lr;
+    options.batch_size = 4;
+    options.epochs = 2;
+    options.seed = seed;
+    options.validation = 0.2;
+    const FitResult r = fit("w*x + b", table({"x", "y"}, {x, y}), options);
+    CHECK(r.epochs == 2);
+    CHECK(r.param("w") == w);
+    CHECK(r.param("b") == b);
+    // fit_row_order() says the same.
+    const FitRowOrder order = fit_row_order(x.size(), options);
+    CHECK(order.validation == held);
+    CHECK(order.epochs == visited);
+    // Without validation the training rows are the file's rows, shuffled per epoch; in
+    // full batches and with --no-shuffle they stay as they are.
+    options.validation = 0;
+    CHECK(fit_row_order(x.size(), options).epochs[1] == fisher_yates(x.size(), seed + 2));
+    options.shuffle = false;
+    CHECK(fit_row_order(x.size(), options).epochs[0] == std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+}
+
 TEST_CASE("the gradient of a batch is its mean: B rows step as one row", "[fit][batches]") {
     FitOptions options;
     options.target = "y";
