@@ -35,7 +35,8 @@ Problem rosenbrock(ExprContext& ctx, int n) {
     for (int i = 0; i + 1 < n; ++i) {
         Expr a = ctx.sub(p.vars[i + 1], ctx.pow(p.vars[i], ctx.constant(2)));
         Expr b = ctx.sub(ctx.constant(1), p.vars[i]);
-        p.f = ctx.add(p.f, ctx.add(ctx.mul(ctx.constant(100), ctx.pow(a, ctx.constant(2))), ctx.pow(b, ctx.constant(2))));
+        p.f =
+            ctx.add(p.f, ctx.add(ctx.mul(ctx.constant(100), ctx.pow(a, ctx.constant(2))), ctx.pow(b, ctx.constant(2))));
     }
     return p;
 }

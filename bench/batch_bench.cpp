@@ -70,7 +70,9 @@ Compiled& compiled() {
     return c;
 }
 
-void count_rows(benchmark::State& state) { state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kRows)); }
+void count_rows(benchmark::State& state) {
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kRows));
+}
 
 void handwritten_ieee(benchmark::State& state) {
     const Problem& p = problem();
@@ -85,9 +87,8 @@ void handwritten_fast_math(benchmark::State& state) {
     const Problem& p = problem();
     std::vector<double> grad(kFeatures + 1);
     for (auto _ : state)
-        benchmark::DoNotOptimize(gradc::bench::logistic_loss_fast_math(p.theta.data(), p.theta[kFeatures],
-                                                                       p.columns.data(), p.y.data(), kFeatures, kRows,
-                                                                       grad.data()));
+        benchmark::DoNotOptimize(gradc::bench::logistic_loss_fast_math(
+            p.theta.data(), p.theta[kFeatures], p.columns.data(), p.y.data(), kFeatures, kRows, grad.data()));
     count_rows(state);
 }
 
@@ -108,8 +109,8 @@ void gradc_batch(benchmark::State& state) {
 bool results_agree() {
     const Problem& p = problem();
     std::vector<double> a(kFeatures + 1), b(kFeatures + 1), out(kFeatures + 2);
-    const double la = gradc::bench::logistic_loss_ieee(p.theta.data(), p.theta[kFeatures], p.columns.data(),
-                                                       p.y.data(), kFeatures, kRows, a.data());
+    const double la = gradc::bench::logistic_loss_ieee(p.theta.data(), p.theta[kFeatures], p.columns.data(), p.y.data(),
+                                                       kFeatures, kRows, a.data());
     const double lb = gradc::bench::logistic_loss_fast_math(p.theta.data(), p.theta[kFeatures], p.columns.data(),
                                                             p.y.data(), kFeatures, kRows, b.data());
     compiled().kernel(p.theta, p.columns, kRows, out);
@@ -139,9 +140,10 @@ public:
                     kFeatures);
         std::printf("  hand-written -O3 -march=native      %8.3f\n", ieee);
         std::printf("  hand-written with -ffast-math       %8.3f\n", fast);
-        std::printf("  gradc batch kernel, 1 thread        %8.3f   %.2fx the fast-math loop's time, %.2fx the IEEE loop's\n",
-                    one , one / fast, one / ieee);
-        std::printf("  gradc batch kernel, 2 threads       %8.3f   %.2fx faster than 1 thread\n", two , one / two);
+        std::printf(
+            "  gradc batch kernel, 1 thread        %8.3f   %.2fx the fast-math loop's time, %.2fx the IEEE loop's\n",
+            one, one / fast, one / ieee);
+        std::printf("  gradc batch kernel, 2 threads       %8.3f   %.2fx faster than 1 thread\n", two, one / two);
         std::printf("  gradc parse + differentiate + compile: %.1f ms, %u rows per SIMD vector\n",
                     compiled().compile_ms, compiled().kernel.lanes());
     }

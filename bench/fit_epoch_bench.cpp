@@ -124,7 +124,8 @@ struct HandWritten {
     double run() {
         ++epoch;
         // A batch in file order is read where it lies, without an order to follow.
-        const std::vector<std::size_t> order = c.shuffle ? gradc::epoch_order(kRows, true, epoch) : std::vector<std::size_t>{};
+        const std::vector<std::size_t> order =
+            c.shuffle ? gradc::epoch_order(kRows, true, epoch) : std::vector<std::size_t>{};
         return loop.run(order, c.batch, theta);
     }
 };
@@ -169,9 +170,11 @@ bool results_agree() {
                 bool same = close(r.loss, loss);
                 for (std::size_t i = 0; i <= kFeatures; ++i) same = same && close(r.params[i], h.theta[i]);
                 if (!same)
-                    std::fprintf(stderr, "fit_epoch_bench: %s, %zu threads: gradc's loss %.17g, b %.17g differ from "
-                                 "the hand-written%s %.17g, %.17g\n", c.name.c_str(), threads, r.loss,
-                                 r.params[kFeatures], fast_math ? " fast-math" : "", loss, h.theta[kFeatures]);
+                    std::fprintf(stderr,
+                                 "fit_epoch_bench: %s, %zu threads: gradc's loss %.17g, b %.17g differ from "
+                                 "the hand-written%s %.17g, %.17g\n",
+                                 c.name.c_str(), threads, r.loss, r.params[kFeatures], fast_math ? " fast-math" : "",
+                                 loss, h.theta[kFeatures]);
                 ok = ok && same;
             }
         }
@@ -190,11 +193,12 @@ public:
     }
     void Finalize() override {
         ConsoleReporter::Finalize();
-        std::printf("\nms per epoch, %zu rows x %zu features, gradient descent (lr %g); an epoch is its steps, then the\n"
-                    "loss and gradient over every row. Hand-written: -O3 -march=native, IEEE and with -ffast-math;\n"
-                    "gradc's ratios are its time over the IEEE loop's and over the fast-math loop's; each the fastest of\n"
-                    "%d repetitions.\n",
-                    kRows, kFeatures, kLearningRate, kRepetitions);
+        std::printf(
+            "\nms per epoch, %zu rows x %zu features, gradient descent (lr %g); an epoch is its steps, then the\n"
+            "loss and gradient over every row. Hand-written: -O3 -march=native, IEEE and with -ffast-math;\n"
+            "gradc's ratios are its time over the IEEE loop's and over the fast-math loop's; each the fastest of\n"
+            "%d repetitions.\n",
+            kRows, kFeatures, kLearningRate, kRepetitions);
         std::printf("  %-36s %8s %9s | %8s %6s %6s | %8s %6s %6s\n", "", "IEEE", "fast-math", "gradc 1", "/IEEE",
                     "/fast", "gradc 2", "/IEEE", "/fast");
         for (const Case& c : kCases) {

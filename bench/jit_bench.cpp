@@ -200,7 +200,8 @@ void prepare_cases() {
                 }
             for (std::size_t k = 0; k <= n; ++k)
                 if (!close(fused[k], theirs[k], scale) && failures++ < 10)
-                    std::fprintf(stderr, "jit_bench: %s, point %zu, output %zu: gradc with FMA %.17g, hand-written %.17g\n",
+                    std::fprintf(stderr,
+                                 "jit_bench: %s, point %zu, output %zu: gradc with FMA %.17g, hand-written %.17g\n",
                                  c.name.c_str(), p, k, fused[k], theirs[k]);
             if (!close(value_only[0], theirs[0], scale) && failures++ < 10)
                 std::fprintf(stderr, "jit_bench: %s, point %zu: value-only kernel %.17g, hand-written %.17g\n",
@@ -208,8 +209,10 @@ void prepare_cases() {
         }
     }
     if (failures != 0) {
-        std::fprintf(stderr, "jit_bench: %d outputs where gradc and the hand-written code disagree (first 10 above); "
-                     "nothing timed\n", failures);
+        std::fprintf(stderr,
+                     "jit_bench: %d outputs where gradc and the hand-written code disagree (first 10 above); "
+                     "nothing timed\n",
+                     failures);
         std::exit(1);
     }
 }
@@ -241,9 +244,9 @@ void register_point_benchmarks() {
     for (auto& owned : cases()) {
         const Case& c = *owned;
         const auto add = [&c](const char* who, hand::PointFunction fn) {
-            benchmark::RegisterBenchmark(("point/" + c.name + "/" + who).c_str(),
-                                         [&c, fn](benchmark::State& s) { run_points(s, c, fn); })
-                ->MinTime(0.2);
+            benchmark::RegisterBenchmark(("point/" + c.name + "/" + who).c_str(), [&c, fn](benchmark::State& s) {
+                run_points(s, c, fn);
+            })->MinTime(0.2);
         };
         add(kHand, c.handwritten);
         add(kGradient, c.gradient.function());
@@ -382,13 +385,13 @@ public:
             const double fg = per_point("point/" + c.name + "/" + kGradientFma);
             const double v = per_point("point/" + c.name + "/" + kValue);
             if (h < 0 || g < 0 || fg < 0 || v < 0) continue;  // filtered out
-            print("%-18s %6zu %7zu %9.1f %9.1f %6.2f %10.1f %6.2f %11.1f %5.2f %s\n", c.name.c_str(),
-                  c.inputs.size(), c.gradient_nodes, h, g, g / h, fg, fg / h, v, g / v,
-                  g / v <= 4 ? "ok" : "MISSED (target <= 4)");
+            print("%-18s %6zu %7zu %9.1f %9.1f %6.2f %10.1f %6.2f %11.1f %5.2f %s\n", c.name.c_str(), c.inputs.size(),
+                  c.gradient_nodes, h, g, g / h, fg, fg / h, v, g / v, g / v <= 4 ? "ok" : "MISSED (target <= 4)");
         }
         if (const Figures* f = find("compile/x^2*sin(y)/new_jit"))
-            print("\ncompile x^2*sin(y) value+gradient with a new Jit: %.2f ms (new Jit %.2f ms, parse..call %.2f ms)\n",
-                  f->real_ns / 1e6, f->counters.at("new_jit_ms"), f->counters.at("compile_ms"));
+            print(
+                "\ncompile x^2*sin(y) value+gradient with a new Jit: %.2f ms (new Jit %.2f ms, parse..call %.2f ms)\n",
+                f->real_ns / 1e6, f->counters.at("new_jit_ms"), f->counters.at("compile_ms"));
         print("\n%-28s %8s %10s %10s %11s %11s %12s\n", "Rosenbrock: empty ctx..call", "nodes", "total ms", "build ms",
               "gradient ms", "compile ms", "compile us/node");
         for (std::size_t n : kScalingSizes) {

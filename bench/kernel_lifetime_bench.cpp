@@ -3,10 +3,10 @@
 // Not a timing benchmark; run it from a release build: bench/kernel_lifetime_bench
 #include <gradc/gradc.hpp>
 
+#include <unistd.h>
 #include <cstdio>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 namespace {
 

@@ -96,18 +96,23 @@ int main(int argc, char** argv) {
         };
         (void)gradc::nn::fit_mlp(train, net_for({32, 0.003, 0}), o);
         std::sort(epoch_ms.begin(), epoch_ms.end());
-        std::printf("epoch (%zu training rows, batch 32, adam) on %zu thread%s: %.2f ms (median of %zu; %.2f to %.2f)\n",
-                    train.rows(), threads, threads == 1 ? "" : "s", epoch_ms[epoch_ms.size() / 2], epoch_ms.size(),
-                    epoch_ms.front(), epoch_ms.back());
+        std::printf(
+            "epoch (%zu training rows, batch 32, adam) on %zu thread%s: %.2f ms (median of %zu; %.2f to %.2f)\n",
+            train.rows(), threads, threads == 1 ? "" : "s", epoch_ms[epoch_ms.size() / 2], epoch_ms.size(),
+            epoch_ms.front(), epoch_ms.back());
     }
 
     // Settings chosen on 20% of the training rows held out (5 seeds each).
     using gradc::nn::Activation;
-    const std::vector<Setting> sweep = {
-        {32, 0.003, 20}, {64, 0.003, 20}, {64, 0.001, 40},
-        {32, 0.003, 20, Activation::Relu, 1e-4}, {64, 0.003, 30, Activation::Relu, 1e-4},
-        {32, 0.003, 20, Activation::Tanh}, {64, 0.003, 20, Activation::Tanh},
-        {64, 0.003, 30, Activation::Tanh, 1e-4}, {64, 0.001, 40, Activation::Tanh, 1e-4}};
+    const std::vector<Setting> sweep = {{32, 0.003, 20},
+                                        {64, 0.003, 20},
+                                        {64, 0.001, 40},
+                                        {32, 0.003, 20, Activation::Relu, 1e-4},
+                                        {64, 0.003, 30, Activation::Relu, 1e-4},
+                                        {32, 0.003, 20, Activation::Tanh},
+                                        {64, 0.003, 20, Activation::Tanh},
+                                        {64, 0.003, 30, Activation::Tanh, 1e-4},
+                                        {64, 0.001, 40, Activation::Tanh, 1e-4}};
     Setting chosen = sweep[0];
     double best = -1;
     for (const Setting& s : sweep) {
@@ -124,7 +129,8 @@ int main(int argc, char** argv) {
     }
 
     std::printf("chosen: hidden %zu %s, lr %g, l2 %g, %zu epochs; test accuracy:\n", chosen.hidden,
-                std::string(gradc::nn::activation_name(chosen.activation)).c_str(), chosen.lr, chosen.l2, chosen.epochs);
+                std::string(gradc::nn::activation_name(chosen.activation)).c_str(), chosen.lr, chosen.l2,
+                chosen.epochs);
     double mean = 0;
     for (std::uint64_t seed = 1; seed <= 5; ++seed) {
         gradc::FitOptions o = options_for(chosen, seed);

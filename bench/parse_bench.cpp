@@ -57,8 +57,7 @@ public:
     std::string factor(std::size_t bindings) {
         static constexpr const char* kUnary[] = {"sin", "cos", "exp", "tanh", "log1p", "sqrt", "sigmoid", "abs"};
         switch (pick(6)) {
-            case 0:
-                return cat(kUnary[pick(std::size(kUnary))], "(", leaf(bindings), " - ", leaf(bindings), ")");
+            case 0: return cat(kUnary[pick(std::size(kUnary))], "(", leaf(bindings), " - ", leaf(bindings), ")");
             case 1: return cat("max(", leaf(bindings), ", ", number(), ")");
             case 2: return cat(leaf(bindings), "^2");
             case 3: return cat("(", leaf(bindings), " + ", leaf(bindings), ")");
@@ -184,9 +183,7 @@ BENCHMARK(BM_Flat10MB_GrammarOnly)->Unit(benchmark::kMillisecond)->UseRealTime()
 BENCHMARK(BM_Flat10MB_FactoryOnly)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(4);
 
 // The fixed cost of one call, dominated by starting the parser's thread.
-void BM_OneLine_Parse(benchmark::State& state) {
-    parse_text(state, "r = sqrt(x^2 + y^2); r*sin(r) + exp(-r^2/2)");
-}
+void BM_OneLine_Parse(benchmark::State& state) { parse_text(state, "r = sqrt(x^2 + y^2); r*sin(r) + exp(-r^2/2)"); }
 BENCHMARK(BM_OneLine_Parse)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 }  // namespace

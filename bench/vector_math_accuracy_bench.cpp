@@ -32,13 +32,13 @@ struct Function {
 
 int main() {
     const Function functions[] = {
-        {"exp(x)", -700, 700},    {"log(x)", 1e-300, 1e300}, {"log(x)", 0.5, 2},     {"sin(x)", -10, 10},
-        {"cos(x)", -10, 10},      {"tan(x)", -1.5, 1.5},     {"pow(x, y)", 0.1, 10}, {"expm1(x)", -1, 1},
-        {"log1p(x)", -0.9, 10},   {"tanh(x)", -20, 20},      {"atan(x)", -100, 100}, {"asin(x)", -1, 1},
-        {"acos(x)", -1, 1},       {"sinh(x)", -20, 20},      {"cosh(x)", -20, 20},   {"erf(x)", -5, 5},
-        {"cbrt(x)", -1e6, 1e6},   {"atan2(x, y)", -10, 10},  {"hypot(x, y)", -1e3, 1e3},
-        {"log2(x)", 1e-3, 1e3},   {"log10(x)", 1e-3, 1e3},   {"asinh(x)", -1e3, 1e3}, {"acosh(x)", 1, 1e3},
-        {"atanh(x)", -0.99, 0.99}, {"erfc(x)", -5, 26}};
+        {"exp(x)", -700, 700},   {"log(x)", 1e-300, 1e300}, {"log(x)", 0.5, 2},         {"sin(x)", -10, 10},
+        {"cos(x)", -10, 10},     {"tan(x)", -1.5, 1.5},     {"pow(x, y)", 0.1, 10},     {"expm1(x)", -1, 1},
+        {"log1p(x)", -0.9, 10},  {"tanh(x)", -20, 20},      {"atan(x)", -100, 100},     {"asin(x)", -1, 1},
+        {"acos(x)", -1, 1},      {"sinh(x)", -20, 20},      {"cosh(x)", -20, 20},       {"erf(x)", -5, 5},
+        {"cbrt(x)", -1e6, 1e6},  {"atan2(x, y)", -10, 10},  {"hypot(x, y)", -1e3, 1e3}, {"log2(x)", 1e-3, 1e3},
+        {"log10(x)", 1e-3, 1e3}, {"asinh(x)", -1e3, 1e3},   {"acosh(x)", 1, 1e3},       {"atanh(x)", -0.99, 0.99},
+        {"erfc(x)", -5, 26}};
     constexpr std::size_t kRows = 1'000'000;
     gradc::JitOptions with, without;
     without.vector_math = false;

@@ -13,6 +13,7 @@ packages=(
   llvm-19-dev lld-19                  # code generation and the JIT; lld links LLVM statically
   zlib1g-dev libzstd-dev libxml2-dev libz3-dev  # what LLVM's static archives link against
   clang-19 libclang-rt-19-dev         # the libFuzzer targets (tests/fuzz)
+  clang-format-19                     # the layout check (scripts/format.sh)
   python3-torch python3-numpy         # the PyTorch comparison test (bench/pytorch/compare_fit.py)
 )
 

@@ -45,7 +45,8 @@ GradcheckResult check_result(ExprContext& ctx, const Formula& formula, Expr f,
     };
     std::vector<std::size_t> inputs;
     for (const Expr w : formula.wrt)
-        inputs.push_back(static_cast<std::size_t>(std::find(variables.begin(), variables.end(), w) - variables.begin()));
+        inputs.push_back(
+            static_cast<std::size_t>(std::find(variables.begin(), variables.end(), w) - variables.begin()));
     return gradcheck(value, partials, 1, inputs, points, GradcheckOptions{.tolerance = tolerance});
 }
 
@@ -59,16 +60,17 @@ std::string point_text(const Formula& formula, const std::vector<double>& at) {
 }  // namespace
 
 CLI::App* add_check_command(CLI::App& parent, CheckOptions& options) {
-    CLI::App* app = add_subcommand(parent, "check",
-                                   "the compiled gradient against finite differences (exit 1 when they disagree)",
-                                   options.common, true);
+    CLI::App* app =
+        add_subcommand(parent, "check", "the compiled gradient against finite differences (exit 1 when they disagree)",
+                       options.common, true);
     app->add_option("--tolerance", options.tolerance, "largest accepted relative error (default 1e-6)");
     app->add_option("--points", options.points, "how many random points without --at (default 3)");
     app->add_option("--seed", options.seed, "seed of the random points (default 1)");
-    app->footer("Examples:\n"
-                "  gradc check \"x^2*sin(y)\"                  at 3 random points in [0.5, 2)\n"
-                "  gradc check \"x^2*sin(y)\" --at x=1,y=2     at one point\n"
-                "  gradc check \"floor(3*x)\" --at x=1         fails (exit 1): a kink");
+    app->footer(
+        "Examples:\n"
+        "  gradc check \"x^2*sin(y)\"                  at 3 random points in [0.5, 2)\n"
+        "  gradc check \"x^2*sin(y)\" --at x=1,y=2     at one point\n"
+        "  gradc check \"floor(3*x)\" --at x=1         fails (exit 1): a kink");
     return app;
 }
 
@@ -113,8 +115,8 @@ int run_check(const CheckOptions& options) {
                               {"points", static_cast<double>(points.size())},
                               {"partials", one_or_array(std::move(partials_json))}});
     } else {
-        std::cout << (ok ? "ok" : "FAILED") << ": largest error " << number_text(largest)
-                  << (ok ? " <= " : " > ") << "tolerance " << number_text(options.tolerance) << '\n';
+        std::cout << (ok ? "ok" : "FAILED") << ": largest error " << number_text(largest) << (ok ? " <= " : " > ")
+                  << "tolerance " << number_text(options.tolerance) << '\n';
     }
     return ok ? kExitOk : kExitCheckFailed;
 }

@@ -16,7 +16,8 @@ Expr the_variable(const Formula& formula, bool wrt_given) {
     if (wrt_given && formula.wrt.size() == 1) return formula.wrt.front();
     if (wrt_given) throw Error("diff differentiates by one variable: give one name, as in --wrt x");
     if (formula.program.variables.size() == 1) return formula.program.variables.front();
-    if (formula.program.variables.empty()) throw Error("diff needs a variable to differentiate by; the formula has none");
+    if (formula.program.variables.empty())
+        throw Error("diff needs a variable to differentiate by; the formula has none");
     std::string message = "diff needs --wrt, as in --wrt x; the formula's variables are ";
     throw Error(message.append(variable_names(formula.program.variables)));
 }
@@ -24,18 +25,18 @@ Expr the_variable(const Formula& formula, bool wrt_given) {
 }  // namespace
 
 CLI::App* add_diff_command(CLI::App& parent, DiffOptions& options) {
-    CLI::App* app = add_subcommand(parent, "diff", "the k-th derivative by one variable (--wrt x --order k)",
-                                   options.common, true);
+    CLI::App* app =
+        add_subcommand(parent, "diff", "the k-th derivative by one variable (--wrt x --order k)", options.common, true);
     app->add_option("--order", options.order, "how many times to differentiate (default 1)");
-    app->footer("Examples:\n"
-                "  gradc diff \"x^4*y\" --wrt x --order 3         ∂³/∂x³ = 24*x*y\n"
-                "  gradc diff \"sin(x)\" --order 2 --at x=1       the value and d²/dx² at x = 1");
+    app->footer(
+        "Examples:\n"
+        "  gradc diff \"x^4*y\" --wrt x --order 3         ∂³/∂x³ = 24*x*y\n"
+        "  gradc diff \"sin(x)\" --order 2 --at x=1       the value and d²/dx² at x = 1");
     return app;
 }
 
 int run_diff(const DiffOptions& options) {
-    if (options.order < 0)
-        throw Error("--order must be 0 or more (0 is the formula itself), as in --order 2");
+    if (options.order < 0) throw Error("--order must be 0 or more (0 is the formula itself), as in --order 2");
     ExprContext ctx;
     const Formula formula = load_formula(ctx, options.common);
     const Expr x = the_variable(formula, options.common.wrt_option->count() > 0);

@@ -40,10 +40,11 @@ CLI::App* add_eval_command(CLI::App& parent, EvalOptions& options) {
                                    "the values of the results at a point (--at) or at every row of a CSV file (--data)",
                                    options.common, false);
     app->add_option("--data", options.data, "a CSV file: evaluate at every row, with the columns as the names");
-    app->footer("Examples:\n"
-                "  gradc eval \"x*y, x/y\" --at x=3,y=4          12 and 0.75\n"
-                "  gradc eval \"x*y, x/y\" --at x=3,y=4 --json   {\"values\": [12, 0.75]}\n"
-                "  gradc eval \"2*x - 1\" --data points.csv     a column of values, one per row");
+    app->footer(
+        "Examples:\n"
+        "  gradc eval \"x*y, x/y\" --at x=3,y=4          12 and 0.75\n"
+        "  gradc eval \"x*y, x/y\" --at x=3,y=4 --json   {\"values\": [12, 0.75]}\n"
+        "  gradc eval \"2*x - 1\" --data points.csv     a column of values, one per row");
     return app;
 }
 

@@ -13,11 +13,11 @@
 #include <utility>
 
 #include "gradc/error.hpp"
-#include "optimizer_names.hpp"
-#include "optimizer_options.hpp"
 #include "gradc/fit.hpp"
 #include "gradc/model_file.hpp"
 #include "gradc/nn.hpp"
+#include "optimizer_names.hpp"
+#include "optimizer_options.hpp"
 #include "run_watch.hpp"
 #include "save_option.hpp"
 
@@ -80,8 +80,9 @@ FitOptions fit_options(const FitCommandOptions& options) {
     o.epochs = count(options.epochs, "--epochs", "100");
     if (options.batch_option->count() > 0) o.batch_size = count(options.batch_size, "--batch-size", "32");
     if (o.method == Method::Lbfgs && o.batch_size.value_or(0) > 0)
-        throw Error("lbfgs takes the full batch: leave out --batch-size, or choose a first-order optimizer, as in "
-                    "--optimizer adam");
+        throw Error(
+            "lbfgs takes the full batch: leave out --batch-size, or choose a first-order optimizer, as in "
+            "--optimizer adam");
     o.shuffle = !options.no_shuffle;
     o.exact_epoch_loss = options.exact_loss;
     o.seed = static_cast<std::uint64_t>(count(options.seed, "--seed", "1"));
@@ -120,13 +121,12 @@ void check_lookalikes(const ModelNames& names, const Dataset& data, const std::v
             std::any_of(flags.begin(), flags.end(), [&](const ParamFlag& f) { return f.name == l.param; });
         if (!confirmed)
             throw Error("'" + l.param + "' looks like the column '" + l.column +
-                        "': correct the spelling if it is data, or use --param " + l.param +
-                        " if it is a parameter");
+                        "': correct the spelling if it is data, or use --param " + l.param + " if it is a parameter");
     }
     for (const ParamFlag& f : flags)
         if (std::find(names.params.begin(), names.params.end(), f.name) == names.params.end())
-            throw Error("--param " + f.name + ": '" + f.name + "' is not a parameter of the model; its parameters are " +
-                        joined(names.params));
+            throw Error("--param " + f.name + ": '" + f.name +
+                        "' is not a parameter of the model; its parameters are " + joined(names.params));
 }
 
 void write_history(const std::string& path, const FitResult& result) {
@@ -199,7 +199,9 @@ int run_mlp_fit(const FitCommandOptions& options, FitOptions& settings) {
     if (!options.row_order.empty()) write_row_order(options.row_order, data.rows(), settings);
     const bool text = !options.common.json;
     RunWatch watch("epoch", "loss", settings.epochs, options.common.json, options.plot);
-    settings.on_epoch = [&watch](std::size_t epoch, const EpochLoss& loss) { watch.record(epoch, loss.loss, loss.val_loss); };
+    settings.on_epoch = [&watch](std::size_t epoch, const EpochLoss& loss) {
+        watch.record(epoch, loss.loss, loss.val_loss);
+    };
     const nn::MlpFitResult fitted = nn::fit_mlp(data, net, settings);
     const FitResult& result = fitted.fit;
     watch.finish(fitted.model.spec.describe());
@@ -212,7 +214,8 @@ int run_mlp_fit(const FitCommandOptions& options, FitOptions& settings) {
     const bool classifier = !fitted.model.classes.empty();
     const std::string network = fitted.model.spec.describe();
     if (!text) {
-        if (failed) std::cerr << "gradc: " << (result.stop == FitStop::Diverged ? "diverged: " : "stopped: ") << why << '\n';
+        if (failed)
+            std::cerr << "gradc: " << (result.stop == FitStop::Diverged ? "diverged: " : "stopped: ") << why << '\n';
         JsonObject params;
         for (std::size_t i = 0; i < result.params.size(); ++i)
             params.emplace_back(result.names.params[i], result.params[i]);
@@ -243,14 +246,17 @@ int run_mlp_fit(const FitCommandOptions& options, FitOptions& settings) {
 
 CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
     CLI::App* app = parent.add_subcommand("fit", "fit a model's parameters to a CSV file (--data, --target)");
-    app->add_option("EXPR", options.common.source.expr, "the model, e.g. \"w*x + b\": columns are data, other names parameters");
+    app->add_option("EXPR", options.common.source.expr,
+                    "the model, e.g. \"w*x + b\": columns are data, other names parameters");
     app->add_option("-f,--file", options.common.source.file, "read the model from FILE ('-' for standard input)");
     app->add_option("--data", options.data, "the CSV file: a header of column names, then rows of numbers");
     app->add_option("--target", options.target, "the column the model predicts");
-    app->add_option("--loss", options.loss, "mse (default), mae, huber, bce (the model gives a logit) or a formula in p and y");
+    app->add_option("--loss", options.loss,
+                    "mse (default), mae, huber, bce (the model gives a logit) or a formula in p and y");
     app->add_option("--optimizer", options.optimizer,
                     "lbfgs (default, full batch), gd (or sgd), momentum, nesterov, adagrad, rmsprop, adam or adamw");
-    options.lr_option = app->add_option("--lr", options.lr, "the learning rate (default: the optimizer's, as in PyTorch)");
+    options.lr_option =
+        app->add_option("--lr", options.lr, "the learning rate (default: the optimizer's, as in PyTorch)");
     app->add_option("--epochs", options.epochs, "the most epochs (passes over the data) to run (default 100)");
     options.batch_option = app->add_option("--batch-size", options.batch_size,
                                            "rows per step (default: all rows, but 32 for --mlp with a first-order "
@@ -268,9 +274,9 @@ CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
     options.tol_option = app->add_option("--ftol,--tol", options.tolerance,
                                          "stop when an epoch changes the training loss by at most this of itself "
                                          "(default: off, but 1e-10 for lbfgs)");
-    options.gtol_option = app->add_option(
-        "--gtol", options.gradient_tolerance, "lbfgs: stop when every partial derivative of the loss is within this of 0 "
-                                              "(default 1e-8)");
+    options.gtol_option = app->add_option("--gtol", options.gradient_tolerance,
+                                          "lbfgs: stop when every partial derivative of the loss is within this of 0 "
+                                          "(default 1e-8)");
     app->add_flag("--drop-nonfinite", options.drop_nonfinite,
                   "skip rows with nan or inf in a column the model reads, instead of refusing the data");
     app->add_flag("--standardize", options.standardize, "standardize the model's data columns (mean 0, scale 1)");
@@ -284,16 +290,18 @@ CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
     app->add_option("--save", options.save, "write the fitted model to a file that gradc predict reads");
     app->add_option("--mlp", options.mlp,
                     "fit a neural network with these hidden layer sizes (as in 64,32) on every column but the target");
-    app->add_option("--activation", options.activation, "--mlp's hidden activation: relu (default), tanh, sigmoid, "
-                                                         "softplus or identity");
+    app->add_option("--activation", options.activation,
+                    "--mlp's hidden activation: relu (default), tanh, sigmoid, "
+                    "softplus or identity");
     app->add_flag("--json", options.common.json, "write JSON for scripts");
     add_optimizer_options(*app, options.tuning);
-    app->footer("Examples:\n"
-                "  gradc fit \"w*x + b\" --data line.csv --target y\n"
-                "  gradc fit \"w*x + b\" --data line.csv --target y --optimizer adam --lr 0.1 --epochs 300 "
-                "--plot loss.svg\n"
-                "  gradc fit \"w*x + b\" --data line.csv --target y --optimizer momentum --lr 0.01 --momentum 0.5 "
-                "--schedule step:50:0.5");
+    app->footer(
+        "Examples:\n"
+        "  gradc fit \"w*x + b\" --data line.csv --target y\n"
+        "  gradc fit \"w*x + b\" --data line.csv --target y --optimizer adam --lr 0.1 --epochs 300 "
+        "--plot loss.svg\n"
+        "  gradc fit \"w*x + b\" --data line.csv --target y --optimizer momentum --lr 0.01 --momentum 0.5 "
+        "--schedule step:50:0.5");
     return app;
 }
 
@@ -332,7 +340,9 @@ int run_fit(const FitCommandOptions& options) {
     const bool text = !options.common.json;
     RunWatch watch("epoch", "loss", settings.epochs, options.common.json, options.plot);
     if (text) std::cout << "data: " << joined(names.data) << "\nparameters: " << joined(names.params) << '\n';
-    settings.on_epoch = [&watch](std::size_t epoch, const EpochLoss& loss) { watch.record(epoch, loss.loss, loss.val_loss); };
+    settings.on_epoch = [&watch](std::size_t epoch, const EpochLoss& loss) {
+        watch.record(epoch, loss.loss, loss.val_loss);
+    };
     const FitResult result = fit(model, data, settings);
     watch.finish(model);
     if (!options.history.empty()) write_history(options.history, result);
@@ -342,7 +352,8 @@ int run_fit(const FitCommandOptions& options) {
     const std::string why = explanation(result, settings);
     const bool has_validation = settings.validation > 0;
     if (!text) {
-        if (failed) std::cerr << "gradc: " << (result.stop == FitStop::Diverged ? "diverged: " : "stopped: ") << why << '\n';
+        if (failed)
+            std::cerr << "gradc: " << (result.stop == FitStop::Diverged ? "diverged: " : "stopped: ") << why << '\n';
         JsonObject params;
         for (std::size_t i = 0; i < result.params.size(); ++i) params.emplace_back(names.params[i], result.params[i]);
         JsonArray history;

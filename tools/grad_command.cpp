@@ -59,8 +59,8 @@ void print_json_result(ExprContext& ctx, const Formula& formula) {
         }
         gradients.emplace_back(std::move(gradient_json));
     }
-    print_json(JsonObject{{"value", one_or_array(std::move(values))},
-                          {"gradient", one_or_array(std::move(gradients))}});
+    print_json(
+        JsonObject{{"value", one_or_array(std::move(values))}, {"gradient", one_or_array(std::move(gradients))}});
 }
 
 }  // namespace
@@ -69,11 +69,12 @@ void add_grad_options(CLI::App& app, CommandOptions& options) { add_formula_opti
 
 CLI::App* add_grad_command(CLI::App& parent, CommandOptions& options) {
     CLI::App* app = add_subcommand(parent, "grad", "the gradient, symbolic or at a point (--at)", options, true);
-    app->footer("Examples:\n"
-                "  gradc grad \"x^2*sin(y)\"                   ∂/∂x = 2*x*sin(y), ∂/∂y = x^2*cos(y)\n"
-                "  gradc grad \"x^2*sin(y)\" --wrt y           only ∂/∂y\n"
-                "  gradc grad \"x^2*sin(y)\" --at x=2,y=0.5    the value and gradient there\n"
-                "  gradc grad \"x^2*sin(y)\" --at x=2,y=0.5 --json --jit");
+    app->footer(
+        "Examples:\n"
+        "  gradc grad \"x^2*sin(y)\"                   ∂/∂x = 2*x*sin(y), ∂/∂y = x^2*cos(y)\n"
+        "  gradc grad \"x^2*sin(y)\" --wrt y           only ∂/∂y\n"
+        "  gradc grad \"x^2*sin(y)\" --at x=2,y=0.5    the value and gradient there\n"
+        "  gradc grad \"x^2*sin(y)\" --at x=2,y=0.5 --json --jit");
     return app;
 }
 

@@ -66,7 +66,8 @@ void print_json_result(ExprContext& ctx, const Formula& formula) {
             const std::string name(wrt[i]->name());
             gradient_json.emplace_back(name, entries[1 + i]);
             JsonObject row;
-            for (std::size_t j = 0; j < n; ++j) row.emplace_back(std::string(wrt[j]->name()), entries[1 + n + i * n + j]);
+            for (std::size_t j = 0; j < n; ++j)
+                row.emplace_back(std::string(wrt[j]->name()), entries[1 + n + i * n + j]);
             hessian_json.emplace_back(name, std::move(row));
         }
         gradients.emplace_back(std::move(gradient_json));
@@ -82,10 +83,11 @@ void print_json_result(ExprContext& ctx, const Formula& formula) {
 CLI::App* add_hessian_command(CLI::App& parent, CommandOptions& options) {
     CLI::App* app =
         add_subcommand(parent, "hessian", "the second derivatives, symbolic or at a point (--at)", options, true);
-    app->footer("Examples:\n"
-                "  gradc hessian \"x^3*y\"                 the upper triangle, as formulas\n"
-                "  gradc hessian \"x^3*y\" --at x=2,y=3    value, gradient and Hessian there\n"
-                "  gradc hessian \"x^3*y\" --at x=2,y=3 --json");
+    app->footer(
+        "Examples:\n"
+        "  gradc hessian \"x^3*y\"                 the upper triangle, as formulas\n"
+        "  gradc hessian \"x^3*y\" --at x=2,y=3    value, gradient and Hessian there\n"
+        "  gradc hessian \"x^3*y\" --at x=2,y=3 --json");
     return app;
 }
 

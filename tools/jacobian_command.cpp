@@ -10,11 +10,12 @@
 namespace gradc::cli {
 
 CLI::App* add_jacobian_command(CLI::App& parent, CommandOptions& options) {
-    CLI::App* app = add_subcommand(parent, "jacobian", "the derivatives of several results, symbolic or at a point (--at)",
-                          options, true);
-    app->footer("Examples:\n"
-                "  gradc jacobian \"x*y, x + y\"                every result by every variable\n"
-                "  gradc jacobian \"x*y, x/y\" --at x=3,y=2 --json");
+    CLI::App* app = add_subcommand(parent, "jacobian",
+                                   "the derivatives of several results, symbolic or at a point (--at)", options, true);
+    app->footer(
+        "Examples:\n"
+        "  gradc jacobian \"x*y, x + y\"                every result by every variable\n"
+        "  gradc jacobian \"x*y, x/y\" --at x=3,y=2 --json");
     return app;
 }
 

@@ -61,25 +61,24 @@ std::string json_string(const std::string& text) {
     std::string out = "\"";
     for (const char c : text) {
         switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
+            case '"': out.append("\\\""); break;
+            case '\\': out.append("\\\\"); break;
+            case '\n': out.append("\\n"); break;
+            case '\r': out.append("\\r"); break;
+            case '\t': out.append("\\t"); break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
                 // Other control characters have no short escape; UTF-8 bytes pass through.
-                constexpr char hex[] = "0123456789abcdef";
-                out.append("\\u00").push_back(hex[(c >> 4) & 0xf]);
-                out.push_back(hex[c & 0xf]);
-            } else {
-                out.push_back(c);
-            }
+                    constexpr char hex[] = "0123456789abcdef";
+                    out.append("\\u00").push_back(hex[(c >> 4) & 0xf]);
+                    out.push_back(hex[c & 0xf]);
+                } else {
+                    out.push_back(c);
+                }
         }
     }
     out.push_back('"');
     return out;
 }
-
 
 }  // namespace gradc::cli

@@ -88,19 +88,20 @@ int main(int argc, char** argv) {
     // Null in gradc, which has no LLVM.
     const std::unique_ptr<CodegenCommands> codegen = codegen_commands();
     if (!codegen && names_code_generation(in)) run_codegen_executable(argv);
-    CLI::App app{"gradc: exact derivatives of formulas.\n\n"
-                 "  gradc \"x^2*sin(y)\"          prints ∂/∂x = 2*x*sin(y) and ∂/∂y = x^2*cos(y)\n"
-                 "  gradc -f model.txt          reads the formula from a file ('-' for stdin)\n"
-                 "  gradc grad EXPR --at x=1,y=2  the gradient at a point; see the subcommands below\n\n"
-                 "The language is described in docs/language.md, the command in docs/cli.md.",
-                 "gradc"};
+    CLI::App app{
+        "gradc: exact derivatives of formulas.\n\n"
+        "  gradc \"x^2*sin(y)\"          prints ∂/∂x = 2*x*sin(y) and ∂/∂y = x^2*cos(y)\n"
+        "  gradc -f model.txt          reads the formula from a file ('-' for stdin)\n"
+        "  gradc grad EXPR --at x=1,y=2  the gradient at a point; see the subcommands below\n\n"
+        "The language is described in docs/language.md, the command in docs/cli.md.",
+        "gradc"};
     CommandOptions top, grad, hessian, jacobian;
     EvalOptions eval;
     DiffOptions diff;
     EmitOptions emit;
-    FormulaTargets formula_of = {
-        {"grad", &grad.source.expr},         {"diff", &diff.common.source.expr}, {"hessian", &hessian.source.expr},
-        {"jacobian", &jacobian.source.expr}, {"eval", &eval.common.source.expr}, {"emit", &emit.common.source.expr}};
+    FormulaTargets formula_of = {{"grad", &grad.source.expr},        {"diff", &diff.common.source.expr},
+                                 {"hessian", &hessian.source.expr},  {"jacobian", &jacobian.source.expr},
+                                 {"eval", &eval.common.source.expr}, {"emit", &emit.common.source.expr}};
     add_grad_options(app, top);
     CLI::App* grad_app = add_grad_command(app, grad);
     CLI::App* diff_app = add_diff_command(app, diff);

@@ -11,8 +11,8 @@
 #include <utility>
 
 #include "gradc/error.hpp"
-#include "optimizer_names.hpp"
 #include "gradc/optimize.hpp"
+#include "optimizer_names.hpp"
 #include "point.hpp"
 #include "run_watch.hpp"
 
@@ -22,7 +22,8 @@ namespace {
 // "x=1,y=1" with the formula's variables, for messages.
 std::string example_point(const std::vector<Expr>& variables) {
     std::string text;
-    for (std::size_t i = 0; i < variables.size(); ++i) text.append(i ? "," : "").append(variables[i]->name()).append("=1");
+    for (std::size_t i = 0; i < variables.size(); ++i)
+        text.append(i ? "," : "").append(variables[i]->name()).append("=1");
     return text;
 }
 
@@ -55,8 +56,8 @@ std::vector<double> starting_point(const MinimizeCommandOptions& options, const 
     }
     for (std::size_t k = 0; k < variables.size(); ++k)
         if (!given[k])
-            throw Error("--from needs a starting value for " + std::string(variables[k]->name()) +
-                        ", as in --from " + example_point(variables));
+            throw Error("--from needs a starting value for " + std::string(variables[k]->name()) + ", as in --from " +
+                        example_point(variables));
     return start;
 }
 
@@ -103,24 +104,21 @@ std::string rounded(double v) {
 std::string explanation(const MinimizeResult& result, const MinimizeOptions& options) {
     std::string text = result.message;
     switch (result.reason) {
-    case StopReason::MaxIterations:
-        text.append("; allow more with --max-iter");
-        if (options.method != Method::Lbfgs) text.append(", or try --optimizer lbfgs");
-        break;
-    case StopReason::Diverged:
-        if (options.method != Method::Lbfgs) {
-            const double lr = options.learning_rate.value_or(default_learning_rate(options.method));
-            text.append(", as in --lr ").append(rounded(lr / 10));
-        }
-        break;
-    case StopReason::BadStart:
-        text.append(" (another --from)");
-        break;
-    case StopReason::GradientTolerance:
-    case StopReason::ValueTolerance:
-    case StopReason::Unbounded:
-    case StopReason::LineSearchFailed:
-        break;
+        case StopReason::MaxIterations:
+            text.append("; allow more with --max-iter");
+            if (options.method != Method::Lbfgs) text.append(", or try --optimizer lbfgs");
+            break;
+        case StopReason::Diverged:
+            if (options.method != Method::Lbfgs) {
+                const double lr = options.learning_rate.value_or(default_learning_rate(options.method));
+                text.append(", as in --lr ").append(rounded(lr / 10));
+            }
+            break;
+        case StopReason::BadStart: text.append(" (another --from)"); break;
+        case StopReason::GradientTolerance:
+        case StopReason::ValueTolerance:
+        case StopReason::Unbounded:
+        case StopReason::LineSearchFailed: break;
     }
     return text;
 }
@@ -148,11 +146,12 @@ CLI::App* add_minimize_command(CLI::App& parent, MinimizeCommandOptions& options
     app->add_option("--plot", options.plot, "draw the value at every iteration as an SVG chart");
     app->add_flag("--json", options.common.json, "write JSON for scripts");
     add_optimizer_options(*app, options.tuning);
-    app->footer("Examples:\n"
-                "  gradc minimize \"(1 - x)^2 + 100*(y - x^2)^2\" --from x=-1.2,y=1\n"
-                "  gradc minimize \"x^2 + 10*y^2\" --from x=1,y=1 --optimizer momentum --lr 0.01 --momentum 0.5\n"
-                "  gradc minimize \"x^2 + 10*y^2\" --from x=1,y=1 --optimizer adam --lr 0.1 --schedule cosine:1000 "
-                "--plot value.svg");
+    app->footer(
+        "Examples:\n"
+        "  gradc minimize \"(1 - x)^2 + 100*(y - x^2)^2\" --from x=-1.2,y=1\n"
+        "  gradc minimize \"x^2 + 10*y^2\" --from x=1,y=1 --optimizer momentum --lr 0.01 --momentum 0.5\n"
+        "  gradc minimize \"x^2 + 10*y^2\" --from x=1,y=1 --optimizer adam --lr 0.1 --schedule cosine:1000 "
+        "--plot value.svg");
     return app;
 }
 
@@ -173,7 +172,9 @@ int run_minimize(const MinimizeCommandOptions& options) {
                    !options.history.empty());
     std::vector<double> gradient(start.size());
     watch.record(0, objective(start, gradient));
-    settings.on_iteration = [&watch](const MinimizeResult& progress) { watch.record(progress.iterations, progress.value); };
+    settings.on_iteration = [&watch](const MinimizeResult& progress) {
+        watch.record(progress.iterations, progress.value);
+    };
     const MinimizeResult result = choice.optimizer ? minimize(objective, start, *choice.optimizer, settings)
                                                    : minimize(objective, start, settings);
     watch.finish(options.common.source.expr.empty() ? options.common.source.file : options.common.source.expr);

@@ -30,7 +30,8 @@ Method method_named(const std::string& name) {
     for (const auto& [known, method] : kOptimizers)
         if (name == known) return method;
     throw Error("unknown optimizer '" + name +
-                "'; choose one of gd (or sgd), momentum, nesterov, adagrad, rmsprop, adam, adamw, lbfgs, as in --optimizer adam");
+                "'; choose one of gd (or sgd), momentum, nesterov, adagrad, rmsprop, adam, adamw, lbfgs, as in "
+                "--optimizer adam");
 }
 
 std::string_view method_name(Method method) {

@@ -146,35 +146,32 @@ Options adam_options(Options o, const Given& g) {
 
 std::unique_ptr<Optimizer> first_order(Method method, double lr, const Given& g) {
     switch (method) {
-    case Method::GradientDescent:
-    case Method::Momentum:
-    case Method::Nesterov: {
-        SgdOptions o{.lr = lr};
-        if (method != Method::GradientDescent) o.momentum = g.momentum.value_or(kDefaultMomentum);
-        o.nesterov = g.nesterov;
-        o.weight_decay = g.weight_decay.value_or(o.weight_decay);
-        return std::make_unique<Sgd>(o);
-    }
-    case Method::Adagrad: {
-        AdagradOptions o{.lr = lr};
-        o.eps = g.eps.value_or(o.eps);
-        o.weight_decay = g.weight_decay.value_or(o.weight_decay);
-        return std::make_unique<Adagrad>(o);
-    }
-    case Method::Rmsprop: {
-        RmspropOptions o{.lr = lr};
-        o.alpha = g.alpha.value_or(o.alpha);
-        o.eps = g.eps.value_or(o.eps);
-        o.weight_decay = g.weight_decay.value_or(o.weight_decay);
-        o.momentum = g.momentum.value_or(o.momentum);
-        return std::make_unique<Rmsprop>(o);
-    }
-    case Method::Adam:
-        return std::make_unique<Adam>(adam_options(AdamOptions{.lr = lr}, g));
-    case Method::AdamW:
-        return std::make_unique<AdamW>(adam_options(AdamWOptions{.lr = lr}, g));
-    case Method::Lbfgs:
-        break;
+        case Method::GradientDescent:
+        case Method::Momentum:
+        case Method::Nesterov: {
+            SgdOptions o{.lr = lr};
+            if (method != Method::GradientDescent) o.momentum = g.momentum.value_or(kDefaultMomentum);
+            o.nesterov = g.nesterov;
+            o.weight_decay = g.weight_decay.value_or(o.weight_decay);
+            return std::make_unique<Sgd>(o);
+        }
+        case Method::Adagrad: {
+            AdagradOptions o{.lr = lr};
+            o.eps = g.eps.value_or(o.eps);
+            o.weight_decay = g.weight_decay.value_or(o.weight_decay);
+            return std::make_unique<Adagrad>(o);
+        }
+        case Method::Rmsprop: {
+            RmspropOptions o{.lr = lr};
+            o.alpha = g.alpha.value_or(o.alpha);
+            o.eps = g.eps.value_or(o.eps);
+            o.weight_decay = g.weight_decay.value_or(o.weight_decay);
+            o.momentum = g.momentum.value_or(o.momentum);
+            return std::make_unique<Rmsprop>(o);
+        }
+        case Method::Adam: return std::make_unique<Adam>(adam_options(AdamOptions{.lr = lr}, g));
+        case Method::AdamW: return std::make_unique<AdamW>(adam_options(AdamWOptions{.lr = lr}, g));
+        case Method::Lbfgs: break;
     }
     return nullptr;
 }
@@ -184,8 +181,7 @@ std::unique_ptr<Optimizer> first_order(Method method, double lr, const Given& g)
 void add_optimizer_options(CLI::App& app, OptimizerFlags& flags) {
     flags.app = &app;
     const std::string group = "Optimizer settings (each for the optimizers that use it)";
-    app.add_option("--momentum", flags.momentum, "momentum, nesterov (default 0.9), rmsprop (default 0)")
-        ->group(group);
+    app.add_option("--momentum", flags.momentum, "momentum, nesterov (default 0.9), rmsprop (default 0)")->group(group);
     app.add_flag("--nesterov", flags.nesterov, "momentum: add Nesterov's look-ahead (makes it --optimizer nesterov)")
         ->group(group);
     app.add_option("--weight-decay", flags.weight_decay,
@@ -196,8 +192,7 @@ void add_optimizer_options(CLI::App& app, OptimizerFlags& flags) {
         ->group(group);
     app.add_option("--eps", flags.eps, "adagrad (default 1e-10), rmsprop, adam, adamw (1e-8): added to the root")
         ->group(group);
-    app.add_option("--alpha", flags.alpha, "rmsprop: the squared gradients' decay rate (default 0.99)")
-        ->group(group);
+    app.add_option("--alpha", flags.alpha, "rmsprop: the squared gradients' decay rate (default 0.99)")->group(group);
     app.add_option("--schedule", flags.schedule,
                    "all but lbfgs: step:STEP_SIZE[:GAMMA], exp:GAMMA or cosine:T_MAX[:ETA_MIN]")
         ->type_name("SPEC")
@@ -222,16 +217,15 @@ Schedule schedule_named(const std::string& text) {
     const std::vector<std::string> parts = split(text, ':');
     const std::string& kind = parts[0];
     const std::size_t n = parts.size();
-    const auto fail = [&](const std::string& why) {
-        return Error("--schedule " + why + "; got '" + text + "'");
-    };
+    const auto fail = [&](const std::string& why) { return Error("--schedule " + why + "; got '" + text + "'"); };
     if (kind == "step") {
         if (n < 2 || n > 3) throw fail("step takes step:STEP_SIZE or step:STEP_SIZE:GAMMA, as in step:100:0.5");
         const std::size_t size = positive_count(parts[1]);
         if (size == 0) throw fail("step's STEP_SIZE is a count of steps, 1 or more, as in step:100:0.5");
         if (n == 2) return Schedule::step(size);
         const double gamma = number(parts[2]);
-        if (!(gamma > 0 && std::isfinite(gamma))) throw fail("step's GAMMA must be a positive number, as in step:100:0.5");
+        if (!(gamma > 0 && std::isfinite(gamma)))
+            throw fail("step's GAMMA must be a positive number, as in step:100:0.5");
         return Schedule::step(size, gamma);
     }
     if (kind == "exp") {

@@ -42,16 +42,18 @@ CLI::App* add_predict_command(CLI::App& parent, PredictOptions& options) {
     app->add_option("--data", options.data, "the CSV file of rows to predict; it needs the columns the model reads");
     app->add_flag("--proba", options.proba, "a classifier's probability of each class instead of the class");
     app->add_flag("--json", options.json, "write JSON for scripts");
-    app->footer("Examples:\n"
-                "  gradc fit \"w*x + b\" --data d.csv --target y --save model.json\n"
-                "  gradc predict model.json --data new.csv          one prediction per row");
+    app->footer(
+        "Examples:\n"
+        "  gradc fit \"w*x + b\" --data d.csv --target y --save model.json\n"
+        "  gradc predict model.json --data new.csv          one prediction per row");
     return app;
 }
 
 int run_predict(const PredictOptions& options) {
     if (options.model.empty())
-        throw Error("predict needs a model file, as in gradc predict model.json --data new.csv; "
-                    "gradc fit --save model.json writes one");
+        throw Error(
+            "predict needs a model file, as in gradc predict model.json --data new.csv; "
+            "gradc fit --save model.json writes one");
     if (options.data.empty()) throw Error("predict needs data: name a CSV file, as in --data new.csv");
     const SavedModel model = load_model(options.model);
     if (options.proba && !model.is_classifier())

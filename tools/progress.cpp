@@ -60,8 +60,8 @@ std::string progress_line(const ProgressState& state, std::size_t width) {
     if (rate > 0) tail.append("  ").append(rate_text(rate)).append(" ").append(state.unit).append("s/s");
     if (state.total > 0) {
         const double left = state.done >= state.total ? 0.0
-                            : rate > 0              ? static_cast<double>(state.total - state.done) / rate
-                                                    : NAN;
+                            : rate > 0                ? static_cast<double>(state.total - state.done) / rate
+                                                      : NAN;
         tail.append("  ETA ").append(duration_text(left));
     }
     const std::size_t room = width > 0 ? width - 1 : 0;

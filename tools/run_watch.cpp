@@ -8,7 +8,9 @@ namespace gradc::cli {
 
 RunWatch::RunWatch(std::string unit, std::string value, std::size_t total, bool json, const std::string& plot_path,
                    bool keep)
-    : unit_(std::move(unit)), value_(std::move(value)), bar_(unit_, value_, total, ProgressBar::wanted(json)),
+    : unit_(std::move(unit)),
+      value_(std::move(value)),
+      bar_(unit_, value_, total, ProgressBar::wanted(json)),
       keep_(keep || !plot_path.empty()) {
     if (!plot_path.empty()) plot_.emplace(plot_path);
 }

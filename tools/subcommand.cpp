@@ -74,7 +74,8 @@ PrintOptions binding_names(ExprContext& ctx, const Program& program) {
     for (const auto& binding : program.bindings) values.push_back(binding.second);
     const std::vector<Expr> simplified = simplify(ctx, values);
     PrintOptions print;
-    for (std::size_t i = 0; i < simplified.size(); ++i) print.names.emplace_back(simplified[i], program.bindings[i].first);
+    for (std::size_t i = 0; i < simplified.size(); ++i)
+        print.names.emplace_back(simplified[i], program.bindings[i].first);
     return print;
 }
 

@@ -62,11 +62,11 @@ std::string escaped(const std::string& text) {
     std::string out;
     for (const char c : text) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
         }
     }
     return out;
@@ -177,8 +177,8 @@ void draw_axes(std::ostringstream& svg, const Plot& plot, const Chart& chart) {
         << "<text transform=\"translate(18," << (kTop + kBottom) / 2 << ") rotate(-90)\">"
         << escaped(chart.y_label + (plot.y.log ? " (log scale)" : "")) << "</text>\n";
     if (!chart.title.empty())
-        svg << "<text x=\"" << (kLeft + kRight) / 2 << "\" y=\"24\" font-size=\"14\">" << escaped(shortened(chart.title))
-            << "</text>\n";
+        svg << "<text x=\"" << (kLeft + kRight) / 2 << "\" y=\"24\" font-size=\"14\">"
+            << escaped(shortened(chart.title)) << "</text>\n";
     svg << "</g>\n";
 }
 

@@ -12,7 +12,7 @@ namespace gradc::bench {
 // entropy on logits); grad[i] = sum of (sigmoid(z) - y)*x[i], grad[features] = by b.
 double logistic_loss_ieee(const double* w, double b, const double* const* x, const double* y, std::size_t features,
                           std::size_t rows, double* grad);
-double logistic_loss_fast_math(const double* w, double b, const double* const* x, const double* y,
-                               std::size_t features, std::size_t rows, double* grad);
+double logistic_loss_fast_math(const double* w, double b, const double* const* x, const double* y, std::size_t features,
+                               std::size_t rows, double* grad);
 
 }  // namespace gradc::bench

@@ -6,7 +6,13 @@
 namespace gradc::bench {
 
 SgdEpoch::SgdEpoch(LossSum loss, std::vector<const double*> x, const double* y, std::size_t rows, double lr)
-    : loss_(loss), x_(std::move(x)), y_(y), rows_(rows), lr_(lr), gathered_(x_.size() + 1), batch_x_(x_.size()),
+    : loss_(loss),
+      x_(std::move(x)),
+      y_(y),
+      rows_(rows),
+      lr_(lr),
+      gathered_(x_.size() + 1),
+      batch_x_(x_.size()),
       grad_(x_.size() + 1) {}
 
 void SgdEpoch::step(const double* const* x, const double* y, std::size_t rows, std::span<double> theta) {

@@ -14,14 +14,14 @@ namespace gradc::bench {
 
 // The sum over rows of a loss of p = b + sum_i w[i]*x[i][row] and y[row]; grad[i] = the
 // sum of its derivatives by w[i], grad[features] = by b.
-using LossSum = double (*)(const double* w, double b, const double* const* x, const double* y,
-                           std::size_t features, std::size_t rows, double* grad);
+using LossSum = double (*)(const double* w, double b, const double* const* x, const double* y, std::size_t features,
+                           std::size_t rows, double* grad);
 
 // (p - y)^2, fit's mse.
 double squared_loss_ieee(const double* w, double b, const double* const* x, const double* y, std::size_t features,
                          std::size_t rows, double* grad);
-double squared_loss_fast_math(const double* w, double b, const double* const* x, const double* y,
-                              std::size_t features, std::size_t rows, double* grad);
+double squared_loss_fast_math(const double* w, double b, const double* const* x, const double* y, std::size_t features,
+                              std::size_t rows, double* grad);
 
 class SgdEpoch {
 public:

@@ -35,8 +35,7 @@ std::vector<Expr> jvp(ExprContext& ctx, std::span<const Expr> outputs, std::span
                       std::span<const Expr> direction);
 
 // jacobian[r][i] = d outputs[r] / d wrt[i]: one reverse sweep per output.
-std::vector<std::vector<Expr>> jacobian(ExprContext& ctx, std::span<const Expr> outputs,
-                                        std::span<const Expr> wrt);
+std::vector<std::vector<Expr>> jacobian(ExprContext& ctx, std::span<const Expr> outputs, std::span<const Expr> wrt);
 
 // The Hessian by forward-over-reverse: each column is a forward sweep over the
 // gradient's DAG, so entries share the gradient's nodes. The result is symmetric by
@@ -44,8 +43,7 @@ std::vector<std::vector<Expr>> jacobian(ExprContext& ctx, std::span<const Expr> 
 std::vector<std::vector<Expr>> hessian(ExprContext& ctx, Expr f, std::span<const Expr> wrt);
 
 // The Hessian-vector product H*v without forming H: one forward sweep over the gradient.
-std::vector<Expr> hessian_vector_product(ExprContext& ctx, Expr f, std::span<const Expr> wrt,
-                                         std::span<const Expr> v);
+std::vector<Expr> hessian_vector_product(ExprContext& ctx, Expr f, std::span<const Expr> wrt, std::span<const Expr> v);
 
 // The entries (i, j), i <= j, of the Hessian that can be nonzero, read off the DAG's
 // dependencies without differentiating: x_i and x_j interact only where a nonlinear

@@ -61,8 +61,7 @@ struct ModelNames {
     std::vector<std::string> params;
 };
 // Throws ParseError for a malformed formula and gradc::Error for one with several results.
-ModelNames model_names(std::string_view model, std::span<const std::string> columns,
-                       const ParseLimits& limits = {});
+ModelNames model_names(std::string_view model, std::span<const std::string> columns, const ParseLimits& limits = {});
 
 // A parameter that looks like a misspelt column: `param` has four or more letters and
 // is within edit distance 2 of `column` (insertions, deletions, substitutions and

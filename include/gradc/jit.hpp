@@ -215,8 +215,7 @@ public:
     // not among `inputs`, or one listed there twice.
     Kernel compile(std::span<const Expr> outputs, std::span<const Expr> inputs);
     // The sum over data rows of each of `outputs`, functions of `params` and `columns`.
-    BatchKernel compile_sum(std::span<const Expr> outputs, std::span<const Expr> params,
-                            std::span<const Expr> columns);
+    BatchKernel compile_sum(std::span<const Expr> outputs, std::span<const Expr> params, std::span<const Expr> columns);
     // `outputs` at every row of `columns` (with `params` the same for all rows).
     MapKernel compile_map(std::span<const Expr> outputs, std::span<const Expr> params, std::span<const Expr> columns);
 

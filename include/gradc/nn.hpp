@@ -122,8 +122,7 @@ MlpFitResult fit_mlp(const Dataset& data, const MlpOptions& mlp, const FitOption
 // The network's outputs at every row: out[k][r] (logits for a classifier).
 std::vector<std::vector<double>> predict_outputs(const MlpModel& model, const Dataset& data, Jit* jit = nullptr);
 // A classifier's softmax probabilities, prob[k][r] for classes[k].
-std::vector<std::vector<double>> predict_probabilities(const MlpModel& model, const Dataset& data,
-                                                       Jit* jit = nullptr);
+std::vector<std::vector<double>> predict_probabilities(const MlpModel& model, const Dataset& data, Jit* jit = nullptr);
 // A classifier's most probable class per row (the first on a tie).
 std::vector<double> predict_classes(const MlpModel& model, const Dataset& data, Jit* jit = nullptr);
 // The fraction of rows of `data` (which has the target column `target`) classified right.

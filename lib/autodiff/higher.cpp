@@ -33,8 +33,7 @@ std::vector<std::vector<Expr>> hessian(ExprContext& ctx, Expr f, std::span<const
     return h;
 }
 
-std::vector<Expr> hessian_vector_product(ExprContext& ctx, Expr f, std::span<const Expr> wrt,
-                                         std::span<const Expr> v) {
+std::vector<Expr> hessian_vector_product(ExprContext& ctx, Expr f, std::span<const Expr> wrt, std::span<const Expr> v) {
     return jvp(ctx, gradient(ctx, f, wrt), wrt, v);
 }
 

@@ -56,8 +56,8 @@ bool macro_like(std::string_view s) {
 
 bool taken(std::string_view s) {
     return std::find(std::begin(kTaken), std::end(kTaken), s) != std::end(kTaken) || detail::is_libm_function(s) ||
-           s[0] == '_' ||
-           s.starts_with("gradc_") || macro_like(s) || numbered(s, "t") || numbered(s, "in_") || numbered(s, "sum");
+           s[0] == '_' || s.starts_with("gradc_") || macro_like(s) || numbered(s, "t") || numbered(s, "in_") ||
+           numbered(s, "sum");
 }
 
 // The helpers emitted code may call, each written out once before the kernels.

@@ -83,7 +83,8 @@ llvm::Function* emit_row_function(llvm::Module& module, const std::string& name,
     if (vector) {
         llvm::SmallVector<llvm::Constant*, 8> offsets;
         for (unsigned j = 0; j < options.lanes; ++j) offsets.push_back(llvm::ConstantInt::get(i64, j));
-        llvm::Value* lane_rows = b.CreateAdd(b.CreateVectorSplat(options.lanes, row), llvm::ConstantVector::get(offsets));
+        llvm::Value* lane_rows =
+            b.CreateAdd(b.CreateVectorSplat(options.lanes, row), llvm::ConstantVector::get(offsets));
         loop.mask = b.CreateICmpULT(lane_rows, b.CreateVectorSplat(options.lanes, end));
     }
     const llvm::Align align(8);
@@ -108,8 +109,10 @@ llvm::Function* emit_row_function(llvm::Module& module, const std::string& name,
             sums.add(k, vector ? b.CreateSelect(loop.mask, v, row_zero) : v);
         } else {
             llvm::Value* address = b.CreateInBoundsGEP(f64, outputs[k], row);
-            if (vector) b.CreateMaskedStore(v, address, align, loop.mask);
-            else b.CreateStore(v, address);
+            if (vector)
+                b.CreateMaskedStore(v, address, align, loop.mask);
+            else
+                b.CreateStore(v, address);
         }
     };
     emit_nodes(b, schedule, how);

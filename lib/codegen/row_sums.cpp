@@ -73,7 +73,8 @@ llvm::Value* RowSums::lane_total(llvm::Value* lanes) {
     auto* vector = llvm::dyn_cast<llvm::FixedVectorType>(row_type_);
     if (vector == nullptr) return lanes;
     llvm::Value* total = b_.CreateExtractElement(lanes, std::uint64_t{0});
-    for (unsigned j = 1; j < vector->getNumElements(); ++j) total = b_.CreateFAdd(total, b_.CreateExtractElement(lanes, j));
+    for (unsigned j = 1; j < vector->getNumElements(); ++j)
+        total = b_.CreateFAdd(total, b_.CreateExtractElement(lanes, j));
     return total;
 }
 

@@ -82,8 +82,10 @@ std::string fingerprint(const Schedule& s) {
     for (std::size_t k = 0; k < s.order.size(); ++k) {
         Expr e = s.order[k];
         key.push_back(static_cast<char>(e->op()));
-        if (e->is_const()) append(key, std::bit_cast<std::uint64_t>(e->value()));
-        else if (e->is_var()) append(key, s.input_of[k]);
+        if (e->is_const())
+            append(key, std::bit_cast<std::uint64_t>(e->value()));
+        else if (e->is_var())
+            append(key, s.input_of[k]);
         else
             for (int i = 0; i < e->arity(); ++i) append(key, s.operand(k, i));
     }

@@ -93,7 +93,8 @@ std::vector<std::string> read_header(const Line& line) {
             name = std::string(line.text.substr(at, end - at));
             at = comma;
         }
-        if (name.empty()) throw DataError(line.number, start + 1, "a column has no name: the first line names every column");
+        if (name.empty())
+            throw DataError(line.number, start + 1, "a column has no name: the first line names every column");
         if (!seen.insert(name).second)
             throw DataError(line.number, start + 1, "the column name '" + name + "' appears twice");
         names.push_back(std::move(name));
@@ -126,8 +127,7 @@ double read_field(const Line& line, std::size_t& at, const std::string& column) 
     while (field_end != end && *field_end != ',') ++field_end;
     std::string_view field(begin, static_cast<std::size_t>(field_end - begin));
     while (!field.empty() && is_blank(field.back())) field.remove_suffix(1);
-    if (field.empty())
-        throw DataError(line.number, at + 1, "the value of column '" + column + "' is missing");
+    if (field.empty()) throw DataError(line.number, at + 1, "the value of column '" + column + "' is missing");
     if (!parsed || it != begin + field.size() ||
         (std::isinf(value) && field.find_first_of("iI") == std::string_view::npos)) {
         // X3 refuses a number past the largest double (1e400); say so rather than
@@ -137,9 +137,9 @@ double read_field(const Line& line, std::size_t& at, const std::string& column) 
         const double huge = std::strtod(text.c_str(), &parsed_to);
         const bool overflow = parsed_to == text.c_str() + text.size() && std::isinf(huge) &&
                               text.find_first_of("iI") == std::string::npos;
-        throw DataError(line.number, at + 1,
-                        "'" + text + "' in column '" + column + "' is " +
-                            (overflow ? "too large for a double" : "not a number"));
+        throw DataError(
+            line.number, at + 1,
+            "'" + text + "' in column '" + column + "' is " + (overflow ? "too large for a double" : "not a number"));
     }
     at += field.size();
     return correctly_rounded(begin, it, value);
@@ -182,8 +182,7 @@ Dataset read_csv(std::string_view text) {
             }
             const std::size_t field_at = skip_blanks(line.text, at);
             const double value = read_field(line, at, data.names[j]);
-            if (!std::isfinite(value))
-                data.nonfinite.push_back({data.columns[j].size(), j, line.number, field_at + 1});
+            if (!std::isfinite(value)) data.nonfinite.push_back({data.columns[j].size(), j, line.number, field_at + 1});
             data.columns[j].push_back(value);
         }
         at = skip_blanks(line.text, at);

@@ -27,7 +27,6 @@ std::string csv_name(const std::string& name) {
     return quoted + "\"";
 }
 
-
 }  // namespace
 
 std::string write_csv(const Dataset& data) {

@@ -42,8 +42,8 @@ std::vector<PreparedKernel> prepare(std::span<const AotKernel> kernels, const Ji
         if (!k.output_names.empty() && k.output_names.size() != k.outputs.size())
             throw SemanticError("kernel '" + k.name + "' has " + std::to_string(k.outputs.size()) + " outputs but " +
                                 std::to_string(k.output_names.size()) + " output names: give one per output, or none");
-        codegen::KernelDag dag =
-            codegen::kernel_dag(k.outputs, k.inputs, codegen::KernelDagOptions{options.stable_forms, options.max_kernel_size});
+        codegen::KernelDag dag = codegen::kernel_dag(
+            k.outputs, k.inputs, codegen::KernelDagOptions{options.stable_forms, options.max_kernel_size});
         codegen::Schedule schedule = codegen::make_schedule(dag.outputs, dag.inputs);
         prepared.push_back(PreparedKernel{&k, std::move(dag), std::move(schedule)});
     }

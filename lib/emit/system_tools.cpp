@@ -1,16 +1,16 @@
 #include "emit/system_tools.hpp"
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <fcntl.h>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "gradc/error.hpp"
 
@@ -25,7 +25,7 @@ std::string find_on_path(const std::string& program) {
         if (end == std::string::npos) end = path.size();
         const std::string folder = end == start ? "." : path.substr(start, end - start);  // empty means here
         const std::string candidate = folder + "/" + program;
-        struct stat info {};
+        struct stat info{};
         if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
             return candidate;
         start = end + 1;

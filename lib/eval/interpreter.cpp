@@ -6,8 +6,7 @@
 
 namespace gradc {
 
-Interpreter::Interpreter(std::span<const Expr> outputs, std::span<const Expr> inputs)
-    : input_count_(inputs.size()) {
+Interpreter::Interpreter(std::span<const Expr> outputs, std::span<const Expr> inputs) : input_count_(inputs.size()) {
     const std::vector<Expr> order = topological_order(outputs);
     const NodeIndex index(order);
     constexpr std::uint32_t kUnset = NodeIndex::npos;

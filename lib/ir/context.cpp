@@ -105,8 +105,7 @@ Expr ExprContext::make(Op op, std::span<const Expr> args) {
         a[i] = args[i];
         all_const = all_const && a[i]->is_const();
     }
-    if (all_const)
-        return constant(apply_op(op, a[0]->value(), a[1] ? a[1]->value() : 0.0, a[2] ? a[2]->value() : 0.0));
+    if (all_const) return constant(apply_op(op, a[0]->value(), a[1] ? a[1]->value() : 0.0, a[2] ? a[2]->value() : 0.0));
     if (op == Op::Where && a[0]->is_const()) return apply_op(Op::Where, a[0]->value(), 1.0, 0.0) != 0.0 ? a[1] : a[2];
     if (info.commutative) {
         // A chain of the same op goes left, so sums and products stay left-deep and

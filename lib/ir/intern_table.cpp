@@ -6,8 +6,7 @@
 
 namespace gradc {
 
-InternTable::Slots::Slots(std::size_t n)
-    : data_(static_cast<Entry*>(allocate_large(n * sizeof(Entry)))), size_(n) {
+InternTable::Slots::Slots(std::size_t n) : data_(static_cast<Entry*>(allocate_large(n * sizeof(Entry)))), size_(n) {
     for (std::size_t i = 0; i < n; ++i) new (&data_[i]) Entry{};
 }
 

@@ -81,7 +81,8 @@ private:
     public:
         Slots() = default;
         explicit Slots(std::size_t n);
-        Slots(Slots&& other) noexcept : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+        Slots(Slots&& other) noexcept
+            : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
         Slots& operator=(Slots&& other) noexcept {
             std::swap(data_, other.data_);
             std::swap(size_, other.size_);

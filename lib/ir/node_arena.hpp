@@ -25,7 +25,8 @@ public:
 
     Node& emplace() {
         if (chunks_.empty() || used_ == chunks_.back().capacity) {
-            const std::size_t capacity = chunks_.empty() ? kFirstChunk : std::min(2 * chunks_.back().capacity, kLargestChunk);
+            const std::size_t capacity =
+                chunks_.empty() ? kFirstChunk : std::min(2 * chunks_.back().capacity, kLargestChunk);
             chunks_.push_back({static_cast<Node*>(allocate_large(capacity * sizeof(Node))), size_, capacity});
             used_ = 0;
         }

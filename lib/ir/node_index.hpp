@@ -26,7 +26,8 @@ public:
             for (std::size_t i = 0; i < order.size(); ++i) dense_[order[i]->id()] = static_cast<std::uint32_t>(i);
         } else {
             sparse_.reserve(order.size());
-            for (std::size_t i = 0; i < order.size(); ++i) sparse_.emplace(order[i]->id(), static_cast<std::uint32_t>(i));
+            for (std::size_t i = 0; i < order.size(); ++i)
+                sparse_.emplace(order[i]->id(), static_cast<std::uint32_t>(i));
         }
     }
 

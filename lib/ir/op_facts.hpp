@@ -34,7 +34,8 @@ inline constexpr std::array<OpFacts, kOpCount> kOpFacts = {{
 #undef GRADC_OP
 }};
 
-static_assert(std::none_of(kOpFacts.begin(), kOpFacts.end(), [](const OpFacts& f) { return f.libmvec && f.libm.empty(); }),
+static_assert(std::none_of(kOpFacts.begin(), kOpFacts.end(),
+                           [](const OpFacts& f) { return f.libmvec && f.libm.empty(); }),
               "an op marked libmvec names its libm function");
 
 constexpr const OpFacts& op_facts(Op op) noexcept { return kOpFacts[static_cast<std::size_t>(op)]; }

@@ -10,7 +10,8 @@ namespace gradc {
 namespace {
 
 constexpr std::array<OpInfo, kOpCount> kOpInfo = {{
-#define GRADC_OP(name, spelling, arity, form, commutative, latex, ...) {spelling, arity, OpForm::form, commutative, latex},
+#define GRADC_OP(name, spelling, arity, form, commutative, latex, ...) \
+    {spelling, arity, OpForm::form, commutative, latex},
 #include "gradc/ops.def"
 #undef GRADC_OP
 }};

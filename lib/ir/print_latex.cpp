@@ -61,10 +61,9 @@ LatexNumber latex_number(double v) {
 
 bool is_greek(std::string_view s) {
     static constexpr std::array<std::string_view, 35> kGreek = {
-        "alpha", "beta",  "gamma", "delta", "epsilon", "zeta",  "eta",     "theta", "iota",
-        "kappa", "lambda", "mu",   "nu",    "xi",      "pi",    "rho",     "sigma", "tau",
-        "upsilon", "phi", "chi",   "psi",   "omega",   "Gamma", "Delta",   "Theta", "Lambda",
-        "Xi",    "Pi",    "Sigma", "Upsilon", "Phi",   "Psi",   "Omega",   "varphi"};
+        "alpha", "beta",  "gamma",  "delta", "epsilon", "zeta",  "eta",     "theta", "iota", "kappa", "lambda", "mu",
+        "nu",    "xi",    "pi",     "rho",   "sigma",   "tau",   "upsilon", "phi",   "chi",  "psi",   "omega",  "Gamma",
+        "Delta", "Theta", "Lambda", "Xi",    "Pi",      "Sigma", "Upsilon", "Phi",   "Psi",  "Omega", "varphi"};
     for (std::string_view g : kGreek)
         if (g == s) return true;
     return false;
@@ -183,9 +182,10 @@ public:
             else
                 expand(task.node, task.parens);
             if (out_.size() > kMaxLatexBytes)
-                throw LimitError("LaTeX output would exceed 16 MB: the expression repeats shared "
-                                 "subexpressions that LaTeX writes out at every use; print it as DOT or "
-                                 "infix text instead, which name each shared part once");
+                throw LimitError(
+                    "LaTeX output would exceed 16 MB: the expression repeats shared "
+                    "subexpressions that LaTeX writes out at every use; print it as DOT or "
+                    "infix text instead, which name each shared part once");
         }
         return std::move(out_);
     }

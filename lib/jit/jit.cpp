@@ -15,7 +15,8 @@ namespace {
 // Every JIT kernel's outputs pass here on their way to the session, so the stable
 // forms and the size limit apply to all kinds of kernel alike.
 codegen::KernelDag dag_for(const JitOptions& options, std::span<const Expr> outputs, std::span<const Expr> inputs) {
-    return codegen::kernel_dag(outputs, inputs, codegen::KernelDagOptions{options.stable_forms, options.max_kernel_size});
+    return codegen::kernel_dag(outputs, inputs,
+                               codegen::KernelDagOptions{options.stable_forms, options.max_kernel_size});
 }
 
 std::vector<Expr> concatenated(std::span<const Expr> params, std::span<const Expr> columns) {
@@ -51,8 +52,7 @@ BatchKernel Jit::compile_sum(std::span<const Expr> outputs, std::span<const Expr
     return k;
 }
 
-MapKernel Jit::compile_map(std::span<const Expr> outputs, std::span<const Expr> params,
-                           std::span<const Expr> columns) {
+MapKernel Jit::compile_map(std::span<const Expr> outputs, std::span<const Expr> params, std::span<const Expr> columns) {
     const codegen::KernelDag dag = dag_for(session_->options, outputs, concatenated(params, columns));
     CompiledCode code = session_->compile(dag.outputs, dag.inputs, KernelRequest{KernelKind::Map, params.size()});
     MapKernel k;

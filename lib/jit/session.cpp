@@ -6,8 +6,8 @@
 #include <llvm/Support/DynamicLibrary.h>
 
 #include "codegen/schedule.hpp"
-#include "jit/llvm_error.hpp"
 #include "jit/kernel_module.hpp"
+#include "jit/llvm_error.hpp"
 #include "jit/llvm_version.hpp"
 #include "jit/optimize.hpp"
 #include "jit/target.hpp"
@@ -45,9 +45,7 @@ std::string unit_key(const codegen::Schedule& schedule, KernelRequest request, u
 
 }  // namespace
 
-Jit::Session::Session(JitOptions opts)
-    : options(std::move(opts)),
-      machine_builder(target_for(options.cpu)) {
+Jit::Session::Session(JitOptions opts) : options(std::move(opts)), machine_builder(target_for(options.cpu)) {
     cpu_name = machine_builder.getCPU();
     cpu_features = machine_builder.getFeatures().getString();
     {
@@ -56,14 +54,15 @@ Jit::Session::Session(JitOptions opts)
     }
     // glibc's vector math library; without it, vector code calls libm lane by lane.
     vector_math = options.vector_math && !llvm::sys::DynamicLibrary::LoadLibraryPermanently("libmvec.so.1");
-    lljit = take(llvm::orc::LLJITBuilder()
-                     .setJITTargetMachineBuilder(machine_builder)
-                     .setCompileFunctionCreator([](llvm::orc::JITTargetMachineBuilder builder)
-                                                    -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
-                         return std::make_unique<LeveledCompiler>(std::move(builder));
-                     })
-                     .create(),
-                 "creating the JIT");
+    lljit = take(
+        llvm::orc::LLJITBuilder()
+            .setJITTargetMachineBuilder(machine_builder)
+            .setCompileFunctionCreator([](llvm::orc::JITTargetMachineBuilder builder)
+                                           -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
+                return std::make_unique<LeveledCompiler>(std::move(builder));
+            })
+            .create(),
+        "creating the JIT");
     // libm and whatever else kernels call resolve to this process's own symbols.
     lljit->getMainJITDylib().addGenerator(
         take(llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(lljit->getDataLayout().getGlobalPrefix()),
@@ -72,8 +71,7 @@ Jit::Session::Session(JitOptions opts)
 
 Jit::Session::~Session() = default;
 
-CompiledCode Jit::Session::compile(std::span<const Expr> outputs, std::span<const Expr> inputs,
-                                   KernelRequest request) {
+CompiledCode Jit::Session::compile(std::span<const Expr> outputs, std::span<const Expr> inputs, KernelRequest request) {
     const codegen::Schedule schedule = codegen::make_schedule(outputs, inputs);
     std::string key = unit_key(schedule, request, lanes);
     std::uint64_t symbol = 0;

@@ -28,14 +28,13 @@ constexpr OpRow kOpRows[] = {
 };
 
 constexpr FunctionSpelling kAliases[] = {
-    {"ln", Op::Log},         {"arcsin", Op::Asin},   {"arccos", Op::Acos},   {"arctan", Op::Atan},
-    {"arcsinh", Op::Asinh},  {"arccosh", Op::Acosh}, {"arctanh", Op::Atanh}, {"arctan2", Op::Atan2},
-    {"pow", Op::Pow},        {"fabs", Op::Abs},      {"logistic", Op::Sigmoid},
+    {"ln", Op::Log},        {"arcsin", Op::Asin},   {"arccos", Op::Acos},      {"arctan", Op::Atan},
+    {"arcsinh", Op::Asinh}, {"arccosh", Op::Acosh}, {"arctanh", Op::Atanh},    {"arctan2", Op::Atan2},
+    {"pow", Op::Pow},       {"fabs", Op::Abs},      {"logistic", Op::Sigmoid},
 };
 
-constexpr std::size_t kCallCount =
-    static_cast<std::size_t>(std::count_if(std::begin(kOpRows), std::end(kOpRows),
-                                           [](const OpRow& r) { return r.form == OpForm::Call; }));
+constexpr std::size_t kCallCount = static_cast<std::size_t>(
+    std::count_if(std::begin(kOpRows), std::end(kOpRows), [](const OpRow& r) { return r.form == OpForm::Call; }));
 
 // Canonical spellings in op-table order, then the aliases.
 constexpr auto kSpellings = [] {
@@ -55,9 +54,8 @@ constexpr auto kSorted = [] {
     return sorted;
 }();
 
-static_assert(std::adjacent_find(kSorted.begin(), kSorted.end(), [](const auto& a, const auto& b) {
-                  return a.name == b.name;
-              }) == kSorted.end(),
+static_assert(std::adjacent_find(kSorted.begin(), kSorted.end(),
+                                 [](const auto& a, const auto& b) { return a.name == b.name; }) == kSorted.end(),
               "a function spelling is listed twice");
 
 }  // namespace

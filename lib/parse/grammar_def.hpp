@@ -338,8 +338,7 @@ const auto product_def = unary >> *(mul_op >> expect[unary]);
 const auto unary_def = signs >> power;
 const auto power_def = primary >> *(pow_op >> expect[exponent]);
 const auto exponent_def = signs >> primary;
-const auto primary_def =
-    number_token[as_operand] | call[as_operand] | name_token[as_operand] | group[as_operand];
+const auto primary_def = number_token[as_operand] | call[as_operand] | name_token[as_operand] | group[as_operand];
 
 const auto call_def = name_token >> args;
 const auto args_def = '(' >> -(expr >> *(',' >> expect[expr])) >> expect[close_paren];

@@ -46,8 +46,8 @@ bool overflows(std::string_view text) {
     const std::size_t point = std::min(mantissa.find('.'), mantissa.size());
     const std::size_t first = mantissa.find_first_not_of("0.");
     if (first == std::string_view::npos) return false;  // zero is never out of range
-    long long exponent = first < point ? static_cast<long long>(point - first) - 1
-                                       : -static_cast<long long>(first - point);
+    long long exponent =
+        first < point ? static_cast<long long>(point - first) - 1 : -static_cast<long long>(first - point);
     if (e < text.size()) {
         std::string_view digits = text.substr(e + 1);
         const bool negative = digits.front() == '-';
@@ -171,9 +171,9 @@ LoweredProgram Lowerer::finish() && {
     if (last_ == Last::binding) {
         const std::string_view name = last_binding_.name.text();
         if (last_binding_.semicolon == nullptr)
-            fail(last_binding_.assign, cat("the formula ends with the binding of '", name,
-                                           "': write the result to compute after ';' (as in ", name, " = ...; ", name,
-                                           "^2), or '==' to compare"));
+            fail(last_binding_.assign,
+                 cat("the formula ends with the binding of '", name, "': write the result to compute after ';' (as in ",
+                     name, " = ...; ", name, "^2), or '==' to compare"));
         fail(last_binding_.semicolon,
              cat("missing result: after the bindings, write the expression to compute (as in ...; ", name, ")"));
     }
@@ -187,8 +187,7 @@ Expr Lowerer::lower(const ast::Expr& e) {
     const Expr lhs = lower(e.first);
     if (e.rest.empty()) return lhs;
     const Expr rhs = lower(e.rest[0].operand);
-    if (e.rest.size() > 1)
-        fail(e.rest[1].op.pos, kChainedComparison);
+    if (e.rest.size() > 1) fail(e.rest[1].op.pos, kChainedComparison);
     return ctx_.make(e.rest[0].op.op, lhs, rhs);
 }
 

@@ -54,11 +54,11 @@ std::size_t check_nesting(std::string_view source, std::size_t max_nesting) {
                 break;
             case '(':
                 if (++depth > max_nesting)
-                    throw ParseError(make_diagnostic(
-                        source, static_cast<std::size_t>(p - source.data()),
-                        "nesting deeper than " + std::to_string(max_nesting) +
-                            " levels; split the formula with bindings (name = ...;), or raise "
-                            "ParseLimits::max_nesting (gradc --max-nesting)"));
+                    throw ParseError(
+                        make_diagnostic(source, static_cast<std::size_t>(p - source.data()),
+                                        "nesting deeper than " + std::to_string(max_nesting) +
+                                            " levels; split the formula with bindings (name = ...;), or raise "
+                                            "ParseLimits::max_nesting (gradc --max-nesting)"));
                 deepest = std::max(deepest, depth);
                 break;
             case ')':
@@ -135,9 +135,9 @@ Program parse(ExprContext& ctx, std::string_view source, const ParseLimits& limi
 Expr parse_expr(ExprContext& ctx, std::string_view source, const ParseLimits& limits) {
     syntax::LoweredProgram p = parse_program(ctx, source, limits);
     if (p.program.outputs.size() != 1)
-        throw ParseError(make_diagnostic(source, p.output_offsets[1],
-                                         "expected a single result, found " +
-                                             std::to_string(p.program.outputs.size()) + " separated by ','"));
+        throw ParseError(make_diagnostic(
+            source, p.output_offsets[1],
+            "expected a single result, found " + std::to_string(p.program.outputs.size()) + " separated by ','"));
     return p.program.outputs.front();
 }
 

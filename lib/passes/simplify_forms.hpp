@@ -77,8 +77,8 @@ struct Product {
 // that is a sum of negative terms gives its sign to the coefficient; that looks into
 // the sums, so it is only for a product being simplified, never for one already in
 // normal form (which would make the work depend on nesting depth).
-bool gather_product(ExprContext& ctx, std::span<const Expr> numerator, std::span<const Expr> denominator,
-                    Product& out, bool lift = false);
+bool gather_product(ExprContext& ctx, std::span<const Expr> numerator, std::span<const Expr> denominator, Product& out,
+                    bool lift = false);
 inline bool gather_product(ExprContext& ctx, Expr e, Product& out) { return gather_product(ctx, {&e, 1}, {}, out); }
 
 // The normal form of a gathered product.

@@ -144,8 +144,8 @@ Expr build_numerator(ExprContext& ctx, double coefficient, std::span<const Expr>
 
 }  // namespace
 
-bool gather_product(ExprContext& ctx, std::span<const Expr> numerator, std::span<const Expr> denominator,
-                    Product& out, bool lift) {
+bool gather_product(ExprContext& ctx, std::span<const Expr> numerator, std::span<const Expr> denominator, Product& out,
+                    bool lift) {
     out = Product{};
     // Leaves first, so that a product too long to gather is given up cheaply. Each
     // entry is a node and whether it divides.

@@ -203,8 +203,10 @@ std::vector<Expr> stable_forms(ExprContext& ctx, std::span<const Expr> outputs) 
         // Matched before building, so the node being replaced is not made (an operand
         // of it, such as the 1 + u of log(1 + u), may have been, when u changed).
         const Match m = match(e->op(), operands);
-        if (m.form != Form::None) stable[k] = settle(ctx, m);
-        else stable[k] = changed ? ctx.make(e->op(), operands) : e;
+        if (m.form != Form::None)
+            stable[k] = settle(ctx, m);
+        else
+            stable[k] = changed ? ctx.make(e->op(), operands) : e;
     }
     std::vector<Expr> result;
     result.reserve(outputs.size());

@@ -6,11 +6,10 @@
 namespace gradc {
 
 std::string Diagnostic::format() const {
-    std::string out = "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " +
-                      message + "\n  " + source_line + "\n  ";
+    std::string out = "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + message + "\n  " +
+                      source_line + "\n  ";
     // Keep tabs so the caret lines up under the offending character.
-    for (std::size_t i = 0; i < caret && i < source_line.size(); ++i)
-        out += source_line[i] == '\t' ? '\t' : ' ';
+    for (std::size_t i = 0; i < caret && i < source_line.size(); ++i) out += source_line[i] == '\t' ? '\t' : ' ';
     out += '^';
     return out;
 }
@@ -47,8 +46,8 @@ Diagnostic make_diagnostic(std::string_view source, std::size_t offset, std::str
 ParseError::ParseError(Diagnostic d) : Error(d.format()), diagnostic_(std::move(d)) {}
 
 void assertion_failed(const char* expr, const char* file, int line, const char* why) {
-    throw InternalError(std::string("gradc internal error: ") + why + " (" + expr + " at " + file +
-                        ":" + std::to_string(line) + "); please report this with the formula");
+    throw InternalError(std::string("gradc internal error: ") + why + " (" + expr + " at " + file + ":" +
+                        std::to_string(line) + "); please report this with the formula");
 }
 
 }  // namespace gradc

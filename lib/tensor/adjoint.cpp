@@ -56,66 +56,61 @@ public:
 
     void propagate(Tensor node, Tensor g) {
         switch (node->kind()) {
-        case TensorKind::Param:
-        case TensorKind::Data:
-        case TensorKind::Constant:
-        case TensorKind::Delta:
-            return;
-        case TensorKind::Map:
-            return map(node, g);
-        case TensorKind::Contract: {
-            const std::string a(node->labels(0)), b(node->labels(1)), out(node->output_labels());
-            add(node->operand(0), ctx_.contract(out + "," + b + "->" + a, g, node->operand(1)));
-            add(node->operand(1), ctx_.contract(a + "," + out + "->" + b, node->operand(0), g));
-            return;
-        }
-        case TensorKind::Sum: {
-            const Tensor x = node->operand(0);
-            add(x, ctx_.broadcast(g, x->shape(), all_but(x->shape().rank(), node->axes())));
-            return;
-        }
-        case TensorKind::Max:
-            return max(node, g);
-        case TensorKind::Broadcast: {
-            const Tensor x = node->operand(0);
-            const std::span<const std::size_t> to = node->axes();
-            std::vector<std::size_t> summed;
-            for (std::size_t k = 0; k < node->shape().rank(); ++k) {
-                const auto at = std::find(to.begin(), to.end(), k);
-                if (at == to.end() || (x->shape().dims[static_cast<std::size_t>(at - to.begin())] == 1 &&
-                                       node->shape().dims[k] != 1))
-                    summed.push_back(k);
+            case TensorKind::Param:
+            case TensorKind::Data:
+            case TensorKind::Constant:
+            case TensorKind::Delta: return;
+            case TensorKind::Map: return map(node, g);
+            case TensorKind::Contract: {
+                const std::string a(node->labels(0)), b(node->labels(1)), out(node->output_labels());
+                add(node->operand(0), ctx_.contract(out + "," + b + "->" + a, g, node->operand(1)));
+                add(node->operand(1), ctx_.contract(a + "," + out + "->" + b, node->operand(0), g));
+                return;
             }
-            add(x, ctx_.reshape(ctx_.sum(g, summed), x->shape()));
-            return;
-        }
-        case TensorKind::Permute: {
-            std::vector<std::size_t> inverse(node->axes().size());
-            for (std::size_t k = 0; k < inverse.size(); ++k) inverse[node->axes()[k]] = k;
-            add(node->operand(0), ctx_.permute(g, inverse));
-            return;
-        }
-        case TensorKind::Reshape:
-            add(node->operand(0), ctx_.reshape(g, node->operand(0)->shape()));
-            return;
-        case TensorKind::Gather: {
-            const Tensor x = node->operand(0);
-            add(x, ctx_.scatter_add(x->shape(), node->axes()[0], node->operand(1), g));
-            return;
-        }
-        case TensorKind::ScatterAdd:
-            add(node->operand(1), ctx_.gather(g, node->axes()[0], node->operand(0)));
-            return;
-        case TensorKind::View: {
-            const std::span<const std::int64_t> affine = node->affine();
-            add(node->operand(0), ctx_.view_adjoint(g, node->operand(0)->shape(), {affine.begin(), affine.end()}));
-            return;
-        }
-        case TensorKind::ViewAdjoint: {
-            const std::span<const std::int64_t> affine = node->affine();
-            add(node->operand(0), ctx_.view(g, node->operand(0)->shape(), {affine.begin(), affine.end()}));
-            return;
-        }
+            case TensorKind::Sum: {
+                const Tensor x = node->operand(0);
+                add(x, ctx_.broadcast(g, x->shape(), all_but(x->shape().rank(), node->axes())));
+                return;
+            }
+            case TensorKind::Max: return max(node, g);
+            case TensorKind::Broadcast: {
+                const Tensor x = node->operand(0);
+                const std::span<const std::size_t> to = node->axes();
+                std::vector<std::size_t> summed;
+                for (std::size_t k = 0; k < node->shape().rank(); ++k) {
+                    const auto at = std::find(to.begin(), to.end(), k);
+                    if (at == to.end() ||
+                        (x->shape().dims[static_cast<std::size_t>(at - to.begin())] == 1 && node->shape().dims[k] != 1))
+                        summed.push_back(k);
+                }
+                add(x, ctx_.reshape(ctx_.sum(g, summed), x->shape()));
+                return;
+            }
+            case TensorKind::Permute: {
+                std::vector<std::size_t> inverse(node->axes().size());
+                for (std::size_t k = 0; k < inverse.size(); ++k) inverse[node->axes()[k]] = k;
+                add(node->operand(0), ctx_.permute(g, inverse));
+                return;
+            }
+            case TensorKind::Reshape: add(node->operand(0), ctx_.reshape(g, node->operand(0)->shape())); return;
+            case TensorKind::Gather: {
+                const Tensor x = node->operand(0);
+                add(x, ctx_.scatter_add(x->shape(), node->axes()[0], node->operand(1), g));
+                return;
+            }
+            case TensorKind::ScatterAdd:
+                add(node->operand(1), ctx_.gather(g, node->axes()[0], node->operand(0)));
+                return;
+            case TensorKind::View: {
+                const std::span<const std::int64_t> affine = node->affine();
+                add(node->operand(0), ctx_.view_adjoint(g, node->operand(0)->shape(), {affine.begin(), affine.end()}));
+                return;
+            }
+            case TensorKind::ViewAdjoint: {
+                const std::span<const std::int64_t> affine = node->affine();
+                add(node->operand(0), ctx_.view(g, node->operand(0)->shape(), {affine.begin(), affine.end()}));
+                return;
+            }
         }
     }
 
@@ -137,7 +132,8 @@ private:
             const Expr body = partials[k]->is_const(1.0)
                                   ? ctx_.placeholder(0)
                                   : s.mul(ctx_.placeholder(0), substitute(s, partials[k], from, shifted));
-            add(node->operand(k), unbroadcast(ctx_, tensor::map_of_used(ctx_, body, operands, 1), node->operand(k)->shape()));
+            add(node->operand(k),
+                unbroadcast(ctx_, tensor::map_of_used(ctx_, body, operands, 1), node->operand(k)->shape()));
         }
     }
 

@@ -93,8 +93,10 @@ public:
         for (const Tensor o : outputs) ++uses_[o];
         // Operands before their users: each node finds its operands' rewrites done.
         for (const Tensor t : order) {
-            if (t->kind() == TensorKind::Contract || is_product(t)) done_[t] = network(t);
-            else done_[t] = rebuild(t, canonical_operands(t));
+            if (t->kind() == TensorKind::Contract || is_product(t))
+                done_[t] = network(t);
+            else
+                done_[t] = rebuild(t, canonical_operands(t));
         }
     }
 
@@ -104,35 +106,25 @@ private:
     // The node `t` (its operands already canonical) built again.
     Tensor rebuild(Tensor t, const std::vector<Tensor>& o) {
         switch (t->kind()) {
-        case TensorKind::Param:
-        case TensorKind::Data:
-        case TensorKind::Constant:
-        case TensorKind::Delta:
-            return t;
-        case TensorKind::Map:
-            return ctx_.map(t->body(), o);
-        case TensorKind::Contract:
-            return ctx_.contract(std::string(t->labels(0)) + "," + std::string(t->labels(1)) + "->" +
-                                     std::string(t->output_labels()),
-                                 o[0], o[1]);
-        case TensorKind::Sum:
-            return ctx_.sum(o[0], t->axes());
-        case TensorKind::Max:
-            return ctx_.max(o[0], t->axes());
-        case TensorKind::Broadcast:
-            return ctx_.broadcast(o[0], t->shape(), t->axes());
-        case TensorKind::Permute:
-            return ctx_.permute(o[0], t->axes());
-        case TensorKind::Reshape:
-            return ctx_.reshape(o[0], t->shape());
-        case TensorKind::Gather:
-            return ctx_.gather(o[0], t->axes()[0], o[1]);
-        case TensorKind::ScatterAdd:
-            return ctx_.scatter_add(t->shape(), t->axes()[0], o[0], o[1]);
-        case TensorKind::View:
-            return ctx_.view(o[0], t->shape(), {t->affine().begin(), t->affine().end()});
-        case TensorKind::ViewAdjoint:
-            return ctx_.view_adjoint(o[0], t->shape(), {t->affine().begin(), t->affine().end()});
+            case TensorKind::Param:
+            case TensorKind::Data:
+            case TensorKind::Constant:
+            case TensorKind::Delta: return t;
+            case TensorKind::Map: return ctx_.map(t->body(), o);
+            case TensorKind::Contract:
+                return ctx_.contract(std::string(t->labels(0)) + "," + std::string(t->labels(1)) + "->" +
+                                         std::string(t->output_labels()),
+                                     o[0], o[1]);
+            case TensorKind::Sum: return ctx_.sum(o[0], t->axes());
+            case TensorKind::Max: return ctx_.max(o[0], t->axes());
+            case TensorKind::Broadcast: return ctx_.broadcast(o[0], t->shape(), t->axes());
+            case TensorKind::Permute: return ctx_.permute(o[0], t->axes());
+            case TensorKind::Reshape: return ctx_.reshape(o[0], t->shape());
+            case TensorKind::Gather: return ctx_.gather(o[0], t->axes()[0], o[1]);
+            case TensorKind::ScatterAdd: return ctx_.scatter_add(t->shape(), t->axes()[0], o[0], o[1]);
+            case TensorKind::View: return ctx_.view(o[0], t->shape(), {t->affine().begin(), t->affine().end()});
+            case TensorKind::ViewAdjoint:
+                return ctx_.view_adjoint(o[0], t->shape(), {t->affine().begin(), t->affine().end()});
         }
         return t;
     }
@@ -204,8 +196,10 @@ private:
                 const char c = f.labels[k];
                 std::size_t holders = 0;
                 for (const Factor& g : net.factors) holders += g.labels.find(c) != std::string::npos ? 1 : 0;
-                if (holders == 1 && out.find(c) == std::string::npos) lonely.push_back(k);
-                else rest.push_back(c);
+                if (holders == 1 && out.find(c) == std::string::npos)
+                    lonely.push_back(k);
+                else
+                    rest.push_back(c);
             }
             if (!lonely.empty()) f = Factor{ctx_.sum(f.tensor, lonely), rest};
         }

@@ -21,8 +21,10 @@ inline void check_axis(std::size_t axis, const Shape& s, std::string_view what) 
 inline void check_shape(const Shape& s) {
     std::size_t rows = 0;
     for (const std::int64_t d : s.dims) {
-        if (d == kRows) ++rows;
-        else if (d < 0) refuse("a dimension is 0 or more, or N; the shape " + s.text() + " is not");
+        if (d == kRows)
+            ++rows;
+        else if (d < 0)
+            refuse("a dimension is 0 or more, or N; the shape " + s.text() + " is not");
     }
     if (rows > 1)
         refuse("a shape has at most one symbolic row dimension N; " + s.text() + " has " + std::to_string(rows));

@@ -198,7 +198,8 @@ Tensor TensorContext::map(Expr body, std::span<const Tensor> operands) {
     }
     for (std::size_t k = 0; k < operands.size(); ++k)
         if (body == placeholder(k) && operands[k]->shape() == shape) return operands[k];
-    if (body->is_const() && !shape.has_rows()) return constant(std::vector<double>(shape.elements(), body->value()), shape);
+    if (body->is_const() && !shape.has_rows())
+        return constant(std::vector<double>(shape.elements(), body->value()), shape);
     TensorNode n;
     n.kind_ = TensorKind::Map;
     n.shape_ = std::move(shape);
@@ -246,7 +247,8 @@ Tensor TensorContext::contract(std::string_view spec, Tensor a, Tensor b) {
     Shape shape;
     for (const char c : s.out) {
         const std::int64_t d = size_of(c);
-        if (d == -2) refuse("\"" + std::string(spec) + "\": the output label '" + std::string(1, c) + "' is in no term");
+        if (d == -2)
+            refuse("\"" + std::string(spec) + "\": the output label '" + std::string(1, c) + "' is in no term");
         shape.dims.push_back(d);
     }
     for (std::size_t k = 0; k < 2; ++k)
@@ -285,8 +287,10 @@ Tensor TensorContext::contract_with_delta(const std::string& lx, const std::stri
         std::vector<std::size_t> summed;
         std::string kept;
         for (std::size_t k = 0; k < renamed.size(); ++k)
-            if (out.find(renamed[k]) == std::string::npos) summed.push_back(k);
-            else kept.push_back(renamed[k]);
+            if (out.find(renamed[k]) == std::string::npos)
+                summed.push_back(k);
+            else
+                kept.push_back(renamed[k]);
         if (kept.size() != out.size()) continue;  // the output has a label x lacks
         std::vector<std::size_t> perm;
         for (const char c : out) perm.push_back(kept.find(c));
@@ -315,7 +319,8 @@ std::vector<std::size_t> checked_axes(std::span<const std::size_t> axes, const S
     std::sort(sorted.begin(), sorted.end());
     for (std::size_t i = 0; i < sorted.size(); ++i) {
         check_axis(sorted[i], s, what);
-        if (i && sorted[i] == sorted[i - 1]) refuse(std::string(what) + ": the axis " + std::to_string(sorted[i]) + " is given twice");
+        if (i && sorted[i] == sorted[i - 1])
+            refuse(std::string(what) + ": the axis " + std::to_string(sorted[i]) + " is given twice");
     }
     return sorted;
 }
@@ -411,7 +416,8 @@ Tensor TensorContext::broadcast_to(Tensor x, Shape to) {
 Tensor TensorContext::permute(Tensor x, std::span<const std::size_t> perm) {
     if (x->type() != ElementType::Real) refuse("an index tensor enters only gather and scatter_add");
     const Shape& from = x->shape();
-    if (perm.size() != from.rank()) refuse("permute of " + from.text() + " needs " + std::to_string(from.rank()) + " axes");
+    if (perm.size() != from.rank())
+        refuse("permute of " + from.text() + " needs " + std::to_string(from.rank()) + " axes");
     std::vector<bool> seen(perm.size(), false);
     Shape to;
     bool identity = true;
@@ -453,8 +459,10 @@ Tensor TensorContext::reshape(Tensor x, Shape to) {
         std::size_t before = 1, after = 1;
         bool seen = false;
         for (const std::int64_t d : s.dims) {
-            if (d == kRows) seen = true;
-            else (seen ? after : before) *= static_cast<std::size_t>(d);
+            if (d == kRows)
+                seen = true;
+            else
+                (seen ? after : before) *= static_cast<std::size_t>(d);
         }
         return std::tuple{seen, before, after};
     };
@@ -484,8 +492,8 @@ std::size_t leading_axes(const Shape& x, std::size_t axis, const Shape& index, s
     const std::size_t lead = x.rank() - index.rank();
     for (std::size_t k = lead; k < x.rank(); ++k)
         if (k != axis && index.dims[k - lead] != x.dims[k])
-            refuse(std::string(what) + " along axis " + std::to_string(axis) + ": the index " + index.text() +
-                   " and " + x.text() + " differ off that axis");
+            refuse(std::string(what) + " along axis " + std::to_string(axis) + ": the index " + index.text() + " and " +
+                   x.text() + " differ off that axis");
     return lead;
 }
 

@@ -34,56 +34,50 @@ public:
         if (tangent_.count(node)) return;  // a seed
         Tensor d = nullptr;
         switch (node->kind()) {
-        case TensorKind::Param:
-        case TensorKind::Data:
-        case TensorKind::Constant:
-        case TensorKind::Delta:
-            return;
-        case TensorKind::Map:
-            d = map(node);
-            break;
-        case TensorKind::Contract:
-            d = contract(node);
-            break;
-        case TensorKind::Sum:
-            if (const Tensor dx = tangent(node->operand(0))) d = ctx_.sum(dx, shifted(node->axes()));
-            break;
-        case TensorKind::Max:
-            d = max(node);
-            break;
-        case TensorKind::Broadcast:
-            if (const Tensor dx = tangent(node->operand(0))) {
-                std::vector<std::size_t> axes = leading();
-                for (const std::size_t a : shifted(node->axes())) axes.push_back(a);
-                d = ctx_.broadcast(dx, batched(node->shape()), axes);
-            }
-            break;
-        case TensorKind::Permute:
-            if (const Tensor dx = tangent(node->operand(0))) {
-                std::vector<std::size_t> perm = leading();
-                for (const std::size_t a : shifted(node->axes())) perm.push_back(a);
-                d = ctx_.permute(dx, perm);
-            }
-            break;
-        case TensorKind::Reshape:
-            if (const Tensor dx = tangent(node->operand(0))) d = ctx_.reshape(dx, batched(node->shape()));
-            break;
-        case TensorKind::Gather:
-            if (const Tensor dx = tangent(node->operand(0))) d = ctx_.gather(dx, node->axes()[0] + q_, node->operand(1));
-            break;
-        case TensorKind::ScatterAdd:
-            if (const Tensor ds = tangent(node->operand(1)))
-                d = ctx_.scatter_add(batched(node->shape()), node->axes()[0] + q_, node->operand(0), ds);
-            break;
-        case TensorKind::View:
-            if (const Tensor dx = tangent(node->operand(0)))
-                d = ctx_.view(dx, batched(node->shape()), batched_affine(node->affine(), node->shape().rank()));
-            break;
-        case TensorKind::ViewAdjoint:
-            if (const Tensor dg = tangent(node->operand(0)))
-                d = ctx_.view_adjoint(dg, batched(node->shape()),
-                                      batched_affine(node->affine(), node->operand(0)->shape().rank()));
-            break;
+            case TensorKind::Param:
+            case TensorKind::Data:
+            case TensorKind::Constant:
+            case TensorKind::Delta: return;
+            case TensorKind::Map: d = map(node); break;
+            case TensorKind::Contract: d = contract(node); break;
+            case TensorKind::Sum:
+                if (const Tensor dx = tangent(node->operand(0))) d = ctx_.sum(dx, shifted(node->axes()));
+                break;
+            case TensorKind::Max: d = max(node); break;
+            case TensorKind::Broadcast:
+                if (const Tensor dx = tangent(node->operand(0))) {
+                    std::vector<std::size_t> axes = leading();
+                    for (const std::size_t a : shifted(node->axes())) axes.push_back(a);
+                    d = ctx_.broadcast(dx, batched(node->shape()), axes);
+                }
+                break;
+            case TensorKind::Permute:
+                if (const Tensor dx = tangent(node->operand(0))) {
+                    std::vector<std::size_t> perm = leading();
+                    for (const std::size_t a : shifted(node->axes())) perm.push_back(a);
+                    d = ctx_.permute(dx, perm);
+                }
+                break;
+            case TensorKind::Reshape:
+                if (const Tensor dx = tangent(node->operand(0))) d = ctx_.reshape(dx, batched(node->shape()));
+                break;
+            case TensorKind::Gather:
+                if (const Tensor dx = tangent(node->operand(0)))
+                    d = ctx_.gather(dx, node->axes()[0] + q_, node->operand(1));
+                break;
+            case TensorKind::ScatterAdd:
+                if (const Tensor ds = tangent(node->operand(1)))
+                    d = ctx_.scatter_add(batched(node->shape()), node->axes()[0] + q_, node->operand(0), ds);
+                break;
+            case TensorKind::View:
+                if (const Tensor dx = tangent(node->operand(0)))
+                    d = ctx_.view(dx, batched(node->shape()), batched_affine(node->affine(), node->shape().rank()));
+                break;
+            case TensorKind::ViewAdjoint:
+                if (const Tensor dg = tangent(node->operand(0)))
+                    d = ctx_.view_adjoint(dg, batched(node->shape()),
+                                          batched_affine(node->affine(), node->operand(0)->shape().rank()));
+                break;
         }
         if (d) tangent_[node] = d;
     }

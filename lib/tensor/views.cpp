@@ -62,8 +62,8 @@ void check_rows(const Shape& x, const Shape& out, std::span<const std::int64_t> 
 
 void check_affine(const Shape& x, const Shape& out, std::span<const std::int64_t> affine) {
     if (affine.size() != x.rank() * (out.rank() + 1))
-        refuse("a view of " + x.text() + " onto " + out.text() + " needs " + std::to_string(x.rank()) +
-               " rows of " + std::to_string(out.rank() + 1) + " numbers");
+        refuse("a view of " + x.text() + " onto " + out.text() + " needs " + std::to_string(x.rank()) + " rows of " +
+               std::to_string(out.rank() + 1) + " numbers");
     check_rows(x, out, affine);
 }
 
@@ -98,8 +98,8 @@ Tensor TensorContext::slice(Tensor x, std::size_t axis, std::int64_t start, std:
     if (s.dims[axis] == kRows) refuse("slices of the rows N are not supported: slice a fixed axis");
     if (!(0 <= start && start <= stop && stop <= s.dims[axis] && step >= 1))
         refuse("slice " + std::to_string(start) + ":" + std::to_string(stop) + ":" + std::to_string(step) +
-               " of axis " + std::to_string(axis) + " of " + s.text() + ": need 0 <= start <= stop <= " +
-               std::to_string(s.dims[axis]) + " and a step of 1 or more");
+               " of axis " + std::to_string(axis) + " of " + s.text() +
+               ": need 0 <= start <= stop <= " + std::to_string(s.dims[axis]) + " and a step of 1 or more");
     Shape out = s;
     out.dims[axis] = (stop - start + step - 1) / step;
     Affine map{out.rank(), {}};

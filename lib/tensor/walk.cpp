@@ -24,46 +24,43 @@ bool next_index(std::vector<std::size_t>& index, std::span<const std::size_t> di
 void operand_offsets(Tensor node, std::span<const std::vector<std::size_t>> operand_dims,
                      std::span<const std::size_t> at, std::size_t offset, std::span<std::size_t> out) {
     switch (node->kind()) {
-    case TensorKind::Map:
-        for (std::size_t k = 0; k < operand_dims.size(); ++k) {
-            const std::vector<std::size_t>& dims = operand_dims[k];
+        case TensorKind::Map:
+            for (std::size_t k = 0; k < operand_dims.size(); ++k) {
+                const std::vector<std::size_t>& dims = operand_dims[k];
+                const std::vector<std::size_t> strides = strides_of(dims);
+                const std::size_t shift = at.size() - dims.size();  // aligned at the right
+                std::size_t o = 0;
+                for (std::size_t j = 0; j < dims.size(); ++j) o += (dims[j] == 1 ? 0 : at[shift + j]) * strides[j];
+                out[k] = o;
+            }
+            return;
+        case TensorKind::Broadcast: {
+            const std::vector<std::size_t>& dims = operand_dims[0];
             const std::vector<std::size_t> strides = strides_of(dims);
-            const std::size_t shift = at.size() - dims.size();  // aligned at the right
             std::size_t o = 0;
-            for (std::size_t j = 0; j < dims.size(); ++j) o += (dims[j] == 1 ? 0 : at[shift + j]) * strides[j];
-            out[k] = o;
+            for (std::size_t j = 0; j < dims.size(); ++j) o += (dims[j] == 1 ? 0 : at[node->axes()[j]]) * strides[j];
+            out[0] = o;
+            return;
         }
-        return;
-    case TensorKind::Broadcast: {
-        const std::vector<std::size_t>& dims = operand_dims[0];
-        const std::vector<std::size_t> strides = strides_of(dims);
-        std::size_t o = 0;
-        for (std::size_t j = 0; j < dims.size(); ++j) o += (dims[j] == 1 ? 0 : at[node->axes()[j]]) * strides[j];
-        out[0] = o;
-        return;
-    }
-    case TensorKind::Permute: {
-        const std::vector<std::size_t> strides = strides_of(operand_dims[0]);
-        std::size_t o = 0;
-        for (std::size_t k = 0; k < at.size(); ++k) o += at[k] * strides[node->axes()[k]];
-        out[0] = o;
-        return;
-    }
-    case TensorKind::Reshape:
-        out[0] = offset;
-        return;
-    case TensorKind::Param:
-    case TensorKind::Data:
-    case TensorKind::Constant:
-    case TensorKind::Contract:
-    case TensorKind::Sum:
-    case TensorKind::Max:
-    case TensorKind::Gather:
-    case TensorKind::ScatterAdd:
-    case TensorKind::Delta:
-    case TensorKind::View:
-    case TensorKind::ViewAdjoint:
-        break;
+        case TensorKind::Permute: {
+            const std::vector<std::size_t> strides = strides_of(operand_dims[0]);
+            std::size_t o = 0;
+            for (std::size_t k = 0; k < at.size(); ++k) o += at[k] * strides[node->axes()[k]];
+            out[0] = o;
+            return;
+        }
+        case TensorKind::Reshape: out[0] = offset; return;
+        case TensorKind::Param:
+        case TensorKind::Data:
+        case TensorKind::Constant:
+        case TensorKind::Contract:
+        case TensorKind::Sum:
+        case TensorKind::Max:
+        case TensorKind::Gather:
+        case TensorKind::ScatterAdd:
+        case TensorKind::Delta:
+        case TensorKind::View:
+        case TensorKind::ViewAdjoint: break;
     }
     GRADC_ASSERT(false, "operand_offsets is for elementwise kinds");
 }

@@ -116,9 +116,9 @@ struct AdamConstants {
 // file is built with -ffp-contract=off, so no clone fuses a multiply and an add and
 // every CPU gets the same bits.
 __attribute__((target_clones("avx512f", "avx2", "default"))) void adam_step(std::size_t n, double* __restrict p,
-                                                                           const double* __restrict g,
-                                                                           double* __restrict m, double* __restrict v,
-                                                                           const AdamConstants c) {
+                                                                            const double* __restrict g,
+                                                                            double* __restrict m, double* __restrict v,
+                                                                            const AdamConstants c) {
     for (std::size_t i = 0; i < n; ++i) {
         const double gi = g[i] + c.coupled_decay * p[i];
         m[i] = c.b1 * m[i] + (1 - c.b1) * gi;

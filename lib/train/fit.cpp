@@ -41,8 +41,9 @@ void train::check_fit_options(const FitOptions& o) {
         throw Error("the learning rate must be a positive number, as in 0.01");
     if (!(o.gradient_tolerance >= 0)) throw Error("the gradient tolerance must be 0 or more, as in 1e-8");
     if (o.method == Method::Lbfgs && o.batch_size.value_or(0) > 0)
-        throw Error("L-BFGS takes the full batch: leave out the batch size, or choose a first-order optimizer such as "
-                    "adam");
+        throw Error(
+            "L-BFGS takes the full batch: leave out the batch size, or choose a first-order optimizer such as "
+            "adam");
     if (!(o.divergence_ratio > 0)) throw Error("the divergence ratio must be a positive number, as in 1e10");
     if (o.optimizer && o.method == Method::Lbfgs)
         throw Error("a caller's optimizer is first-order: set the method to the one it is, such as Method::Adam");

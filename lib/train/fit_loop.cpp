@@ -125,7 +125,8 @@ void run_first_order(FitResult& result, FitObjective& training, FitObjective* va
                 return;
             }
         }
-        if (options.tolerance && std::fabs(before - loss) <= *options.tolerance * std::max(std::fabs(before), std::fabs(loss))) {
+        if (options.tolerance &&
+            std::fabs(before - loss) <= *options.tolerance * std::max(std::fabs(before), std::fabs(loss))) {
             result.stop = FitStop::Tolerance;
             result.message = "the training loss changed by at most " + short_number(*options.tolerance) +
                              " of itself in epoch " + std::to_string(epoch);
@@ -163,22 +164,17 @@ void run_lbfgs(FitResult& result, FitObjective& training, FitObjective* validati
     result.history.push_back({result.loss, result.val_loss});
     result.message = run.message;
     switch (run.reason) {
-    case StopReason::GradientTolerance:
-    case StopReason::ValueTolerance:
-        result.stop = FitStop::Tolerance;
-        break;
-    case StopReason::MaxIterations:
-        result.stop = FitStop::MaxEpochs;
-        result.message = "ran all " + std::to_string(options.epochs) + " epochs (L-BFGS iterations); " + run.message;
-        break;
-    case StopReason::Diverged:
-    case StopReason::Unbounded:
-    case StopReason::BadStart:
-        result.stop = FitStop::Diverged;
-        break;
-    case StopReason::LineSearchFailed:
-        result.stop = FitStop::Failed;
-        break;
+        case StopReason::GradientTolerance:
+        case StopReason::ValueTolerance: result.stop = FitStop::Tolerance; break;
+        case StopReason::MaxIterations:
+            result.stop = FitStop::MaxEpochs;
+            result.message =
+                "ran all " + std::to_string(options.epochs) + " epochs (L-BFGS iterations); " + run.message;
+            break;
+        case StopReason::Diverged:
+        case StopReason::Unbounded:
+        case StopReason::BadStart: result.stop = FitStop::Diverged; break;
+        case StopReason::LineSearchFailed: result.stop = FitStop::Failed; break;
     }
 }
 

@@ -51,27 +51,26 @@ Expr row_loss(ExprContext& ctx, const Loss& loss, Expr prediction, Expr target) 
     const Expr d = ctx.sub(prediction, target);
     const Expr half = ctx.constant(0.5);
     switch (loss.kind) {
-    case LossKind::Mse:
-        return ctx.pow(d, ctx.constant(2.0));
-    case LossKind::Mae:
-        return ctx.make(Op::Abs, d);
-    case LossKind::Huber: {
+        case LossKind::Mse: return ctx.pow(d, ctx.constant(2.0));
+        case LossKind::Mae: return ctx.make(Op::Abs, d);
+        case LossKind::Huber: {
         // PyTorch's HuberLoss with delta 1: quadratic inside |d| < 1, linear outside.
-        const Expr a = ctx.make(Op::Abs, d);
-        return ctx.make(Op::Where, ctx.make(Op::Lt, a, ctx.constant(1.0)), ctx.mul(half, ctx.pow(d, ctx.constant(2.0))),
-                        ctx.sub(a, half));
-    }
-    case LossKind::Bce:
+            const Expr a = ctx.make(Op::Abs, d);
+            return ctx.make(Op::Where, ctx.make(Op::Lt, a, ctx.constant(1.0)),
+                            ctx.mul(half, ctx.pow(d, ctx.constant(2.0))), ctx.sub(a, half));
+        }
+        case LossKind::Bce:
         // -(y log σ(z) + (1 - y) log(1 - σ(z))) = softplus(z) - y·z, with no exp to overflow.
-        return ctx.sub(ctx.make(Op::Softplus, prediction), ctx.mul(target, prediction));
-    case LossKind::CrossEntropy:
-        throw Error("the xent loss needs one output per class: fit a network, as in gradc fit --mlp 32 --loss xent");
-    case LossKind::Formula: {
-        const Program program = parse(ctx, loss.formula);
-        if (program.outputs.size() != 1)
-            throw Error("the loss formula has one result, a per-row loss in p and y, as in --loss \"(p - y)^2\"");
-        return substitute_p_y(ctx, program.outputs[0], prediction, target);
-    }
+            return ctx.sub(ctx.make(Op::Softplus, prediction), ctx.mul(target, prediction));
+        case LossKind::CrossEntropy:
+            throw Error(
+                "the xent loss needs one output per class: fit a network, as in gradc fit --mlp 32 --loss xent");
+        case LossKind::Formula: {
+            const Program program = parse(ctx, loss.formula);
+            if (program.outputs.size() != 1)
+                throw Error("the loss formula has one result, a per-row loss in p and y, as in --loss \"(p - y)^2\"");
+            return substitute_p_y(ctx, program.outputs[0], prediction, target);
+        }
     }
     return d;  // unreachable: the switch covers every kind
 }

@@ -7,16 +7,22 @@ namespace gradc::train {
 
 FitObjective::FitObjective(BatchKernel kernel, const Dataset& data, std::vector<std::size_t> columns, double l1,
                            double l2, ThreadPool* pool)
-    : kernel_(std::move(kernel)), data_(data), columns_(std::move(columns)), l1_(l1), l2_(l2), pool_(pool),
-      all_(data.pointers(columns_)), buffers_(columns_.size()), gathered_(columns_.size()),
+    : kernel_(std::move(kernel)),
+      data_(data),
+      columns_(std::move(columns)),
+      l1_(l1),
+      l2_(l2),
+      pool_(pool),
+      all_(data.pointers(columns_)),
+      buffers_(columns_.size()),
+      gathered_(columns_.size()),
       out_(kernel_.output_count()) {}
 
 double FitObjective::all_rows(std::span<const double> params, std::span<double> grad) {
     return mean(params, all_, data_.rows(), grad);
 }
 
-double FitObjective::batch(std::span<const double> params, std::span<const std::size_t> rows,
-                           std::span<double> grad) {
+double FitObjective::batch(std::span<const double> params, std::span<const std::size_t> rows, std::span<double> grad) {
     for (std::size_t j = 0; j < columns_.size(); ++j) {
         const std::vector<double>& source = data_.columns[columns_[j]];
         std::vector<double>& buffer = buffers_[j];

@@ -102,7 +102,8 @@ MinimizeResult minimize_lbfgs(const Objective& f, std::span<const double> x0, co
         return std::move(result);
     };
     for (;;) {
-        if (rules.gradient_small(result.gradient)) return stop(StopReason::GradientTolerance, gradient_message(options));
+        if (rules.gradient_small(result.gradient))
+            return stop(StopReason::GradientTolerance, gradient_message(options));
         if (result.iterations >= options.max_iterations)
             return stop(StopReason::MaxIterations, max_iterations_message(options, result));
         d = history.direction(result.gradient);
@@ -126,9 +127,9 @@ MinimizeResult minimize_lbfgs(const Objective& f, std::span<const double> x0, co
         // leads on: such a step counts as progress when it shrinks the gradient. A step
         // that does neither would be taken again and again until the iteration limit.
         const bool progress =
-            search.step != 0 && (trial_value < result.value ||
-                                 (trial_value == result.value &&
-                                  largest_magnitude(trial_g) < largest_magnitude(result.gradient)));
+            search.step != 0 &&
+            (trial_value < result.value ||
+             (trial_value == result.value && largest_magnitude(trial_g) < largest_magnitude(result.gradient)));
         if (!progress) {
             if (!history.empty()) {  // retry along −g before giving up
                 history.clear();

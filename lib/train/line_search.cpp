@@ -113,8 +113,9 @@ LineSearchResult line_search(const LineFunction& phi, double value0, double slop
     if (!(options.max_step > 0) || options.max_evaluations < 1)
         throw Error("the line search needs a positive largest step and at least one evaluation");
     if (!std::isfinite(value0) || !(slope0 < 0) || !std::isfinite(slope0))
-        throw Error("the line search needs a finite value and a negative slope at step 0: "
-                    "search along a descent direction");
+        throw Error(
+            "the line search needs a finite value and a negative slope at step 0: "
+            "search along a descent direction");
     if (!(initial_step > 0) || !std::isfinite(initial_step))
         throw Error("the line search's first step must be a positive number, as in 1");
     return Search(phi, value0, slope0, options).run(initial_step);

@@ -17,8 +17,9 @@ namespace gradc {
 Objective kernel_objective(Kernel kernel) {
     const std::size_t n = kernel.input_count();
     if (!kernel || kernel.output_count() != 1 + n)
-        throw Error("an objective kernel gives one value and its gradient: compile it with compile_point() and "
-                    "Derivatives::Gradient from a single value");
+        throw Error(
+            "an objective kernel gives one value and its gradient: compile it with compile_point() and "
+            "Derivatives::Gradient from a single value");
     // One buffer per objective: the kernel writes the value and gradient side by side.
     return [kernel, out = std::vector<double>(1 + n)](std::span<const double> x, std::span<double> grad) mutable {
         if (x.size() != out.size() - 1 || grad.size() != x.size())

@@ -64,7 +64,10 @@ void write(std::string& out, const Json& v, std::size_t indent, bool top) {
 }
 
 [[noreturn]] void not_finite(double v, const std::string& field) {
-    throw Error("cannot save the model: " + field + " is " + (std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf") +
+    throw Error("cannot save the model: " + field + " is " +
+                (std::isnan(v) ? "nan"
+                 : v > 0       ? "inf"
+                               : "-inf") +
                 ", and a model file holds finite numbers only");
 }
 
@@ -95,19 +98,22 @@ Json standardization(const Standardization& s, std::size_t inputs) {
 
 std::string loss_text(const Loss& loss) {
     switch (loss.kind) {
-    case LossKind::Mse: return "mse";
-    case LossKind::Mae: return "mae";
-    case LossKind::Huber: return "huber";
-    case LossKind::Bce: return "bce";
-    case LossKind::CrossEntropy: return "xent";
-    case LossKind::Formula: return loss.formula;
+        case LossKind::Mse: return "mse";
+        case LossKind::Mae: return "mae";
+        case LossKind::Huber: return "huber";
+        case LossKind::Bce: return "bce";
+        case LossKind::CrossEntropy: return "xent";
+        case LossKind::Formula: return loss.formula;
     }
     return loss.formula;
 }
 
 Json header(const SavedModel& model, const char* kind) {
-    return Json{{"format", model_file::kFormat},  {"version", model_file::kVersion}, {"kind", kind},
-                {"target", model.target},        {"loss", loss_text(model.loss)}};
+    return Json{{"format", model_file::kFormat},
+                {"version", model_file::kVersion},
+                {"kind", kind},
+                {"target", model.target},
+                {"loss", loss_text(model.loss)}};
 }
 
 Json formula_json(const SavedModel& model, const FitResult& fit) {

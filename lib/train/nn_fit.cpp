@@ -9,9 +9,9 @@
 
 #include "fit_loop.hpp"
 #include "fit_objective.hpp"
-#include "stopping.hpp"
 #include "gradc/error.hpp"
 #include "gradc/nn.hpp"
+#include "stopping.hpp"
 
 namespace gradc::nn {
 namespace {
@@ -21,8 +21,8 @@ std::vector<double> class_values(const std::vector<double>& target, const std::s
     std::vector<double> classes;
     for (const double y : target) {
         if (!std::isfinite(y) || y != std::floor(y))
-            throw Error("the xent loss needs integer classes in '" + name + "', but it holds " + train::short_number(y) +
-                        ": use a column of class numbers such as 0, 1, 2");
+            throw Error("the xent loss needs integer classes in '" + name + "', but it holds " +
+                        train::short_number(y) + ": use a column of class numbers such as 0, 1, 2");
         classes.push_back(y);
     }
     std::sort(classes.begin(), classes.end());

@@ -36,11 +36,11 @@ Activation activation_named(std::string_view name) {
 
 std::string_view activation_name(Activation a) noexcept {
     switch (a) {
-    case Activation::Identity: return "identity";
-    case Activation::Tanh: return "tanh";
-    case Activation::Relu: return "relu";
-    case Activation::Sigmoid: return "sigmoid";
-    case Activation::Softplus: return "softplus";
+        case Activation::Identity: return "identity";
+        case Activation::Tanh: return "tanh";
+        case Activation::Relu: return "relu";
+        case Activation::Sigmoid: return "sigmoid";
+        case Activation::Softplus: return "softplus";
     }
     return "identity";
 }
@@ -55,11 +55,11 @@ Init default_init(Activation a) noexcept { return a == Activation::Relu ? Init::
 
 Expr activate(ExprContext& ctx, Activation a, Expr x) {
     switch (a) {
-    case Activation::Identity: return x;
-    case Activation::Tanh: return ctx.make(Op::Tanh, x);
-    case Activation::Relu: return ctx.make(Op::Relu, x);
-    case Activation::Sigmoid: return ctx.make(Op::Sigmoid, x);
-    case Activation::Softplus: return ctx.make(Op::Softplus, x);
+        case Activation::Identity: return x;
+        case Activation::Tanh: return ctx.make(Op::Tanh, x);
+        case Activation::Relu: return ctx.make(Op::Relu, x);
+        case Activation::Sigmoid: return ctx.make(Op::Sigmoid, x);
+        case Activation::Softplus: return ctx.make(Op::Softplus, x);
     }
     return x;
 }
@@ -119,8 +119,8 @@ Network build(ExprContext& ctx, const Mlp& spec, std::span<const Expr> inputs) {
     std::vector<Expr> layer(inputs.begin(), inputs.end());
     for (std::size_t l = 0; l < spec.hidden.size(); ++l)
         layer = dense(ctx, layer, spec.hidden[l], spec.activation, "l" + std::to_string(l + 1), net.params);
-    net.outputs = dense(ctx, layer, spec.outputs, Activation::Identity, "l" + std::to_string(spec.hidden.size() + 1),
-                        net.params);
+    net.outputs =
+        dense(ctx, layer, spec.outputs, Activation::Identity, "l" + std::to_string(spec.hidden.size() + 1), net.params);
     return net;
 }
 

@@ -39,20 +39,14 @@ void Optimizer::reset() {
 
 double default_learning_rate(Method method) {
     switch (method) {
-    case Method::GradientDescent:
-    case Method::Momentum:
-    case Method::Nesterov:
-        return SgdOptions{}.lr;
-    case Method::Adagrad:
-        return AdagradOptions{}.lr;
-    case Method::Rmsprop:
-        return RmspropOptions{}.lr;
-    case Method::Adam:
-        return AdamOptions{}.lr;
-    case Method::AdamW:
-        return AdamWOptions{}.lr;
-    case Method::Lbfgs:
-        return 1.0;
+        case Method::GradientDescent:
+        case Method::Momentum:
+        case Method::Nesterov: return SgdOptions{}.lr;
+        case Method::Adagrad: return AdagradOptions{}.lr;
+        case Method::Rmsprop: return RmspropOptions{}.lr;
+        case Method::Adam: return AdamOptions{}.lr;
+        case Method::AdamW: return AdamWOptions{}.lr;
+        case Method::Lbfgs: return 1.0;
     }
     return 1.0;
 }
@@ -60,25 +54,19 @@ double default_learning_rate(Method method) {
 std::unique_ptr<Optimizer> make_optimizer(Method method, std::optional<double> lr) {
     const double rate = lr.value_or(default_learning_rate(method));
     switch (method) {
-    case Method::GradientDescent:
-        return std::make_unique<Sgd>(SgdOptions{.lr = rate});
-    case Method::Momentum:
-        return std::make_unique<Sgd>(SgdOptions{.lr = rate, .momentum = kDefaultMomentum});
-    case Method::Nesterov:
-        return std::make_unique<Sgd>(SgdOptions{.lr = rate, .momentum = kDefaultMomentum, .nesterov = true});
-    case Method::Adagrad:
-        return std::make_unique<Adagrad>(AdagradOptions{.lr = rate});
-    case Method::Rmsprop:
-        return std::make_unique<Rmsprop>(RmspropOptions{.lr = rate});
-    case Method::Adam:
-        return std::make_unique<Adam>(AdamOptions{.lr = rate});
-    case Method::AdamW:
-        return std::make_unique<AdamW>(AdamWOptions{.lr = rate});
-    case Method::Lbfgs:
-        break;
+        case Method::GradientDescent: return std::make_unique<Sgd>(SgdOptions{.lr = rate});
+        case Method::Momentum: return std::make_unique<Sgd>(SgdOptions{.lr = rate, .momentum = kDefaultMomentum});
+        case Method::Nesterov:
+            return std::make_unique<Sgd>(SgdOptions{.lr = rate, .momentum = kDefaultMomentum, .nesterov = true});
+        case Method::Adagrad: return std::make_unique<Adagrad>(AdagradOptions{.lr = rate});
+        case Method::Rmsprop: return std::make_unique<Rmsprop>(RmspropOptions{.lr = rate});
+        case Method::Adam: return std::make_unique<Adam>(AdamOptions{.lr = rate});
+        case Method::AdamW: return std::make_unique<AdamW>(AdamWOptions{.lr = rate});
+        case Method::Lbfgs: break;
     }
-    throw Error("L-BFGS evaluates the function during its line search, so it has no step(params, grad): "
-                "use minimize() with Method::Lbfgs");
+    throw Error(
+        "L-BFGS evaluates the function during its line search, so it has no step(params, grad): "
+        "use minimize() with Method::Lbfgs");
 }
 
 }  // namespace gradc

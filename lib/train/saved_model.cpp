@@ -70,8 +70,9 @@ std::vector<double> predict(const SavedModel& model, const Dataset& data, Jit* j
 
 std::vector<std::vector<double>> predict_probabilities(const SavedModel& model, const Dataset& data, Jit* jit) {
     if (!model.is_classifier())
-        throw Error("probabilities need a classifier: a network fitted with the xent loss or a formula fitted with "
-                    "bce; this model predicts values");
+        throw Error(
+            "probabilities need a classifier: a network fitted with the xent loss or a formula fitted with "
+            "bce; this model predicts values");
     check_columns(model, data);
     if (const auto* net = std::get_if<nn::MlpModel>(&model.model)) return nn::predict_probabilities(*net, data, jit);
     const std::vector<double> logits = predict(std::get<FitResult>(model.model), data, jit);

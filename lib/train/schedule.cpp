@@ -45,16 +45,13 @@ Schedule Schedule::cosine(std::size_t t_max, double eta_min) {
 
 double Schedule::rate(double base, std::size_t t) const {
     switch (kind_) {
-    case Kind::Constant:
-        return base;
-    case Kind::Step:
-        return base * std::pow(gamma_, static_cast<double>(t / period_));
-    case Kind::Exponential:
-        return base * std::pow(gamma_, static_cast<double>(t));
-    case Kind::Cosine: {
-        const double phase = std::numbers::pi * static_cast<double>(t) / static_cast<double>(period_);
-        return eta_min_ + (base - eta_min_) * (1 + std::cos(phase)) / 2;
-    }
+        case Kind::Constant: return base;
+        case Kind::Step: return base * std::pow(gamma_, static_cast<double>(t / period_));
+        case Kind::Exponential: return base * std::pow(gamma_, static_cast<double>(t));
+        case Kind::Cosine: {
+            const double phase = std::numbers::pi * static_cast<double>(t) / static_cast<double>(period_);
+            return eta_min_ + (base - eta_min_) * (1 + std::cos(phase)) / 2;
+        }
     }
     return base;
 }

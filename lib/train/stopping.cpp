@@ -27,8 +27,7 @@ double largest_magnitude(std::span<const double> v) {
 
 void check_stop_options(const MinimizeOptions& options) {
     // NaN fails every comparison, so each test is written to let only good values pass.
-    if (!(options.gradient_tolerance >= 0))
-        throw Error("the gradient tolerance must be 0 or more, as in 1e-8");
+    if (!(options.gradient_tolerance >= 0)) throw Error("the gradient tolerance must be 0 or more, as in 1e-8");
     if (options.value_tolerance && !(*options.value_tolerance >= 0))
         throw Error("the value tolerance must be 0 or more, as in 1e-10");
     if (!(options.divergence_ratio > 0)) throw Error("the divergence ratio must be a positive number, as in 1e10");

@@ -28,7 +28,8 @@ const std::map<Op, Partials>& closed_forms() {
         {Op::Sub, [](double, double, double) { return std::vector<double>{1, -1}; }},
         {Op::Mul, [](double a, double b, double) { return std::vector<double>{b, a}; }},
         {Op::Div, [](double a, double b, double) { return std::vector<double>{1 / b, -a / (b * b)}; }},
-        {Op::Pow, [](double a, double b, double) { return std::vector<double>{b * std::pow(a, b - 1), std::pow(a, b) * std::log(a)}; }},
+        {Op::Pow, [](double a, double b,
+                     double) { return std::vector<double>{b * std::pow(a, b - 1), std::pow(a, b) * std::log(a)}; }},
         {Op::Sqrt, [](double a, double, double) { return std::vector<double>{0.5 / sqrt(a)}; }},
         {Op::Cbrt, [](double a, double, double) { return std::vector<double>{1 / (3 * std::cbrt(a * a))}; }},
         {Op::Exp, [](double a, double, double) { return std::vector<double>{std::exp(a)}; }},
@@ -53,12 +54,16 @@ const std::map<Op, Partials>& closed_forms() {
         {Op::Sign, [](double, double, double) { return std::vector<double>{0}; }},
         {Op::Floor, [](double, double, double) { return std::vector<double>{0}; }},
         {Op::Ceil, [](double, double, double) { return std::vector<double>{0}; }},
-        {Op::Erf, [](double a, double, double) { return std::vector<double>{2 / sqrt(std::numbers::pi) * std::exp(-a * a)}; }},
+        {Op::Erf,
+         [](double a, double, double) { return std::vector<double>{2 / sqrt(std::numbers::pi) * std::exp(-a * a)}; }},
         {Op::Relu, [](double a, double, double) { return std::vector<double>{a > 0 ? 1.0 : 0.0}; }},
-        {Op::Sigmoid, [](double a, double, double) { return std::vector<double>{std::exp(-a) / sq(1 + std::exp(-a))}; }},
+        {Op::Sigmoid,
+         [](double a, double, double) { return std::vector<double>{std::exp(-a) / sq(1 + std::exp(-a))}; }},
         {Op::Softplus, [](double a, double, double) { return std::vector<double>{1 / (1 + std::exp(-a))}; }},
-        {Op::Atan2, [](double a, double b, double) { return std::vector<double>{b / (a * a + b * b), -a / (a * a + b * b)}; }},
-        {Op::Hypot, [](double a, double b, double) { return std::vector<double>{a / std::hypot(a, b), b / std::hypot(a, b)}; }},
+        {Op::Atan2,
+         [](double a, double b, double) { return std::vector<double>{b / (a * a + b * b), -a / (a * a + b * b)}; }},
+        {Op::Hypot,
+         [](double a, double b, double) { return std::vector<double>{a / std::hypot(a, b), b / std::hypot(a, b)}; }},
         {Op::Min, [](double a, double b, double) { return std::vector<double>{a < b ? 1.0 : 0.0, b < a ? 1.0 : 0.0}; }},
         {Op::Max, [](double a, double b, double) { return std::vector<double>{a > b ? 1.0 : 0.0, b > a ? 1.0 : 0.0}; }},
         {Op::Lt, [](double, double, double) { return std::vector<double>{0, 0}; }},
@@ -67,8 +72,10 @@ const std::map<Op, Partials>& closed_forms() {
         {Op::Ge, [](double, double, double) { return std::vector<double>{0, 0}; }},
         {Op::Eq, [](double, double, double) { return std::vector<double>{0, 0}; }},
         {Op::Ne, [](double, double, double) { return std::vector<double>{0, 0}; }},
-        {Op::Where, [](double a, double, double) { return std::vector<double>{0, a != 0 ? 1.0 : 0.0, a != 0 ? 0.0 : 1.0}; }},
-        {Op::Erfc, [](double a, double, double) { return std::vector<double>{-2 / sqrt(std::numbers::pi) * std::exp(-a * a)}; }},
+        {Op::Where,
+         [](double a, double, double) { return std::vector<double>{0, a != 0 ? 1.0 : 0.0, a != 0 ? 0.0 : 1.0}; }},
+        {Op::Erfc,
+         [](double a, double, double) { return std::vector<double>{-2 / sqrt(std::numbers::pi) * std::exp(-a * a)}; }},
     };
     return table;
 }
@@ -93,8 +100,8 @@ TEST_CASE("every rule matches its closed form", "[autodiff]") {
             // acosh is defined for a >= 1 only: shift its point into the domain.
             const double a = op == Op::Acosh ? 1 + p[1] * p[1] : p[0];
             const std::vector<double> at{a, p[1], p[2]};
-            const std::vector<double> got = evaluate(grad, std::span<const Expr>(vars, arity),
-                                                     std::span<const double>(at.data(), arity));
+            const std::vector<double> got =
+                evaluate(grad, std::span<const Expr>(vars, arity), std::span<const double>(at.data(), arity));
             const std::vector<double> expect = form->second(a, p[1], p[2]);
             for (std::size_t i = 0; i < arity; ++i) {
                 INFO("d/d" << vars[i]->name() << " at a=" << a << " b=" << p[1] << " c=" << p[2]);

@@ -1,6 +1,6 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <algorithm>
 #include <map>
 #include <optional>
 #include <random>
@@ -192,7 +192,8 @@ TEST_CASE("the untaken branch of where never reaches the gradient", "[autodiff]"
     CHECK(d_at(two_guards, -1.0) == 0.0);
     CHECK(d_at(two_guards, 4.0) == Approx(0.5));
     // Else-branches nested in then-branches.
-    Expr nested = ctx.make(Op::Where, positive, ctx.make(Op::Where, above_one, x, ctx.make(Op::Log, ctx.sub(ctx.constant(1), x))), zero);
+    Expr nested = ctx.make(Op::Where, positive,
+                           ctx.make(Op::Where, above_one, x, ctx.make(Op::Log, ctx.sub(ctx.constant(1), x))), zero);
     CHECK(d_at(nested, -3.0) == 0.0);
     CHECK(d_at(nested, 0.5) == Approx(-2.0));
     CHECK(d_at(nested, 2.0) == 1.0);
@@ -211,7 +212,8 @@ TEST_CASE("derivatives at special points of pow", "[autodiff]") {
     Expr y = ctx.variable("y");
     const Expr both[] = {x, y};
     const double at[] = {-2.0, 3.0};
-    CHECK(evaluate(gradient(ctx, ctx.pow(x, ctx.constant(3)), wrt)[0], wrt, std::span<const double>(at, 1)) == Approx(12.0));
+    CHECK(evaluate(gradient(ctx, ctx.pow(x, ctx.constant(3)), wrt)[0], wrt, std::span<const double>(at, 1)) ==
+          Approx(12.0));
     CHECK(evaluate(gradient(ctx, ctx.pow(x, y), both)[0], both, at) == Approx(12.0));
 }
 

@@ -78,7 +78,8 @@ TEST_CASE("Jacobian rows are the outputs' gradients", "[autodiff]") {
     CHECK(ev(j[0][0]) * ev(j[1][1]) - ev(j[0][1]) * ev(j[1][0]) == Approx(2.5).epsilon(1e-14));
 }
 
-TEST_CASE("Hessians: symmetric by the other order of differentiation, and equal to differences of gradients", "[autodiff]") {
+TEST_CASE("Hessians: symmetric by the other order of differentiation, and equal to differences of gradients",
+          "[autodiff]") {
     std::mt19937_64 rng(23);
     std::uniform_real_distribution<double> coord(-2.0, 2.0);
     int compared = 0, symmetric = 0;
@@ -177,7 +178,8 @@ TEST_CASE("Hessian sparsity from dependencies", "[autodiff]") {
             for (std::size_t j = i; j < 3; ++j) {
                 if (std::find(p.begin(), p.end(), std::make_pair(i, j)) != p.end()) continue;
                 for (int trial = 0; trial < 3; ++trial) {
-                    const double value = evaluate(h[i][j], vars, std::vector<double>{coord(rng), coord(rng), coord(rng)});
+                    const double value =
+                        evaluate(h[i][j], vars, std::vector<double>{coord(rng), coord(rng), coord(rng)});
                     INFO("expression " << n << " entry " << i << "," << j);
                     CHECK((value == 0.0 || std::isnan(value)));
                 }

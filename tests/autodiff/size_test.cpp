@@ -69,7 +69,8 @@ TEST_CASE("a deep chain of branches stays linear", "[autodiff][size]") {
         for (int k = 0; k < 20'000; ++k) {
             Expr pre = ctx.add(ctx.mul(w, a), ctx.constant(1));
             a = use_relu ? ctx.make(Op::Relu, pre)
-                         : ctx.make(Op::Where, ctx.make(Op::Gt, pre, ctx.constant(0)), ctx.make(Op::Sin, pre), ctx.constant(0));
+                         : ctx.make(Op::Where, ctx.make(Op::Gt, pre, ctx.constant(0)), ctx.make(Op::Sin, pre),
+                                    ctx.constant(0));
         }
         const Expr vars[] = {x, w};
         const double ratio = growth(ctx, a, vars);

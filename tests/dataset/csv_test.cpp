@@ -2,9 +2,9 @@
 // and column of everything it refuses.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
-#include <cstdint>
 #include <string>
 #include <vector>
 

@@ -1,7 +1,7 @@
 // The CSV writer: the text it writes, that read_csv() reads it back to the same names
 // and bits, and the datasets it refuses.
-#include <catch2/catch.hpp>
 #include <bit>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -26,8 +26,8 @@ TEST_CASE("names that would read differently are quoted", "[dataset][csv]") {
 
 TEST_CASE("what write_csv writes reads back to the same bits", "[dataset][csv]") {
     constexpr double kInf = std::numeric_limits<double>::infinity();
-    std::vector<double> values = {0.0,     -0.0, 5e-324, -2.2250738585072014e-308, 1.7976931348623157e308,
-                                  -kInf,   kInf, 1.0 / 3, 0.1 + 0.2,                123456789012345680.0};
+    std::vector<double> values = {0.0,  -0.0,    5e-324,    -2.2250738585072014e-308, 1.7976931348623157e308, -kInf,
+                                  kInf, 1.0 / 3, 0.1 + 0.2, 123456789012345680.0};
     std::uint64_t state = 0x9E3779B97F4A7C15u;
     for (int i = 0; i < 2000; ++i) {
         state = state * 6364136223846793005u + 1442695040888963407u;

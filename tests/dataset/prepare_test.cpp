@@ -1,6 +1,6 @@
 // Preparing data for a fit: seeded splits and epochs, standardization, row selection.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <numeric>
 #include <set>

@@ -2,8 +2,8 @@
 // lines start with "$ gradc" is a session; each command runs through the shell with
 // the built gradc, and its standard output and error together must match the lines
 // that follow it, so the docs cannot drift from the program.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>

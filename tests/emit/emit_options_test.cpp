@@ -14,8 +14,8 @@ TEST_CASE("every emitter refuses a kernel past max_kernel_size", "[emit][limits]
     ExprContext ctx;
     const Expr x = ctx.variable("x"), y = ctx.variable("y");
     const Expr f = ctx.mul(ctx.make(Op::Sin, x), y);  // x, y, sin(x), the product: 4 instructions
-    const AotKernel kernel = aot_point_kernel(ctx, "k", std::span<const Expr>(&f, 1), std::vector<Expr>{x, y},
-                                              Derivatives::None);
+    const AotKernel kernel =
+        aot_point_kernel(ctx, "k", std::span<const Expr>(&f, 1), std::vector<Expr>{x, y}, Derivatives::None);
     JitOptions at_limit, below;
     at_limit.max_kernel_size = 4;
     below.max_kernel_size = 3;

@@ -2,9 +2,9 @@
 // library, and oracles for batch sums in the order a kernel adds its rows.
 #pragma once
 
+#include <dlfcn.h>
 #include <catch2/catch.hpp>
 #include <cstdlib>
-#include <dlfcn.h>
 #include <filesystem>
 #include <fstream>
 #include <iterator>

@@ -105,8 +105,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         point(points[r], got);
         for (std::size_t k = 0; k < got.size(); ++k)
             if (!gradc::testing::same_or_both_nan(got[k], wants[r][k]))
-                report("point", text, gradc::testing::describe_output(k, values, vars), points[r], wants[r][k],
-                       got[k]);
+                report("point", text, gradc::testing::describe_output(k, values, vars), points[r], wants[r][k], got[k]);
     }
     if (!map) return 0;
 

@@ -110,8 +110,8 @@ TEST_CASE("batch kernels sum the loss and gradient the interpreter gives", "[jit
                 const Oracle o = oracle(outputs, v.all, params, data, rows);
                 const std::vector<double> got = kernel(params, data.pointers, rows);
                 for (std::size_t k = 0; k < outputs.size(); ++k) {
-                    INFO("loss " << gradc::to_infix(loss) << ", output " << k << ", rows " << rows
-                                 << ", vector math " << vector_math);
+                    INFO("loss " << gradc::to_infix(loss) << ", output " << k << ", rows " << rows << ", vector math "
+                                 << vector_math);
                     CHECK(sum_agrees(got[k], o.sum[k], o.magnitude[k]));
                     ++compared;
                 }
@@ -136,8 +136,8 @@ TEST_CASE("map kernels give the interpreter's value at every row", "[jit][map]")
     for (int trial = 0; trial < 200; ++trial) {
         Vars v;
         const Expr f = gradc::testing::random_expr(v.ctx, rng, v.columns, shape);
-        const gradc::MapKernel kernel = gradc::compile_map(jit, v.ctx, std::span<const Expr>(&f, 1), v.columns,
-                                                            gradc::Derivatives::Gradient);
+        const gradc::MapKernel kernel =
+            gradc::compile_map(jit, v.ctx, std::span<const Expr>(&f, 1), v.columns, gradc::Derivatives::Gradient);
         const std::vector<Expr> outputs =
             gradc::testing::compiled_outputs(v.ctx, std::span<const Expr>(&f, 1), v.columns, jit.options());
         for (std::size_t rows : {std::size_t{1}, lanes - 1, lanes + 1, std::size_t{1500}}) {
@@ -149,9 +149,9 @@ TEST_CASE("map kernels give the interpreter's value at every row", "[jit][map]")
             const Oracle o = oracle(outputs, v.columns, {}, data, rows);
             for (std::size_t r = 0; r < rows; ++r)
                 for (std::size_t k = 0; k < outputs.size(); ++k) {
-                    INFO(gradc::to_infix(f) << ", output " << k << ", row " << r << " of " << rows << ": got "
-                                            << out[k][r] << ", interpreter " << o.per_row[r][k] << " at c0 = "
-                                            << data.columns[0][r]);
+                    INFO(gradc::to_infix(f)
+                         << ", output " << k << ", row " << r << " of " << rows << ": got " << out[k][r]
+                         << ", interpreter " << o.per_row[r][k] << " at c0 = " << data.columns[0][r]);
                     REQUIRE(bits_equal(out[k][r], o.per_row[r][k]));
                 }
             // Rows past the end are left alone.
@@ -220,7 +220,10 @@ TEST_CASE("a thread pool runs every task once and passes exceptions on", "[jit][
     std::vector<int> hits(1000, 0);
     for (int round = 0; round < 20; ++round) pool.run(hits.size(), [&](std::size_t i) { ++hits[i]; });
     for (int h : hits) CHECK(h == 20);
-    CHECK_THROWS_AS(pool.run(10, [](std::size_t i) { if (i == 7) throw gradc::SemanticError("task 7"); }),
+    CHECK_THROWS_AS(pool.run(10,
+                             [](std::size_t i) {
+                                 if (i == 7) throw gradc::SemanticError("task 7");
+                             }),
                     gradc::SemanticError);
     pool.run(3, [&](std::size_t i) { hits[i] = 0; });  // usable after an exception
     CHECK(hits[0] == 0);

@@ -118,7 +118,8 @@ TEST_CASE("sums too large for the stack come from the heap and are exact", "[jit
         bool all_right = true;
         for (std::size_t i = 0; i < n; ++i) {
             // sum_r 2(i+1)(p_i - c_r) = 2(i+1)·rows·p_i, as the c_r sum to 0.
-            all_right = all_right && alone[1 + i] == 2.0 * static_cast<double>(i + 1) * static_cast<double>(rows) * at[i];
+            all_right =
+                all_right && alone[1 + i] == 2.0 * static_cast<double>(i + 1) * static_cast<double>(rows) * at[i];
             for (std::size_t r = 0; r < rows; ++r)
                 want_loss += static_cast<double>(i + 1) * (at[i] - column[r]) * (at[i] - column[r]);
         }

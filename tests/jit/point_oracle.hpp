@@ -187,14 +187,10 @@ inline std::string mismatch(const std::string& where, std::span<const double> po
 
 inline const char* level_name(OptLevel level) {
     switch (level) {
-        case OptLevel::O0:
-            return "O0";
-        case OptLevel::O1:
-            return "O1";
-        case OptLevel::O2:
-            return "O2";
-        case OptLevel::O3:
-            return "O3";
+        case OptLevel::O0: return "O0";
+        case OptLevel::O1: return "O1";
+        case OptLevel::O2: return "O2";
+        case OptLevel::O3: return "O3";
     }
     return "?";
 }

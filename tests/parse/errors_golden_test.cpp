@@ -4,8 +4,8 @@
 //
 // After changing a message on purpose, regenerate and review the diff:
 //   GRADC_UPDATE_GOLDEN=1 build/dev/tests/gradc_parse_tests "[golden]"
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>

@@ -152,8 +152,7 @@ TEST_CASE("a million-deep DAG written with bindings parses and lowers", "[parse]
     ExprContext ctx;
     constexpr int kDepth = 1'000'000;
     std::string text = "t1 = sin(x);\n";
-    for (int i = 2; i <= kDepth; ++i)
-        text += "t" + std::to_string(i) + " = sin(t" + std::to_string(i - 1) + ");\n";
+    for (int i = 2; i <= kDepth; ++i) text += "t" + std::to_string(i) + " = sin(t" + std::to_string(i - 1) + ");\n";
     text += "t" + std::to_string(kDepth);
     const Program p = parse(ctx, text);
     REQUIRE(p.outputs.size() == 1);

@@ -233,8 +233,7 @@ TEST_CASE("semantic errors point at the name responsible", "[parse]") {
     };
     CHECK(error_at("sqr(x) + 1") ==
           std::pair<std::size_t, std::string>{0, "unknown function 'sqr'; did you mean 'sqrt'?"});
-    CHECK(error_at("x + atan2(x)") ==
-          std::pair<std::size_t, std::string>{4, "atan2 takes 2 arguments, got 1"});
+    CHECK(error_at("x + atan2(x)") == std::pair<std::size_t, std::string>{4, "atan2 takes 2 arguments, got 1"});
     CHECK(error_at("sin(x, y)").second == "sin takes 1 argument, got 2");
     CHECK(error_at("1 + sin").first == 4);
     CHECK(error_at("1 + sin").second == "'sin' is a function: call it as sin(...)");

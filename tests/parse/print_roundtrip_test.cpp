@@ -1,8 +1,8 @@
 // The printer's contract, checked through the parser: parse(to_infix(e)) is the
 // identical node, for random expressions over every op, shared DAGs, several
 // outputs, and chains far deeper than the parser's nesting limit.
-#include <catch2/catch.hpp>
 #include <bit>
+#include <catch2/catch.hpp>
 #include <random>
 #include <string>
 #include <vector>

@@ -14,9 +14,9 @@ namespace {
 
 std::string token_soup(std::mt19937_64& rng) {
     static constexpr const char* kTokens[] = {
-        "x",  "y",  "t1", "sin", "atan2", "where", "pi", "e",    "2",  ".5", "1e-3", "1e999", "(",  "(",
-        ")",  ")",  ",",  ";",   "=",     "==",    "!=", "<=",   "<",  ">",  "+",    "-",     "*",  "**",
-        "^",  "/",  " ",  "\n",  "\r\n",  "# c\n", "$",  "\xce\xb1", "!", ".",  "e5",   "sqr",   "a =", "min",
+        "x", "y", "t1", "sin", "atan2", "where", "pi", "e",        "2", ".5", "1e-3", "1e999", "(",   "(",
+        ")", ")", ",",  ";",   "=",     "==",    "!=", "<=",       "<", ">",  "+",    "-",     "*",   "**",
+        "^", "/", " ",  "\n",  "\r\n",  "# c\n", "$",  "\xce\xb1", "!", ".",  "e5",   "sqr",   "a =", "min",
     };
     std::uniform_int_distribution<std::size_t> pick(0, std::size(kTokens) - 1);
     std::uniform_int_distribution<int> length(0, 14);

@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <iostream>
 #include <limits>
@@ -52,11 +52,11 @@ std::string show(Expr root) {
     return text.at(root);
 }
 
-#define CHECK_SAME(got, expected)                                          \
-    do {                                                                   \
-        const Expr got_ = (got), expected_ = (expected);                   \
-        INFO("got " << show(got_) << ", expected " << show(expected_));    \
-        CHECK(got_ == expected_);                                          \
+#define CHECK_SAME(got, expected)                                       \
+    do {                                                                \
+        const Expr got_ = (got), expected_ = (expected);                \
+        INFO("got " << show(got_) << ", expected " << show(expected_)); \
+        CHECK(got_ == expected_);                                       \
     } while (false)
 
 }  // namespace
@@ -291,8 +291,8 @@ void compare_values(Expr original, Expr simplified, std::span<const Expr> vars,
             ++tally.unstable;
         } else {
             ++tally.mismatched;
-            UNSCOPED_INFO("original " << show(original) << " = " << want << ", simplified " << show(simplified)
-                                      << " = " << got << " at x=" << p[0] << " y=" << p[1] << " z=" << p[2]);
+            UNSCOPED_INFO("original " << show(original) << " = " << want << ", simplified " << show(simplified) << " = "
+                                      << got << " at x=" << p[0] << " y=" << p[1] << " z=" << p[2]);
         }
     }
 }

@@ -82,8 +82,7 @@ TEST_CASE("rewrites compose bottom-up", "[passes][stable]") {
     CHECK(e.stable("log(exp(x)/(1 + exp(x)))") == e.ctx.neg(e.f(Op::Softplus, e.ctx.neg(e.x))));
     // Rewritten inside a larger formula, once per shared node.
     const Expr inner = e.f(Op::Log1p, e.x);
-    CHECK(e.stable("sin(log(1 + x)) * log(1 + x) + y") ==
-          e.ctx.add(e.ctx.mul(e.f(Op::Sin, inner), inner), e.y));
+    CHECK(e.stable("sin(log(1 + x)) * log(1 + x) + y") == e.ctx.add(e.ctx.mul(e.f(Op::Sin, inner), inner), e.y));
 }
 
 TEST_CASE("forms that are not exactly these pairs are left alone", "[passes][stable]") {
@@ -142,10 +141,9 @@ TEST_CASE("away from overflow and cancellation the two forms agree to rounding",
     Exprs e;
     std::mt19937_64 rng(5);
     std::uniform_real_distribution<double> moderate(0.2, 3.0), sign(-1.0, 1.0);
-    for (const char* text :
-         {"log(1 + x)", "log(x + y + 1)", "log(1 - x/4)", "exp(x) - 1", "-1 + exp(x)", "1 - exp(x)",
-          "log(1 + exp(x))", "log(sigmoid(x))", "log(1 - sigmoid(x))", "exp(x)/(1 + exp(x))", "1/(1 + exp(x))",
-          "sqrt(x^2 + y^2)", "sqrt(x^2)", "log(exp(x))", "log1p(expm1(x))"}) {
+    for (const char* text : {"log(1 + x)", "log(x + y + 1)", "log(1 - x/4)", "exp(x) - 1", "-1 + exp(x)", "1 - exp(x)",
+                             "log(1 + exp(x))", "log(sigmoid(x))", "log(1 - sigmoid(x))", "exp(x)/(1 + exp(x))",
+                             "1/(1 + exp(x))", "sqrt(x^2 + y^2)", "sqrt(x^2)", "log(exp(x))", "log1p(expm1(x))"}) {
         for (int i = 0; i < 200; ++i) {
             // Magnitudes where 1 + x and exp(x) - 1 lose at most a few bits.
             const double xv = moderate(rng) * (sign(rng) < 0 ? -0.3 : 1.0), yv = moderate(rng);
@@ -167,10 +165,13 @@ TEST_CASE("has_unstable_forms says exactly whether the pass changes something", 
     for (std::size_t i = 0; i < corpus.size(); i += 2) {
         const Expr u = corpus[i], v = corpus[(i + 7) % corpus.size()];
         const Expr square = ctx.pow(u, two), exp_u = ctx.make(Op::Exp, u);
-        const Expr wrapped[] = {ctx.make(Op::Log, ctx.add(one, u)),        ctx.sub(exp_u, one),
-                                ctx.make(Op::Log, ctx.add(one, exp_u)),    ctx.div(exp_u, ctx.add(one, exp_u)),
+        const Expr wrapped[] = {ctx.make(Op::Log, ctx.add(one, u)),
+                                ctx.sub(exp_u, one),
+                                ctx.make(Op::Log, ctx.add(one, exp_u)),
+                                ctx.div(exp_u, ctx.add(one, exp_u)),
                                 ctx.make(Op::Sqrt, ctx.add(square, ctx.mul(v, v))),
-                                ctx.make(Op::Log, ctx.add(two, u)),        ctx.div(exp_u, ctx.add(two, exp_u)),
+                                ctx.make(Op::Log, ctx.add(two, u)),
+                                ctx.div(exp_u, ctx.add(two, exp_u)),
                                 ctx.make(Op::Sqrt, ctx.add(square, v))};
         corpus[i] = ctx.mul(v, wrapped[i / 2 % std::size(wrapped)]);
     }

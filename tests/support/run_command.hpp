@@ -1,11 +1,11 @@
 // Runs a shell command and captures what it prints, for tests of the gradc command.
 #pragma once
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
-#include <sys/wait.h>
 
 namespace gradc::testing {
 

@@ -46,8 +46,8 @@ TEST_CASE("the canonical logistic Hessian is X' diag(s(1 - s)) X", "[tensor][can
     // not a transposed copy.
     REQUIRE(C->kind() == TensorKind::Contract);
     const Tensor left = C->operand(0), right = C->operand(1);
-    const bool x_and_scaled = (left == X && right->kind() == TensorKind::Contract) ||
-                              (right == X && left->kind() == TensorKind::Contract);
+    const bool x_and_scaled =
+        (left == X && right->kind() == TensorKind::Contract) || (right == X && left->kind() == TensorKind::Contract);
     CHECK(x_and_scaled);
     const Tensor scaled = left == X ? right : left;
     CHECK((scaled->operand(0) == X || scaled->operand(1) == X));
@@ -55,7 +55,8 @@ TEST_CASE("the canonical logistic Hessian is X' diag(s(1 - s)) X", "[tensor][can
     std::mt19937_64 random(21);
     TensorBindings b;
     b.rows = 7;
-    b.inputs = {{"X", random_value(X->shape(), 7, random)}, {"y", random_value(y->shape(), 7, random)},
+    b.inputs = {{"X", random_value(X->shape(), 7, random)},
+                {"y", random_value(y->shape(), 7, random)},
                 {"w", random_value(w->shape(), 7, random)}};
     check_same_values(H, C, b);
     CHECK(canonicalize(ctx, std::span<const Tensor>(&C, 1))[0] == C);
@@ -65,7 +66,8 @@ TEST_CASE("a matrix chain is contracted in its cheapest order", "[tensor][canoni
     // (A B) C with A [2,50], B [50,40], C [40,1]: A (B C) costs 2,000 + 100 multiplications,
     // (A B) C 4,000 + 80. The product of B and C comes first.
     TensorContext ctx;
-    const Tensor A = ctx.param("A", Shape{{2, 50}}), B = ctx.param("B", Shape{{50, 40}}), C = ctx.param("C", Shape{{40, 1}});
+    const Tensor A = ctx.param("A", Shape{{2, 50}}), B = ctx.param("B", Shape{{50, 40}}),
+                 C = ctx.param("C", Shape{{40, 1}});
     const Tensor chain = ctx.matmul(ctx.matmul(A, B), C);
     const Tensor r = canonicalize(ctx, std::span<const Tensor>(&chain, 1))[0];
     REQUIRE(r->kind() == TensorKind::Contract);
@@ -74,7 +76,8 @@ TEST_CASE("a matrix chain is contracted in its cheapest order", "[tensor][canoni
     CHECK(((inner->operand(0) == B && inner->operand(1) == C) || (inner->operand(0) == C && inner->operand(1) == B)));
     std::mt19937_64 random(22);
     TensorBindings b;
-    b.inputs = {{"A", random_value(A->shape(), 0, random)}, {"B", random_value(B->shape(), 0, random)},
+    b.inputs = {{"A", random_value(A->shape(), 0, random)},
+                {"B", random_value(B->shape(), 0, random)},
                 {"C", random_value(C->shape(), 0, random)}};
     check_same_values(chain, r, b);
 }
@@ -92,14 +95,13 @@ TEST_CASE("canonical forms of random products keep their values and are fixed po
             const Tensor a = pool[random() % pool.size()], b = pool[random() % pool.size()];
             try {
                 switch (random() % 4) {
-                case 0: pool.push_back(ctx.contract(specs[random() % 6], a, b)); break;
-                case 1: pool.push_back(ctx.mul(a, b)); break;
-                case 2: pool.push_back(ctx.transpose(a)); break;
-                case 3: pool.push_back(ctx.map(Op::Tanh, a)); break;
+                    case 0: pool.push_back(ctx.contract(specs[random() % 6], a, b)); break;
+                    case 1: pool.push_back(ctx.mul(a, b)); break;
+                    case 2: pool.push_back(ctx.transpose(a)); break;
+                    case 3: pool.push_back(ctx.map(Op::Tanh, a)); break;
                 }
                 ++step;
-            } catch (const SemanticError&) {
-            }
+            } catch (const SemanticError&) {}
         }
         Tensor f = ctx.sum(pool.back());
         for (std::size_t k = pool.size() - 3; k + 1 < pool.size(); ++k) f = ctx.add(f, ctx.sum(pool[k]));
@@ -111,7 +113,8 @@ TEST_CASE("canonical forms of random products keep their values and are fixed po
         CHECK(reachable(c[1]) <= reachable(Hv));
         TensorBindings b;
         b.rows = 4;
-        b.inputs = {{"X", random_value(X->shape(), 4, random)}, {"W", random_value(W->shape(), 4, random)},
+        b.inputs = {{"X", random_value(X->shape(), 4, random)},
+                    {"W", random_value(W->shape(), 4, random)},
                     {"v", random_value(v->shape(), 4, random)}};
         check_same_values(f, c[0], b);
         check_same_values(Hv, c[1], b);

@@ -35,7 +35,8 @@ TEST_CASE("the gradient of ||Xw - y||^2 is 2 X'(Xw - y)", "[tensor][closed-form]
     const Tensor g = tensor_gradient(ctx, f, std::span<const Tensor>(&w, 1))[0];
     TensorBindings b;
     b.rows = n;
-    const std::vector<double> xs = random_reals(n * d, random), ys = random_reals(n, random), ws = random_reals(d, random);
+    const std::vector<double> xs = random_reals(n * d, random), ys = random_reals(n, random),
+                              ws = random_reals(d, random);
     b.inputs = {{"X", {{n, d}, xs, {}}}, {"y", {{n}, ys, {}}}, {"w", {{d}, ws, {}}}};
     std::vector<double> want(d, 0.0);
     for (std::size_t i = 0; i < n; ++i) {
@@ -102,7 +103,8 @@ TEST_CASE("a two-layer network's gradient is backpropagation written out", "[ten
     const std::size_t n = 5, d = 3, h = 4;
     TensorContext ctx;
     const Tensor X = ctx.data("X", Shape{{kRows, 3}}), t = ctx.data("t", Shape{{kRows}});
-    const Tensor W1 = ctx.param("W1", Shape{{3, 4}}), b1 = ctx.param("b1", Shape{{4}}), w2 = ctx.param("w2", Shape{{4}});
+    const Tensor W1 = ctx.param("W1", Shape{{3, 4}}), b1 = ctx.param("b1", Shape{{4}}),
+                 w2 = ctx.param("w2", Shape{{4}});
     const Tensor hidden = ctx.map(Op::Tanh, ctx.add(ctx.matmul(X, W1), b1));
     const Tensor r = ctx.sub(ctx.matmul(hidden, w2), t);
     const Tensor f = ctx.sum(ctx.mul(r, r));
@@ -113,7 +115,10 @@ TEST_CASE("a two-layer network's gradient is backpropagation written out", "[ten
                               v = random_reals(h, random);
     TensorBindings b;
     b.rows = n;
-    b.inputs = {{"X", {{n, d}, x, {}}}, {"t", {{n}, ts, {}}}, {"W1", {{d, h}, w1, {}}}, {"b1", {{h}, bias, {}}},
+    b.inputs = {{"X", {{n, d}, x, {}}},
+                {"t", {{n}, ts, {}}},
+                {"W1", {{d, h}, w1, {}}},
+                {"b1", {{h}, bias, {}}},
                 {"w2", {{h}, v, {}}}};
     std::vector<double> dW1(d * h, 0.0), db1(h, 0.0), dw2(h, 0.0);
     for (std::size_t i = 0; i < n; ++i) {
@@ -172,7 +177,8 @@ TEST_CASE("windows, strided slices, padding and diagonals read what they say", "
     const Tensor m = ctx.param("m", Shape{{3, 3}});
     const Tensor k = ctx.param("k", Shape{{3}});
     TensorBindings b;
-    b.inputs = {{"x", {{5}, {1, 2, 3, 4, 5}, {}}}, {"m", {{3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9}, {}}},
+    b.inputs = {{"x", {{5}, {1, 2, 3, 4, 5}, {}}},
+                {"m", {{3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9}, {}}},
                 {"k", {{3}, {1, 0, -1}, {}}}};
     const Tensor views[] = {ctx.windows(x, 0, 3), ctx.slice(x, 0, 1, 5, 2), ctx.pad(x, 0, 2, 1), ctx.diagonal(m, 0, 1),
                             ctx.matmul(ctx.windows(x, 0, 3), k)};

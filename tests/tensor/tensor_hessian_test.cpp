@@ -60,7 +60,8 @@ TEST_CASE("tensor Hessians and directional derivatives agree with the scalar exp
         const Tensor W = ctx.param("W", Shape{{2, 3}}), v = ctx.param("v", Shape{{3}});
         const std::size_t last[] = {1}, both[] = {0, 1};
         const Tensor hidden = ctx.mul(ctx.map(Op::Tanh, ctx.matmul(X, W)), v);
-        const Tensor f = ctx.add(ctx.sum(ctx.logsumexp(hidden, last)), ctx.mul(ctx.max(W, both), ctx.sum(ctx.mul(v, v))));
+        const Tensor f =
+            ctx.add(ctx.sum(ctx.logsumexp(hidden, last)), ctx.mul(ctx.max(W, both), ctx.sum(ctx.mul(v, v))));
         const Tensor Hv = tensor_hessian(ctx, f, v);
         const Tensor HW = tensor_hessian(ctx, f, W);
         // One direction for both: the directional derivative of f.
@@ -70,8 +71,10 @@ TEST_CASE("tensor Hessians and directional derivatives agree with the scalar exp
 
         TensorBindings b;
         b.rows = n;
-        b.inputs = {{"X", {{n, 2}, random_reals(n * 2, random), {}}}, {"W", {{2, 3}, random_reals(6, random), {}}},
-                    {"v", {{3}, random_reals(3, random), {}}}, {"dW", {{2, 3}, random_reals(6, random), {}}},
+        b.inputs = {{"X", {{n, 2}, random_reals(n * 2, random), {}}},
+                    {"W", {{2, 3}, random_reals(6, random), {}}},
+                    {"v", {{3}, random_reals(3, random), {}}},
+                    {"dW", {{2, 3}, random_reals(6, random), {}}},
                     {"dv", {{3}, random_reals(3, random), {}}}};
         const Tensor outputs[] = {Hv, HW, jvp};
         const std::vector<TensorValue> got = evaluate(outputs, b);
@@ -81,7 +84,8 @@ TEST_CASE("tensor Hessians and directional derivatives agree with the scalar exp
         std::vector<Expr> vv, wv, all;
         std::vector<double> point;
         for (std::size_t i = 0; i < 2; ++i)
-            for (std::size_t j = 0; j < 3; ++j) wv.push_back(scalars.variable("W[" + std::to_string(i) + "," + std::to_string(j) + "]"));
+            for (std::size_t j = 0; j < 3; ++j)
+                wv.push_back(scalars.variable("W[" + std::to_string(i) + "," + std::to_string(j) + "]"));
         for (std::size_t j = 0; j < 3; ++j) vv.push_back(scalars.variable("v[" + std::to_string(j) + "]"));
         all = wv;
         all.insert(all.end(), vv.begin(), vv.end());

@@ -60,21 +60,24 @@ void build(Program& p, std::mt19937_64& random, std::map<TensorKind, int>& reach
             const std::size_t axis = a->shape().rank() ? random() % a->shape().rank() : 0;
             const std::int64_t size = a->shape().rank() ? a->shape().dims[axis] : 0;
             switch (random() % 15) {
-            case 0: t = c.map(unary[random() % 6], a); break;
-            case 1: t = c.map(binary[random() % 4], a, b); break;
-            case 2: t = c.contract(specs[random() % 7], a, b); break;
-            case 3: t = c.sum(a, axes); break;
-            case 4: t = c.max(a, axes); break;
-            case 5: t = c.transpose(a); break;
-            case 6: t = c.reshape(a, Shape{{static_cast<std::int64_t>(a->shape().elements())}}); break;
-            case 7: t = c.broadcast_to(a, Shape{{kRows, 4}}); break;
-            case 8: t = c.gather(c.broadcast_to(a, Shape{{kRows, 2}}), 1, p.index); break;
-            case 9: t = c.scatter_add(Shape{{kRows, 2}}, 1, p.index, c.broadcast_to(a, Shape{{kRows, 1}})); break;
-            case 10: t = c.logsumexp(a, axes); break;
-            case 11: t = c.slice(a, axis, static_cast<std::int64_t>(random() % 2), size, 1 + static_cast<std::int64_t>(random() % 2)); break;
-            case 12: t = c.pad(a, axis, static_cast<std::int64_t>(random() % 2), 1); break;
-            case 13: t = c.diagonal(a, 0, 1); break;
-            case 14: t = c.windows(a, axis, 2); break;
+                case 0: t = c.map(unary[random() % 6], a); break;
+                case 1: t = c.map(binary[random() % 4], a, b); break;
+                case 2: t = c.contract(specs[random() % 7], a, b); break;
+                case 3: t = c.sum(a, axes); break;
+                case 4: t = c.max(a, axes); break;
+                case 5: t = c.transpose(a); break;
+                case 6: t = c.reshape(a, Shape{{static_cast<std::int64_t>(a->shape().elements())}}); break;
+                case 7: t = c.broadcast_to(a, Shape{{kRows, 4}}); break;
+                case 8: t = c.gather(c.broadcast_to(a, Shape{{kRows, 2}}), 1, p.index); break;
+                case 9: t = c.scatter_add(Shape{{kRows, 2}}, 1, p.index, c.broadcast_to(a, Shape{{kRows, 1}})); break;
+                case 10: t = c.logsumexp(a, axes); break;
+                case 11:
+                    t = c.slice(a, axis, static_cast<std::int64_t>(random() % 2), size,
+                                1 + static_cast<std::int64_t>(random() % 2));
+                    break;
+                case 12: t = c.pad(a, axis, static_cast<std::int64_t>(random() % 2), 1); break;
+                case 13: t = c.diagonal(a, 0, 1); break;
+                case 14: t = c.windows(a, axis, 2); break;
             }
         } catch (const SemanticError&) {
             continue;
@@ -89,7 +92,8 @@ void build(Program& p, std::mt19937_64& random, std::map<TensorKind, int>& reach
     p.f = f;
     for (const Tensor t : tensor_order(std::span<const Tensor>(&p.f, 1))) ++reached[t->kind()];
     p.bindings.rows = kRowCount;
-    for (const Tensor in : p.inputs) p.bindings.inputs.emplace_back(std::string(in->name()), random_value(in->shape(), random));
+    for (const Tensor in : p.inputs)
+        p.bindings.inputs.emplace_back(std::string(in->name()), random_value(in->shape(), random));
     TensorValue labels{{kRowCount, 1}, {}, {}};
     for (std::size_t r = 0; r < kRowCount; ++r) labels.indices.push_back(static_cast<std::int64_t>(random() % 2));
     p.bindings.inputs.emplace_back("y", labels);
@@ -103,8 +107,10 @@ std::vector<Expr> element_variables(ExprContext& scalars, Tensor input) {
     for (std::size_t i = 0; i < input->shape().elements(kRowCount); ++i) {
         out.push_back(scalars.variable(scalar_input_name(input->name(), at)));
         for (std::size_t k = dims.size(); k-- > 0;)
-            if (++at[k] < dims[k]) break;
-            else at[k] = 0;
+            if (++at[k] < dims[k])
+                break;
+            else
+                at[k] = 0;
     }
     return out;
 }
@@ -169,10 +175,10 @@ TEST_CASE("random tensor programs agree with their scalar expansion", "[tensor][
     INFO(compared << " partial derivatives compared");
     CHECK(compared > 3000);
     // Every kind and therefore every adjoint rule was exercised.
-    for (const TensorKind kind : {TensorKind::Param, TensorKind::Data, TensorKind::Constant, TensorKind::Map,
-                                  TensorKind::Contract, TensorKind::Sum, TensorKind::Max, TensorKind::Broadcast,
-                                  TensorKind::Permute, TensorKind::Reshape, TensorKind::Gather, TensorKind::ScatterAdd,
-                                  TensorKind::View, TensorKind::ViewAdjoint}) {
+    for (const TensorKind kind :
+         {TensorKind::Param, TensorKind::Data, TensorKind::Constant, TensorKind::Map, TensorKind::Contract,
+          TensorKind::Sum, TensorKind::Max, TensorKind::Broadcast, TensorKind::Permute, TensorKind::Reshape,
+          TensorKind::Gather, TensorKind::ScatterAdd, TensorKind::View, TensorKind::ViewAdjoint}) {
         INFO(tensor_kind_name(kind));
         CHECK(reached[kind] >= 20);
     }

@@ -8,7 +8,8 @@
 
 namespace {
 
-gradc::testing::CommandResult run_gradc(const std::string& args, const std::string& env = "LANG=C.UTF-8 LC_ALL=C.UTF-8") {
+gradc::testing::CommandResult run_gradc(const std::string& args,
+                                        const std::string& env = "LANG=C.UTF-8 LC_ALL=C.UTF-8") {
     return gradc::testing::run_command(env + " " GRADC_CLI_PATH " " + args);
 }
 

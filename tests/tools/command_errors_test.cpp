@@ -16,9 +16,12 @@ TEST_CASE("bad --at: unknown, missing, repeated and malformed values", "[cli][er
     check_error("grad 'x*y' --at x", malformed);
     check_error("grad 'x*y' --at x=1,,y=2", malformed);
     check_error("grad 'x*y' --at =1,y=2", malformed);
-    check_error("grad 'x*y' --at 'x=1;y=2'", "the value of x in --at is not a number: '1;y=2'; write it like 2, -0.5 or 1e-3");
-    check_error("eval 'x*y' --at x=one,y=2", "the value of x in --at is not a number: 'one'; write it like 2, -0.5 or 1e-3");
-    check_error("eval 'x' --at x=1.5.2", "the value of x in --at is not a number: '1.5.2'; write it like 2, -0.5 or 1e-3");
+    check_error("grad 'x*y' --at 'x=1;y=2'",
+                "the value of x in --at is not a number: '1;y=2'; write it like 2, -0.5 or 1e-3");
+    check_error("eval 'x*y' --at x=one,y=2",
+                "the value of x in --at is not a number: 'one'; write it like 2, -0.5 or 1e-3");
+    check_error("eval 'x' --at x=1.5.2",
+                "the value of x in --at is not a number: '1.5.2'; write it like 2, -0.5 or 1e-3");
     check_error("eval 'x*y'", "eval needs a point: give every variable a value, as in --at x=1,y=1");
 }
 
@@ -37,8 +40,10 @@ TEST_CASE("bad --wrt: unknown or repeated variables, and diff's single variable"
 }
 
 TEST_CASE("diff --order must not be negative", "[cli][errors]") {
-    check_error("diff 'x^2' --wrt x --order -1", "--order must be 0 or more (0 is the formula itself), as in --order 2");
-    check_error("diff 'x^2' --wrt x --order=-3", "--order must be 0 or more (0 is the formula itself), as in --order 2");
+    check_error("diff 'x^2' --wrt x --order -1",
+                "--order must be 0 or more (0 is the formula itself), as in --order 2");
+    check_error("diff 'x^2' --wrt x --order=-3",
+                "--order must be 0 or more (0 is the formula itself), as in --order 2");
     CHECK(run_gradc("diff 'x^2' --wrt x --order two").exit_code == 2);
 }
 
@@ -46,8 +51,9 @@ TEST_CASE("unknown subcommands and options", "[cli][errors]") {
     check_error("hesian 'x*y'",
                 "unknown subcommand 'hesian'; the subcommands are grad, diff, hessian, jacobian, eval, check, emit, "
                 "minimize, fit and predict (gradc --help lists them)");
-    check_error("'x^2' --at x=1",
-                "--at, --wrt, --order, --json and --jit go with a subcommand, as in: gradc grad \"x^2*sin(y)\" --at x=1,y=2");
+    check_error(
+        "'x^2' --at x=1",
+        "--at, --wrt, --order, --json and --jit go with a subcommand, as in: gradc grad \"x^2*sin(y)\" --at x=1,y=2");
     CHECK(run_gradc("grad 'x' --order 2").exit_code == 2);  // --order is diff's
     CHECK(run_gradc("eval 'x' --wrt x --at x=1").exit_code == 2);
     CHECK(run_gradc("grad --help").exit_code == 0);

@@ -65,9 +65,9 @@ TEST_CASE("compiled numbers (--jit) in JSON output", "[cli][jit]") {
 }
 
 TEST_CASE("gradc check passes correct gradients", "[cli][check]") {
-    for (const char* formula : {"'x^2*sin(y)'", "'r = sqrt(x^2 + y^2 + z^2); exp(-r)*cos(3*r)/r'",
-                                "'log(1 + x^2) + atan(y/x)*sqrt(z)'", "'sigmoid(x*y) - softplus(y - x)'",
-                                "'x*y, x/y'"}) {
+    for (const char* formula :
+         {"'x^2*sin(y)'", "'r = sqrt(x^2 + y^2 + z^2); exp(-r)*cos(3*r)/r'", "'log(1 + x^2) + atan(y/x)*sqrt(z)'",
+          "'sigmoid(x*y) - softplus(y - x)'", "'x*y, x/y'"}) {
         INFO(formula);
         const auto r = run_gradc(std::string("check ") + formula);
         CHECK(r.exit_code == 0);

@@ -107,7 +107,8 @@ TEST_CASE("gradc eval: the values of all results", "[cli][eval]") {
     CHECK(run_gradc("eval 'x/y, 0/y' --at x=1,y=0").out == "inf\nnan\n");
     CHECK(run_gradc("eval 'r = sqrt(x^2 + y^2); r' --at x=3,y=4").out == "5\n");
     CHECK(run_gradc("eval '2^10'").out == "1024\n");  // no variables, no --at needed
-    CHECK(std::strtod(run_gradc("eval 'exp(x)' --at x=1").out.c_str(), nullptr) == Approx(std::exp(1.0)).epsilon(1e-15));
+    CHECK(std::strtod(run_gradc("eval 'exp(x)' --at x=1").out.c_str(), nullptr) ==
+          Approx(std::exp(1.0)).epsilon(1e-15));
 }
 
 TEST_CASE("subcommands read -f FILE and -f -", "[cli]") {

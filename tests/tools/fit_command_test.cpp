@@ -34,8 +34,8 @@ TEST_CASE("fit names data and parameters, then the fitted line", "[cli][fit]") {
 }
 
 TEST_CASE("fit --json has the documented shape", "[cli][fit][json]") {
-    const auto r = run_gradc_stream(1, "fit 'w*x + b' --data " + kLine +
-                                           " --target y --optimizer gd --lr 0.05 --epochs 3 --no-shuffle --json");
+    const auto r = run_gradc_stream(
+        1, "fit 'w*x + b' --data " + kLine + " --target y --optimizer gd --lr 0.05 --epochs 3 --no-shuffle --json");
     CHECK(r.exit_code == 0);
     CHECK(r.out.rfind("{\"params\": {\"w\": ", 0) == 0);
     CHECK(r.out.find("\"val_loss\"") == std::string::npos);  // no validation rows
@@ -124,7 +124,8 @@ TEST_CASE("fit --mlp trains a classifier on XOR and reports its accuracy", "[cli
     CHECK(r.out.rfind("network: 2-4-2 tanh, 22 parameters\nloss = ", 0) == 0);
     CHECK(r.out.find("\naccuracy = 1\n") != std::string::npos);
 
-    const auto j = run_gradc("fit --mlp 4 --activation tanh --data " + xor_csv + " --target y --loss xent --seed 3 --json");
+    const auto j =
+        run_gradc("fit --mlp 4 --activation tanh --data " + xor_csv + " --target y --loss xent --seed 3 --json");
     CHECK(j.exit_code == 0);
     CHECK(json_token(j.out, {"network"}) == "\"2-4-2 tanh\"");
     CHECK(parse_number(json_token(j.out, {"accuracy"})) == 1.0);

@@ -25,15 +25,17 @@ TEST_CASE("fit names the file, line and column of a NaN the model reads", "[cli]
     // Line 5 (after the header and a blank line), column 13: "  0.5, 7 ,  nan".
     const std::string path = temp_file("gap.csv", "x,z,y\n\n1,0,1\n2,0,3\n  0.5, 7 ,  nan\n4,0,7\n");
     check_error("fit 'w*x + b' --data " + path + " --target y",
-                path + ", line 5, column 13: the value of 'y' is nan: a fit needs finite numbers in every column the "
-                       "model reads; correct the data, or skip such rows with --drop-nonfinite "
-                       "(FitOptions::drop_nonfinite)");
+                path +
+                    ", line 5, column 13: the value of 'y' is nan: a fit needs finite numbers in every column the "
+                    "model reads; correct the data, or skip such rows with --drop-nonfinite "
+                    "(FitOptions::drop_nonfinite)");
     // An infinity in a data column the model reads, earlier in the file, comes first.
     const std::string inf = temp_file("inf.csv", "x,z,y\n1,0,1\n-inf,0,3\n2,nan,nan\n");
     check_error("fit 'w*x + b' --data " + inf + " --target y",
-                inf + ", line 3, column 1: the value of 'x' is -inf: a fit needs finite numbers in every column the "
-                      "model reads; correct the data, or skip such rows with --drop-nonfinite "
-                      "(FitOptions::drop_nonfinite)");
+                inf +
+                    ", line 3, column 1: the value of 'x' is -inf: a fit needs finite numbers in every column the "
+                    "model reads; correct the data, or skip such rows with --drop-nonfinite "
+                    "(FitOptions::drop_nonfinite)");
     // A column the model does not read may hold anything.
     const std::string unread = temp_file("unread.csv", "x,z,y\n1,nan,1\n2,inf,3\n3,0,5\n");
     CHECK(run_gradc("fit 'w*x + b' --data " + unread + " --target y").exit_code == 0);

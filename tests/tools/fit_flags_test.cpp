@@ -34,7 +34,8 @@ std::string noisy_plane() {
     };
     for (int r = 0; r < 40; ++r) {
         const double u = 4 * uniform() - 2, v = 4 * uniform() - 2, noise = uniform() - 0.5;
-        text += std::to_string(u) + "," + std::to_string(v) + "," + std::to_string(1.5 * u - 0.5 * v + 2 + noise) + "\n";
+        text +=
+            std::to_string(u) + "," + std::to_string(v) + "," + std::to_string(1.5 * u - 0.5 * v + 2 + noise) + "\n";
     }
     return text;
 }
@@ -71,8 +72,8 @@ std::vector<double> json_numbers(const std::string& json, const std::string& key
 
 Fitted cli_fit(const std::string& model, const std::string& csv, const std::string& flags,
                const std::vector<std::string>& params) {
-    const auto r = run_gradc_stream(1, "fit " + (model.empty() ? "" : "'" + model + "' ") + "--data " + csv +
-                                           " --json " + flags);
+    const auto r =
+        run_gradc_stream(1, "fit " + (model.empty() ? "" : "'" + model + "' ") + "--data " + csv + " --json " + flags);
     INFO("gradc fit " << flags << "\n" << r.out);
     REQUIRE(r.exit_code == 0);
     Fitted f;
@@ -138,8 +139,8 @@ void check_option(const Case& c) {
     const Fitted expected = library_fit(kPlane, plane_csv(), with);
     const Fitted control = library_fit(kPlane, plane_csv(), without);
     const Fitted got = cli_fit(kPlane, plane_csv(), "--target y " + c.base_flags + " " + c.option, {"a", "c", "b"});
-    INFO("command: " << describe(got) << "\nlibrary: " << describe(expected) << "\nwithout the option: "
-                     << describe(control));
+    INFO("command: " << describe(got) << "\nlibrary: " << describe(expected)
+                     << "\nwithout the option: " << describe(control));
     CHECK(same(got, expected));
     CHECK(!same(expected, control));
 }
@@ -160,21 +161,25 @@ TEST_CASE("fit's run options each reach the run", "[cli][fit][options]") {
     const auto gd_run = gd(0.05, 4, 8);
     const std::vector<Case> cases = {
         {"--optimizer gd --epochs 4", "--lr 0.02", gd(0.01, 4), [](FitOptions& o) { o.learning_rate = 0.02; }},
-        {"--optimizer gd --lr 0.05 --batch-size 8", "--epochs 7", gd(0.05, 100, 8), [](FitOptions& o) { o.epochs = 7; }},
+        {"--optimizer gd --lr 0.05 --batch-size 8", "--epochs 7", gd(0.05, 100, 8),
+         [](FitOptions& o) { o.epochs = 7; }},
         {"--optimizer gd --lr 0.05 --epochs 4", "--batch-size 8", gd(0.05, 4), [](FitOptions& o) { o.batch_size = 8; }},
         {gd_flags, "--seed 9", gd_run, [](FitOptions& o) { o.seed = 9; }},
         {gd_flags, "--no-shuffle", gd_run, [](FitOptions& o) { o.shuffle = false; }},
         {gd_flags, "--exact-loss", gd_run, [](FitOptions& o) { o.exact_epoch_loss = true; }},
         {gd_flags, "--validation 0.25", gd_run, [](FitOptions& o) { o.validation = 0.25; }},
-        {gd_flags + " --validation 0.25 --seed 2", "--standardize", [&](FitOptions& o) { gd_run(o), o.validation = 0.25, o.seed = 2; },
+        {gd_flags + " --validation 0.25 --seed 2", "--standardize",
+         [&](FitOptions& o) { gd_run(o), o.validation = 0.25, o.seed = 2; },
          [](FitOptions& o) { o.standardize = true; }},
         {gd_flags, "--l1 0.3", gd_run, [](FitOptions& o) { o.l1 = 0.3; }},
         {gd_flags, "--l2 0.3", gd_run, [](FitOptions& o) { o.l2 = 0.3; }},
         {gd_flags, "--loss mae", gd_run, [](FitOptions& o) { o.loss = Loss::named("mae"); }},
         {gd_flags, "--loss huber", gd_run, [](FitOptions& o) { o.loss = Loss::named("huber"); }},
-        {gd_flags, "--loss 'log(1 + (p - y)^2)'", gd_run, [](FitOptions& o) { o.loss = Loss::named("log(1 + (p - y)^2)"); }},
+        {gd_flags, "--loss 'log(1 + (p - y)^2)'", gd_run,
+         [](FitOptions& o) { o.loss = Loss::named("log(1 + (p - y)^2)"); }},
         {gd_flags, "--param a=0.5", gd_run, [](FitOptions& o) { o.initial = {{"a", 0.5}}; }},
-        {"--optimizer gd --lr 0.01 --epochs 500", "--tol 1e-3", gd(0.01, 500), [](FitOptions& o) { o.tolerance = 1e-3; }},
+        {"--optimizer gd --lr 0.01 --epochs 500", "--tol 1e-3", gd(0.01, 500),
+         [](FitOptions& o) { o.tolerance = 1e-3; }},
         {"--optimizer gd --lr 0.3 --epochs 300 --validation 0.3", "--patience 2",
          [](FitOptions& o) { gd(0.3, 300)(o), o.validation = 0.3; }, [](FitOptions& o) { o.patience = 2; }},
     };
@@ -205,7 +210,8 @@ TEST_CASE("fit's optimizer and its settings each reach the run", "[cli][fit][opt
     };
     const auto caller = [](Method m) { return [m](FitOptions& o) { o.method = m; }; };
     // The settings, against the library's optimizers built with them.
-    cases.push_back({run + " --optimizer momentum", "--momentum 0.5", method(Method::Momentum), caller(Method::Momentum),
+    cases.push_back({run + " --optimizer momentum", "--momentum 0.5", method(Method::Momentum),
+                     caller(Method::Momentum),
                      [] { return std::make_unique<Sgd>(SgdOptions{.lr = 0.05, .momentum = 0.5}); }});
     cases.push_back({run + " --optimizer rmsprop", "--momentum 0.5", method(Method::Rmsprop), caller(Method::Rmsprop),
                      [] { return std::make_unique<Rmsprop>(RmspropOptions{.lr = 0.05, .momentum = 0.5}); }});
@@ -261,11 +267,13 @@ TEST_CASE("fit --l1 gives a sparse solution and --l2 a shrunk one", "[cli][fit][
     CHECK(ridge.loss == Approx(1.0 + 0.05 * 0.05 + 1.0 + 0.05 * 0.05).epsilon(1e-9));
 }
 
-TEST_CASE("fit --patience stops when the validation loss has not improved for that many epochs", "[cli][fit][options]") {
+TEST_CASE("fit --patience stops when the validation loss has not improved for that many epochs",
+          "[cli][fit][options]") {
     const std::string history = gradc::testing::temp_path("history.csv");
     const Fitted r = cli_fit(kPlane, plane_csv(),
                              "--target y --optimizer momentum --lr 0.3 --epochs 300 --validation 0.3 --patience 3 "
-                             "--history " + history,
+                             "--history " +
+                                 history,
                              {"a", "c", "b"});
     // From the validation losses written per epoch: the run ends 3 epochs after the lowest.
     std::istringstream lines(gradc::testing::read_text(history));
@@ -311,7 +319,8 @@ TEST_CASE("fit --mlp and --activation train the library's network", "[cli][fit][
         const nn::MlpFitResult expected = nn::fit_mlp(data, net, o);
         const Fitted got = cli_fit("", xor_csv,
                                    "--target y --loss xent --optimizer adam --lr 0.05 --epochs 20 --seed 4 --mlp 3,2 "
-                                   "--activation " + activation,
+                                   "--activation " +
+                                       activation,
                                    expected.fit.names.params);
         INFO(activation);
         CHECK(same(got, library_result(expected.fit)));

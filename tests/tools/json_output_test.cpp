@@ -23,7 +23,8 @@ TEST_CASE("JSON shapes of small cases, exactly", "[cli][json]") {
     CHECK(run_gradc("jacobian 'x*y, x + y' --at x=1,y=2 --json").out ==
           "{\"values\": [2, 3], \"jacobian\": [{\"x\": 2, \"y\": 1}, {\"x\": 1, \"y\": 1}]}\n");
     CHECK(run_gradc("jacobian 'x*y, x + y' --json").out ==
-          "{\"values\": [\"x*y\", \"x + y\"], \"jacobian\": [{\"x\": \"y\", \"y\": \"x\"}, {\"x\": \"1\", \"y\": \"1\"}]}\n");
+          "{\"values\": [\"x*y\", \"x + y\"], \"jacobian\": [{\"x\": \"y\", \"y\": \"x\"}, {\"x\": \"1\", \"y\": "
+          "\"1\"}]}\n");
     CHECK(run_gradc("eval 'x*y, x - y' --at x=1,y=2 --json").out == "{\"values\": [2, -1]}\n");
     CHECK(run_gradc("eval 'x' --at x=1 --json").out == "{\"values\": [1]}\n");
     CHECK(run_gradc("diff 'x^4*y' --wrt x --order 3 --at x=1,y=2 --json").out ==

@@ -47,9 +47,10 @@ TEST_CASE("the node limit: a formula of that many nodes is read, one more is ref
 TEST_CASE("the kernel size limit: a kernel of that many instructions compiles, one more is refused", "[cli][limits]") {
     // x, y, sin(x), cos(y) and the sum: five instructions.
     CHECK(run_gradc("eval 'sin(x)+cos(y)' --at x=0,y=0 --jit --max-kernel-size 5").out == "1\n");
-    const std::string refused = "the kernel has 5 instructions, more than the limit of 4: raise "
-                                "JitOptions::max_kernel_size (gradc --max-kernel-size), or split the outputs over "
-                                "several kernels";
+    const std::string refused =
+        "the kernel has 5 instructions, more than the limit of 4: raise "
+        "JitOptions::max_kernel_size (gradc --max-kernel-size), or split the outputs over "
+        "several kernels";
     check_error("eval 'sin(x)+cos(y)' --at x=0,y=0 --jit --max-kernel-size 4", refused);
     // Subcommands that always compile: check, minimize, fit.
     CHECK(run_gradc("check 'x*y' --at x=1,y=2 --max-kernel-size 2").exit_code == 2);

@@ -1,8 +1,8 @@
 // The optimizer options of minimize and fit: each hyper-parameter and schedule changes
 // the run as its update rule says (checked against the rules of docs/optimizers.md,
 // written out here step by step), and each is refused for an optimizer that has no use for it.
-#include <catch2/catch.hpp>
 #include <array>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <functional>
 #include <numbers>
@@ -101,7 +101,8 @@ Point fitted_line(const std::string& options) {
 }  // namespace
 
 TEST_CASE("minimize --momentum sets heavy-ball momentum, --nesterov adds the look-ahead", "[cli][optimizer]") {
-    check_same(minimized("--optimizer momentum --lr 0.05 --momentum 0.5", 5), reference(momentum_rule(0.05, 0.5, false), 5));
+    check_same(minimized("--optimizer momentum --lr 0.05 --momentum 0.5", 5),
+               reference(momentum_rule(0.05, 0.5, false), 5));
     check_same(minimized("--optimizer momentum --lr 0.05 --momentum 0.5 --nesterov", 5),
                reference(momentum_rule(0.05, 0.5, true), 5));
     // The defaults are the options' documented values: μ 0.9, and --nesterov is --optimizer nesterov.
@@ -115,7 +116,8 @@ TEST_CASE("minimize --momentum sets heavy-ball momentum, --nesterov adds the loo
     CHECK(half[0] != customary[0]);
 }
 
-TEST_CASE("minimize --weight-decay adds decay times theta to the gradient, and adamw shrinks theta itself", "[cli][optimizer]") {
+TEST_CASE("minimize --weight-decay adds decay times theta to the gradient, and adamw shrinks theta itself",
+          "[cli][optimizer]") {
     const Rule gd_decay = [](Point& p, Point g, int) {
         for (int i = 0; i < 2; ++i) p[i] -= 0.1 * (g[i] + 0.3 * p[i]);
     };
@@ -144,7 +146,8 @@ TEST_CASE("minimize --alpha, --momentum and --eps set RMSprop's rule", "[cli][op
             p[i] -= 0.01 * b[i];
         }
     };
-    check_same(minimized("--optimizer rmsprop --lr 0.01 --alpha 0.5 --momentum 0.3 --eps 1e-4", 5), reference(rmsprop, 5));
+    check_same(minimized("--optimizer rmsprop --lr 0.01 --alpha 0.5 --momentum 0.3 --eps 1e-4", 5),
+               reference(rmsprop, 5));
 }
 
 TEST_CASE("minimize --eps sets Adagrad's guard", "[cli][optimizer]") {
@@ -215,7 +218,8 @@ TEST_CASE("fit --schedule counts steps, not epochs", "[cli][optimizer][fit]") {
             const Point g = line_gradient(p, start, start + 3);
             for (int i = 0; i < 2; ++i) p[i] -= 0.05 * std::pow(0.5, t / 2) * g[i];
         }
-    const Point fitted = fitted_line("--optimizer gd --lr 0.05 --batch-size 3 --no-shuffle --epochs 3 --schedule step:2:0.5");
+    const Point fitted =
+        fitted_line("--optimizer gd --lr 0.05 --batch-size 3 --no-shuffle --epochs 3 --schedule step:2:0.5");
     CHECK(fitted[0] == Approx(p[0]).epsilon(1e-12));
     CHECK(fitted[1] == Approx(p[1]).epsilon(1e-12));
 }
@@ -223,22 +227,28 @@ TEST_CASE("fit --schedule counts steps, not epochs", "[cli][optimizer][fit]") {
 TEST_CASE("an option the optimizer does not use is refused", "[cli][optimizer][errors]") {
     const std::string line = "fit 'w*x + b' --data " GRADC_SOURCE_DIR "/docs/data/line_noisy.csv --target y ";
     for (const std::string& command : {kBowl, line}) {
-        check_error(command + "--optimizer adam --momentum 0.5", "--momentum is for momentum, nesterov and rmsprop, not adam");
-        check_error(command + "--optimizer gd --momentum 0.5", "--momentum is for momentum, nesterov and rmsprop, not gd");
+        check_error(command + "--optimizer adam --momentum 0.5",
+                    "--momentum is for momentum, nesterov and rmsprop, not adam");
+        check_error(command + "--optimizer gd --momentum 0.5",
+                    "--momentum is for momentum, nesterov and rmsprop, not gd");
         check_error(command + "--optimizer rmsprop --nesterov", "--nesterov is for momentum and nesterov, not rmsprop");
-        check_error(command + "--weight-decay 0.1", "--weight-decay is for the first-order optimizers (all but lbfgs), not lbfgs");
+        check_error(command + "--weight-decay 0.1",
+                    "--weight-decay is for the first-order optimizers (all but lbfgs), not lbfgs");
         check_error(command + "--optimizer gd --betas 0.9,0.99", "--betas is for adam and adamw, not gd");
         check_error(command + "--optimizer gd --eps 1e-6", "--eps is for adagrad, rmsprop, adam and adamw, not gd");
         check_error(command + "--optimizer adam --alpha 0.9", "--alpha is for rmsprop, not adam");
-        check_error(command + "--schedule exp:0.9", "--schedule is for the first-order optimizers (all but lbfgs), not lbfgs");
+        check_error(command + "--schedule exp:0.9",
+                    "--schedule is for the first-order optimizers (all but lbfgs), not lbfgs");
         check_error(command + "--optimizer adam --history-size 5", "--history-size is for lbfgs, not adam");
     }
 }
 
 TEST_CASE("hyper-parameters out of range are refused with an example", "[cli][optimizer][errors]") {
     check_error(kBowl + "--optimizer momentum --momentum -0.5", "--momentum must be 0 or more, as in --momentum 0.9");
-    check_error(kBowl + "--optimizer nesterov --momentum 0", "Nesterov's momentum needs --momentum above 0, as in --momentum 0.9");
-    check_error(kBowl + "--optimizer gd --weight-decay -1", "--weight-decay must be 0 or more, as in --weight-decay 1e-4");
+    check_error(kBowl + "--optimizer nesterov --momentum 0",
+                "Nesterov's momentum needs --momentum above 0, as in --momentum 0.9");
+    check_error(kBowl + "--optimizer gd --weight-decay -1",
+                "--weight-decay must be 0 or more, as in --weight-decay 1e-4");
     check_error(kBowl + "--optimizer adam --betas 0.9",
                 "--betas takes two numbers in [0, 1) separated by a comma, as in --betas 0.9,0.999; got '0.9'");
     check_error(kBowl + "--optimizer adam --betas 1,0.5",

@@ -48,7 +48,8 @@ std::vector<std::string> lines(const std::string& text) {
 TEST_CASE("fit --plot draws the loss of every epoch", "[cli][plot][fit]") {
     const std::string path = temp_path("fit.svg");
     std::remove(path.c_str());
-    const auto r = run_gradc("fit 'w*x + b' --data " + kLine + " --target y --optimizer adam --lr 0.1 --epochs 40 --plot " + path);
+    const auto r =
+        run_gradc("fit 'w*x + b' --data " + kLine + " --target y --optimizer adam --lr 0.1 --epochs 40 --plot " + path);
     CHECK(r.exit_code == 0);
     const std::string svg = read_text(path);
     CHECK(svg.rfind("<?xml", 0) == 0);
@@ -61,8 +62,9 @@ TEST_CASE("fit --plot draws the loss of every epoch", "[cli][plot][fit]") {
 
 TEST_CASE("fit --plot adds the validation loss, and L-BFGS plots each iteration", "[cli][plot][fit]") {
     const std::string path = temp_path("fit_validation.svg");
-    const auto first_order = run_gradc_stream(
-        1, "fit 'w*x + b' --data " + kLine + " --target y --optimizer adam --lr 0.1 --epochs 25 --validation 0.3 --plot " + path);
+    const auto first_order =
+        run_gradc_stream(1, "fit 'w*x + b' --data " + kLine +
+                                " --target y --optimizer adam --lr 0.1 --epochs 25 --validation 0.3 --plot " + path);
     CHECK(first_order.exit_code == 0);
     std::string svg = read_text(path);
     CHECK(plotted_points(svg) == 2 * 25);
@@ -79,8 +81,8 @@ TEST_CASE("fit --plot adds the validation loss, and L-BFGS plots each iteration"
 
 TEST_CASE("minimize --plot and --history have the start and every iteration", "[cli][plot][minimize]") {
     const std::string svg_path = temp_path("minimize.svg"), csv_path = temp_path("minimize.csv");
-    const auto r = run_gradc_stream(1, "minimize '(1 - x)^2 + 100*(y - x^2)^2' --from x=-1.2,y=1 --json --plot " + svg_path +
-                                           " --history " + csv_path);
+    const auto r = run_gradc_stream(1, "minimize '(1 - x)^2 + 100*(y - x^2)^2' --from x=-1.2,y=1 --json --plot " +
+                                           svg_path + " --history " + csv_path);
     CHECK(r.exit_code == 0);
     const auto iterations = static_cast<std::size_t>(parse_number(json_token(r.out, {"iterations"})));
     const std::vector<std::string> csv = lines(read_text(csv_path));
@@ -98,10 +100,12 @@ TEST_CASE("minimize --plot and --history have the start and every iteration", "[
 }
 
 TEST_CASE("a plot that cannot be written is refused before the run", "[cli][plot][errors]") {
-    check_error("minimize 'x^2' --from x=1 --plot /nonexistent-folder/value.svg",
-                "cannot write the plot to '/nonexistent-folder/value.svg': check that its folder exists and is writable");
+    check_error(
+        "minimize 'x^2' --from x=1 --plot /nonexistent-folder/value.svg",
+        "cannot write the plot to '/nonexistent-folder/value.svg': check that its folder exists and is writable");
     const auto fit = run_gradc("fit 'w*x + b' --data " + kLine + " --target y --plot /nonexistent-folder/loss.svg");
     CHECK(fit.exit_code == 2);
-    CHECK(fit.out == "gradc: error: cannot write the plot to '/nonexistent-folder/loss.svg': check that its folder "
-                     "exists and is writable\n");
+    CHECK(fit.out ==
+          "gradc: error: cannot write the plot to '/nonexistent-folder/loss.svg': check that its folder "
+          "exists and is writable\n");
 }

@@ -41,8 +41,8 @@ TEST_CASE("fit --save writes the parameters that fit --json prints, to the last 
     const auto r = run_gradc_stream(1, "fit 'w*x + b' --data " + noisy + " --target y --json --save " + model);
     REQUIRE(r.exit_code == 0);
     const std::string file = read_text(model);
-    CHECK(file.find("\"params\": {\"w\": " + json_token(r.out, {"params", "w"}) + ", \"b\": " +
-                    json_token(r.out, {"params", "b"}) + "}") != std::string::npos);
+    CHECK(file.find("\"params\": {\"w\": " + json_token(r.out, {"params", "w"}) +
+                    ", \"b\": " + json_token(r.out, {"params", "b"}) + "}") != std::string::npos);
     CHECK(file.find("\"target\": \"y\"") != std::string::npos);
 }
 

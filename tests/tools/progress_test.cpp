@@ -44,7 +44,8 @@ TEST_CASE("the progress line shows the step, a bar, the loss, the rate and the t
 TEST_CASE("the progress line adds the validation loss when there is one", "[cli][progress]") {
     ProgressState s = epoch_state(5, 10, 2);
     s.val_loss = 0.5;
-    CHECK(progress_line(s, 200) == "epoch 5/10 [##########..........]  loss 0.0196336  val_loss 0.5  2 epochs/s  ETA 0:03");
+    CHECK(progress_line(s, 200) ==
+          "epoch 5/10 [##########..........]  loss 0.0196336  val_loss 0.5  2 epochs/s  ETA 0:03");
 }
 
 TEST_CASE("the progress line before the rate is known, and at the end", "[cli][progress]") {

@@ -173,8 +173,8 @@ TEST_CASE("a chart has axes, tick labels, axis labels and every point", "[cli][p
 TEST_CASE("two series get a legend, and NaN and infinite points are left out", "[cli][plot]") {
     const std::vector<double> training{4, 3, NAN, 2, 1.5, 1};
     const std::vector<double> validation{5, 4, 3.5, INFINITY, 3, 2.5};
-    const std::string svg =
-        svg_chart(Chart{"", "epoch", "loss", {series("training loss", training), series("validation loss", validation)}});
+    const std::string svg = svg_chart(
+        Chart{"", "epoch", "loss", {series("training loss", training), series("validation loss", validation)}});
     CHECK(well_formed(svg));
     CHECK(plotted_points(svg) == 10);  // 12 points, 2 not finite
     // Each gap splits its line in two.

@@ -1,13 +1,13 @@
 // Temporary files for tests of the gradc subcommands: unique paths, writing them, reading them back.
 #pragma once
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
 #include <string>
 #include <system_error>
-#include <unistd.h>
 #include <vector>
 
 namespace gradc::testing {
@@ -39,9 +39,9 @@ inline TempPaths& temp_paths() {
 inline std::string temp_path(const std::string& name) {
     detail::TempPaths& paths = detail::temp_paths();
     const std::lock_guard<std::mutex> lock(paths.mutex);
-    const std::filesystem::path path = std::filesystem::temp_directory_path() /
-                                       ("gradc_" + std::to_string(::getpid()) + "_" + std::to_string(++paths.count) +
-                                        "_" + name);
+    const std::filesystem::path path =
+        std::filesystem::temp_directory_path() /
+        ("gradc_" + std::to_string(::getpid()) + "_" + std::to_string(++paths.count) + "_" + name);
     paths.paths.push_back(path);
     return path.string();
 }

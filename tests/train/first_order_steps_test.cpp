@@ -1,7 +1,7 @@
 // The first steps of each first-order optimizer on f(x, y) = x^2 + 2y^2 from (1, 1),
 // against its update rule worked out by hand here: the gradient is (2x, 4y).
-#include <catch2/catch.hpp>
 #include <array>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <vector>
 

@@ -1,8 +1,8 @@
 // Linear regression on real data reaches the least-squares optimum: the diabetes data
 // of Efron et al. (442 rows, ten features, data/diabetes.csv), with the optimum found
 // here by solving the normal equations in long double, apart from gradc.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
 #include <vector>

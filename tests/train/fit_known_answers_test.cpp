@@ -276,7 +276,8 @@ TEST_CASE("early stopping keeps the parameters with the lowest validation loss",
     const Split split = split_rows(data, options.validation, options.seed);
     const std::vector<double> p = predict(r, split.validation);
     double loss = 0;
-    for (std::size_t i = 0; i < p.size(); ++i) loss += (p[i] - split.validation.columns[1][i]) * (p[i] - split.validation.columns[1][i]);
+    for (std::size_t i = 0; i < p.size(); ++i)
+        loss += (p[i] - split.validation.columns[1][i]) * (p[i] - split.validation.columns[1][i]);
     CHECK(loss / static_cast<double>(p.size()) == Approx(r.val_loss).epsilon(1e-12));
 }
 

@@ -50,33 +50,44 @@ inline std::vector<MghProblem> mgh_problems() {
 
     problems.push_back({1, "Rosenbrock", 2, sum_of_squares({"10*(x2 - x1^2)", "1 - x1"}), {-1.2, 1}, 0.0});
     // A local minimum 48.9842... at (11.41..., -0.8968...).
-    problems.push_back({2, "Freudenstein and Roth", 2,
+    problems.push_back({2,
+                        "Freudenstein and Roth",
+                        2,
                         sum_of_squares({"-13 + x1 + ((5 - x2)*x2 - 2)*x2", "-29 + x1 + ((x2 + 1)*x2 - 14)*x2"}),
                         {0.5, -2},
                         0.0,
                         48.984253679240013});
-    problems.push_back({3, "Powell badly scaled", 2,
-                        sum_of_squares({"10000*x1*x2 - 1", "exp(-x1) + exp(-x2) - 1.0001"}), {0, 1}, 0.0});
-    problems.push_back({4, "Brown badly scaled", 3, sum_of_squares({"x1 - 1000000", "x2 - 2e-6", "x1*x2 - 2"}),
-                        {1, 1}, 0.0});
-    problems.push_back({5, "Beale", 3,
+    problems.push_back({3,
+                        "Powell badly scaled",
+                        2,
+                        sum_of_squares({"10000*x1*x2 - 1", "exp(-x1) + exp(-x2) - 1.0001"}),
+                        {0, 1},
+                        0.0});
+    problems.push_back(
+        {4, "Brown badly scaled", 3, sum_of_squares({"x1 - 1000000", "x2 - 2e-6", "x1*x2 - 2"}), {1, 1}, 0.0});
+    problems.push_back({5,
+                        "Beale",
+                        3,
                         sum_of_squares({"1.5 - x1*(1 - x2)", "2.25 - x1*(1 - x2^2)", "2.625 - x1*(1 - x2^3)"}),
-                        {1, 1}, 0.0});
+                        {1, 1},
+                        0.0});
     {
         std::vector<std::string> r;
         for (int i = 1; i <= 10; ++i)
-            r.push_back(std::to_string(2 + 2 * i) + " - (exp(" + std::to_string(i) + "*x1) + exp(" +
-                        std::to_string(i) + "*x2))");
+            r.push_back(std::to_string(2 + 2 * i) + " - (exp(" + std::to_string(i) + "*x1) + exp(" + std::to_string(i) +
+                        "*x2))");
         problems.push_back({6, "Jennrich and Sampson", 10, sum_of_squares(r), {0.3, 0.4}, 124.36218235561473});
     }
     // θ(x1, x2) = atan(x2/x1)/(2π), plus 1/2 when x1 < 0, as the paper writes it.
-    problems.push_back({7, "helical valley", 3,
+    problems.push_back({7,
+                        "helical valley",
+                        3,
                         sum_of_squares({"10*(x3 - 10*where(x1 > 0, atan(x2/x1)/(2*pi), atan(x2/x1)/(2*pi) + 0.5))",
                                         "10*(sqrt(x1^2 + x2^2) - 1)", "x3"}),
-                        {-1, 0, 0}, 0.0});
+                        {-1, 0, 0},
+                        0.0});
     {
-        const double y[] = {0.14, 0.18, 0.22, 0.25, 0.29, 0.32, 0.35, 0.39,
-                            0.37, 0.58, 0.73, 0.96, 1.34, 2.10, 4.39};
+        const double y[] = {0.14, 0.18, 0.22, 0.25, 0.29, 0.32, 0.35, 0.39, 0.37, 0.58, 0.73, 0.96, 1.34, 2.10, 4.39};
         std::vector<std::string> r;
         for (int i = 1; i <= 15; ++i) {
             const int u = i, v = 16 - i, w = std::min(u, v);
@@ -123,13 +134,19 @@ inline std::vector<MghProblem> mgh_problems() {
         }
         problems.push_back({12, "box three-dimensional", 10, sum_of_squares(r), {0, 10, 20}, 0.0});
     }
-    problems.push_back({13, "Powell singular", 4,
+    problems.push_back({13,
+                        "Powell singular",
+                        4,
                         sum_of_squares({"x1 + 10*x2", "sqrt(5)*(x3 - x4)", "(x2 - 2*x3)^2", "sqrt(10)*(x1 - x4)^2"}),
-                        {3, -1, 0, 1}, 0.0});
-    problems.push_back({14, "Wood", 6,
+                        {3, -1, 0, 1},
+                        0.0});
+    problems.push_back({14,
+                        "Wood",
+                        6,
                         sum_of_squares({"10*(x2 - x1^2)", "1 - x1", "sqrt(90)*(x4 - x3^2)", "1 - x3",
                                         "sqrt(10)*(x2 + x4 - 2)", "(x2 - x4)/sqrt(10)"}),
-                        {-3, -1, -3, -1}, 0.0});
+                        {-3, -1, -3, -1},
+                        0.0});
     {
         const double y[] = {0.1957, 0.1947, 0.1735, 0.1600, 0.0844, 0.0627, 0.0456, 0.0342, 0.0323, 0.0235, 0.0246};
         const double u[] = {4, 2, 1, 0.5, 0.25, 0.167, 0.125, 0.1, 0.0833, 0.0714, 0.0625};
@@ -139,15 +156,20 @@ inline std::vector<MghProblem> mgh_problems() {
             r.push_back(num(y[i]) + " - x1*(" + ui2 + " + " + ui + "*x2)/(" + ui2 + " + " + ui + "*x3 + x4)");
         }
         // A local minimum 1.02734e-3 as x1 → ∞, x3, x4 → -∞.
-        problems.push_back({15, "Kowalik and Osborne", 11, sum_of_squares(r), {0.25, 0.39, 0.415, 0.39},
-                            3.0750560384924e-4, 1.0273468e-3});
+        problems.push_back({15,
+                            "Kowalik and Osborne",
+                            11,
+                            sum_of_squares(r),
+                            {0.25, 0.39, 0.415, 0.39},
+                            3.0750560384924e-4,
+                            1.0273468e-3});
     }
     {
         std::vector<std::string> r;
         for (int i = 1; i <= 20; ++i) {
             const double t = i / 5.0;
-            r.push_back("(x1 + " + num(t) + "*x2 - " + num(std::exp(t)) + ")^2 + (x3 + x4*" + num(std::sin(t)) +
-                        " - " + num(std::cos(t)) + ")^2");
+            r.push_back("(x1 + " + num(t) + "*x2 - " + num(std::exp(t)) + ")^2 + (x3 + x4*" + num(std::sin(t)) + " - " +
+                        num(std::cos(t)) + ")^2");
         }
         problems.push_back({16, "Brown and Dennis", 20, sum_of_squares(r), {25, 5, -5, -1}, 85822.201626356296});
     }

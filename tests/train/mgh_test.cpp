@@ -33,8 +33,7 @@ MghRun run(Jit& jit, const MghProblem& problem) {
     const Program program = parse(ctx, problem.formula);
     // x1 ... xn in that order, whatever order they first appear in.
     std::vector<Expr> variables;
-    for (std::size_t i = 1; i <= problem.start.size(); ++i)
-        variables.push_back(ctx.variable("x" + std::to_string(i)));
+    for (std::size_t i = 1; i <= problem.start.size(); ++i) variables.push_back(ctx.variable("x" + std::to_string(i)));
     REQUIRE(program.variables.size() == variables.size());
     const Objective f = kernel_objective(compile_point(jit, ctx, program.outputs[0], variables));
     MghRun r{minimize(f, problem.start), false};
@@ -50,8 +49,8 @@ TEST_CASE("L-BFGS ends Moré-Garbow-Hillstrom problems 1-18 at their minima", "[
         INFO("problem " << problem.number << ", " << problem.name << " (m = " << problem.m << ")");
         const MghRun r = run(jit, problem);
         INFO(r.result.message);
-        INFO("value " << r.result.value << " after " << r.result.iterations << " iterations, "
-                      << r.result.evaluations << " evaluations");
+        INFO("value " << r.result.value << " after " << r.result.iterations << " iterations, " << r.result.evaluations
+                      << " evaluations");
         CHECK(r.result.converged);
         CHECK(r.at_minimum);
         CHECK(r.result.iterations <= 1000);

@@ -170,8 +170,9 @@ TEST_CASE("a starting point where f is undefined is refused", "[train][minimize]
         const std::vector<double> negative{-1.0}, zero{0.0};
         const MinimizeResult r = minimize(f, negative, options);
         CHECK(r.reason == StopReason::BadStart);
-        CHECK(r.message == "the value at the starting point is nan: start where the function and its derivatives "
-                           "are defined");
+        CHECK(r.message ==
+              "the value at the starting point is nan: start where the function and its derivatives "
+              "are defined");
         CHECK(r.evaluations == 1);
         CHECK(minimize(f, zero, options).message ==
               "the gradient at the starting point is inf: start where the function and its derivatives are defined");

@@ -2,8 +2,8 @@
 // predict the same afterwards; hand-written files mean what docs/training.md says
 // (a known XOR network, a standardized line); the layout of a written file.
 // Malformed files are in model_file_errors_test.cpp.
-#include <catch2/catch.hpp>
 #include <bit>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
@@ -116,9 +116,18 @@ TEST_CASE("a fitted formula loads with the same parameters and predictions", "[m
 TEST_CASE("numbers keep every bit through a model file", "[model_file]") {
     // Shortest forms of every kind: subnormal, the extremes, -0, integers past 2^53,
     // and values that need all 17 digits.
-    const std::vector<double> awkward = {0.1,      -0.0,   5e-324, 1.7976931348623157e308, 2.2250738585072014e-308,
-                                         1.0 / 3,  1e21,   1e19,   123456789012345680000.0, -1e-7,
-                                         0.30000000000000004, 9007199254740993.0};
+    const std::vector<double> awkward = {0.1,
+                                         -0.0,
+                                         5e-324,
+                                         1.7976931348623157e308,
+                                         2.2250738585072014e-308,
+                                         1.0 / 3,
+                                         1e21,
+                                         1e19,
+                                         123456789012345680000.0,
+                                         -1e-7,
+                                         0.30000000000000004,
+                                         9007199254740993.0};
     std::string formula = "x";
     ModelNames names{{"x"}, {}};
     for (std::size_t i = 0; i < awkward.size(); ++i) {
@@ -141,7 +150,8 @@ TEST_CASE("numbers keep every bit through a model file", "[model_file]") {
     net.spec = nn::Mlp{3, {16, 8}, 1, nn::Activation::Softplus};
     net.inputs = {"u", "v", "w"};
     for (std::size_t i = 0; i < net.spec.param_count(); ++i) net.params.push_back(finite_double());
-    net.standardization = Standardization{{0, 1, 2}, {finite_double(), finite_double(), finite_double()},
+    net.standardization = Standardization{{0, 1, 2},
+                                          {finite_double(), finite_double(), finite_double()},
                                           {finite_double(), finite_double(), finite_double()}};
     round_trip(SavedModel{"t", Loss::named("huber"), net});
 }
@@ -283,8 +293,7 @@ TEST_CASE("predictions need the model's columns", "[model_file]") {
     Dataset data;
     data.names = {"a", "b"};
     data.columns = {{1}, {2}};
-    CHECK_THROWS_WITH(predict(model, data),
-                      "the data has no column 'x', which the model reads; its columns are a, b");
+    CHECK_THROWS_WITH(predict(model, data), "the data has no column 'x', which the model reads; its columns are a, b");
 }
 
 TEST_CASE("the model files in the docs load and are in the layout gradc writes", "[model_file][docs]") {

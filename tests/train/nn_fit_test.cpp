@@ -112,5 +112,6 @@ TEST_CASE("a 64-64-10 relu network classifies the digits test part at 95 percent
     const nn::MlpFitResult result = nn::fit_mlp(train, net, options);
     CHECK(result.model.classes.size() == 10);
     CHECK(result.accuracy > 0.99);
-    CHECK(nn::accuracy(result.model, test, "target") >= 0.95);  // 97.5% here with AVX-512; the margin covers other SIMD widths (bench has 5 seeds)
+    CHECK(nn::accuracy(result.model, test, "target") >=
+          0.95);  // 97.5% here with AVX-512; the margin covers other SIMD widths (bench has 5 seeds)
 }

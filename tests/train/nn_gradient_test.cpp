@@ -1,8 +1,8 @@
 // Backpropagation through gradc::nn networks: the compiled batch kernel's gradient of
 // each layer, activation and loss against finite differences of its own loss
 // (gradcheck), at random parameter points (fixed seeds).
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 #include <string>

@@ -41,7 +41,8 @@ TEST_CASE("softmax cross-entropy equals log of the summed exps minus the target'
         in.push_back(target);
         double sum = 0;
         for (const double v : z) sum += std::exp(v);
-        CHECK(evaluate(l.loss, l.inputs, in) == Approx(std::log(sum) - z[static_cast<std::size_t>(target)]).epsilon(1e-14));
+        CHECK(evaluate(l.loss, l.inputs, in) ==
+              Approx(std::log(sum) - z[static_cast<std::size_t>(target)]).epsilon(1e-14));
     }
 }
 
