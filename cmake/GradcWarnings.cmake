@@ -20,8 +20,10 @@ if(GRADC_FUZZ)
   # Coverage for libFuzzer in every file; the fuzz targets add the fuzzer's main.
   # -fsanitize=function (part of clang's `undefined`) reads a type signature just before
   # each function called through a pointer; JIT-compiled kernels have none, and one
-  # placed at the start of a page made that read fault.
-  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=function -fno-omit-frame-pointer)
+  # placed at the start of a page made that read fault. A sanitizer report stops the
+  # program (-fno-sanitize-recover), so a fuzzer or test that meets one fails.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=function -fno-omit-frame-pointer
+                      -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)
 endif()
 if(GRADC_SANITIZE_THREAD)
