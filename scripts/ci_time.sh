@@ -21,7 +21,7 @@ run() {
   git clone -q --no-local "$PWD" "$clone"
   git -C "$clone" checkout -q "$commit"
   local log="$work/$label.log" status=0
-  (cd "$clone" && CI=true .ci/run) 2>&1 | while IFS= read -r line; do printf '%s %s\n' "$(date +%s)" "$line"; done \
+  (cd "$clone" && CI=true .ci/run) 2>&1 | while IFS= read -r line; do printf '%(%s)T %s\n' -1 "$line"; done \
     > "$log" || status=$?
   awk -v label="$label" '
     NR == 1 { first = $1 }
