@@ -4,7 +4,10 @@
 #include <gradc/gradc.hpp>
 
 #include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -30,19 +33,22 @@ void compile_and_drop(gradc::Jit& jit, int k) {
 
 }  // namespace
 
-int main() {
+// `kernel_lifetime_bench [N]`: N kernels in all (10,000 by default), a tenth of them
+// warm-up. Fails when a compiled unit outlives its kernels.
+int main(int argc, char** argv) {
     gradc::Jit jit;
-    constexpr int kWarmup = 1000;
-    constexpr int kTotal = 10000;
-    for (int k = 0; k < kWarmup; ++k) compile_and_drop(jit, k);
+    const int total = argc > 1 ? std::max(10, std::atoi(argv[1])) : 10000;
+    const int warmup = total / 10;
+    for (int k = 0; k < warmup; ++k) compile_and_drop(jit, k);
     const double after_warmup = resident_mib();
     std::printf("%-28s %8s %12s\n", "kernels compiled and freed", "RSS MiB", "growth MiB");
-    std::printf("%-28d %8.1f %12s\n", kWarmup, after_warmup, "-");
-    for (int k = kWarmup; k < kTotal; ++k) {
+    std::printf("%-28d %8.1f %12s\n", warmup, after_warmup, "-");
+    for (int k = warmup; k < total; ++k) {
         compile_and_drop(jit, k);
-        if ((k + 1) % 3000 == 0 || k + 1 == kTotal)
+        if ((k + 1) % 3000 == 0 || k + 1 == total)
             std::printf("%-28d %8.1f %12.1f\n", k + 1, resident_mib(), resident_mib() - after_warmup);
     }
     const gradc::JitStats stats = jit.stats();
     std::printf("compiled %zu, live units %zu\n", stats.compiled, stats.live_units);
+    return stats.live_units == 0 ? 0 : 1;
 }
