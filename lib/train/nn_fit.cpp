@@ -11,7 +11,7 @@
 #include "fit_objective.hpp"
 #include "gradc/error.hpp"
 #include "gradc/nn.hpp"
-#include "stopping.hpp"
+#include "support/short_number.hpp"
 
 namespace gradc::nn {
 namespace {
@@ -22,7 +22,7 @@ std::vector<double> class_values(const std::vector<double>& target, const std::s
     for (const double y : target) {
         if (!std::isfinite(y) || y != std::floor(y))
             throw Error("the xent loss needs integer classes in '" + name + "', but it holds " +
-                        train::short_number(y) + ": use a column of class numbers such as 0, 1, 2");
+                        support::short_number(y) + ": use a column of class numbers such as 0, 1, 2");
         classes.push_back(y);
     }
     std::sort(classes.begin(), classes.end());
