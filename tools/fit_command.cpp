@@ -15,7 +15,6 @@
 #include "gradc/fit.hpp"
 #include "gradc/model_file.hpp"
 #include "gradc/nn.hpp"
-#include "optimizer_names.hpp"
 #include "optimizer_options.hpp"
 #include "run_watch.hpp"
 #include "save_option.hpp"
