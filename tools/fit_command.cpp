@@ -3,46 +3,31 @@
 #include "fit_command.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <string_view>
 #include <utility>
 
+#include "fit_report.hpp"
 #include "gradc/error.hpp"
 #include "gradc/fit.hpp"
 #include "gradc/model_file.hpp"
 #include "gradc/nn.hpp"
-#include "optimizer_names.hpp"
 #include "optimizer_options.hpp"
 #include "run_watch.hpp"
 #include "save_option.hpp"
+#include "support/joined.hpp"
 
 namespace gradc::cli {
 namespace {
 
+using support::joined;
+
 std::size_t count(long long value, const std::string& option, const std::string& example) {
     if (value < 0) throw Error(option + " must be 0 or more, as in " + option + " " + example);
     return static_cast<std::size_t>(value);
-}
-
-std::string joined(const std::vector<std::string>& names) {
-    if (names.empty()) return "none";
-    std::string text;
-    for (std::size_t i = 0; i < names.size(); ++i) text.append(i ? ", " : "").append(names[i]);
-    return text;
-}
-
-// Fitted parameters are estimates: 6 significant digits say more than the data
-// usually supports, and stay the same whatever the SIMD width sums in (--json keeps every bit).
-std::string rounded(double v) {
-    if (!std::isfinite(v)) return number_text(v);
-    char text[32];
-    std::snprintf(text, sizeof text, "%.6g", v);
-    return text;
 }
 
 struct ParamFlag {
@@ -158,13 +143,15 @@ void write_row_order(const std::string& path, std::size_t row_count, const FitOp
     write_json(out, JsonObject{{"validation", numbers(order.validation)}, {"epochs", std::move(epochs)}}, std::cerr);
 }
 
-std::string explanation(const FitResult& result, const FitOptions& options) {
-    std::string text = result.message;
-    if (result.stop == FitStop::Diverged && options.method != Method::Lbfgs) {
-        const double lr = options.learning_rate.value_or(default_learning_rate(options.method));
-        text.append(", as in --lr ").append(rounded(lr / 10));
+// Prints the report as text or JSON; a failed run says why on standard error under --json.
+int print_report(const FitReport& report, bool json) {
+    if (json) {
+        if (report.failed) std::cerr << "gradc: " << stop_line(report) << '\n';
+        print_json(fit_json(report));
+    } else {
+        write_fit_text(std::cout, report);
     }
-    return text;
+    return report.failed ? kExitCheckFailed : kExitOk;
 }
 
 // "64,32" -> {64, 32}.
@@ -197,7 +184,6 @@ int run_mlp_fit(const FitCommandOptions& options, FitOptions& settings) {
     const Dataset data = read_csv_file(options.data);
     if (!settings.batch_size && settings.method != Method::Lbfgs) settings.batch_size = kNetworkBatchSize;
     if (!options.row_order.empty()) write_row_order(options.row_order, data.rows(), settings);
-    const bool text = !options.common.json;
     RunWatch watch("epoch", "loss", settings.epochs, options.common.json, options.plot);
     settings.on_epoch = [&watch](std::size_t epoch, const EpochLoss& loss) {
         watch.record(epoch, loss.loss, loss.val_loss);
@@ -208,38 +194,14 @@ int run_mlp_fit(const FitCommandOptions& options, FitOptions& settings) {
     if (!options.history.empty()) write_history(options.history, result);
     if (!options.save.empty()) save_model(options.save, saved_model(fitted, settings));
 
-    const bool failed = result.stop == FitStop::Diverged || result.stop == FitStop::Failed;
-    const std::string why = explanation(result, settings);
-    const bool has_validation = settings.validation > 0;
-    const bool classifier = !fitted.model.classes.empty();
-    const std::string network = fitted.model.spec.describe();
-    if (!text) {
-        if (failed)
-            std::cerr << "gradc: " << (result.stop == FitStop::Diverged ? "diverged: " : "stopped: ") << why << '\n';
-        JsonObject params;
-        for (std::size_t i = 0; i < result.params.size(); ++i)
-            params.emplace_back(result.names.params[i], result.params[i]);
-        JsonArray history;
-        for (const EpochLoss& e : result.history) history.emplace_back(e.loss);
-        JsonObject json{{"network", network}, {"params", std::move(params)}, {"loss", result.loss}};
-        if (has_validation) json.emplace_back("val_loss", result.val_loss);
-        if (classifier) json.emplace_back("accuracy", fitted.accuracy);
-        if (classifier && has_validation) json.emplace_back("val_accuracy", fitted.val_accuracy);
-        if (options.drop_nonfinite) json.emplace_back("dropped_rows", static_cast<double>(result.dropped_rows));
-        json.emplace_back("epochs", static_cast<double>(result.epochs));
-        json.emplace_back("history", std::move(history));
-        print_json(json);
-    } else {
-        std::cout << "network: " << network << ", " << fitted.model.spec.param_count() << " parameters\n"
-                  << "loss = " << rounded(result.loss) << '\n';
-        if (has_validation) std::cout << "val_loss = " << rounded(result.val_loss) << '\n';
-        if (classifier) std::cout << "accuracy = " << rounded(fitted.accuracy) << '\n';
-        if (classifier && has_validation) std::cout << "val_accuracy = " << rounded(fitted.val_accuracy) << '\n';
-        if (options.drop_nonfinite) std::cout << "dropped_rows = " << result.dropped_rows << '\n';
-        std::cout << "epochs = " << result.epochs << '\n'
-                  << (result.stop == FitStop::Diverged ? "diverged: " : "stopped: ") << why << '\n';
+    FitReport report = fit_report(result, settings, options.drop_nonfinite);
+    report.network = fitted.model.spec.describe();
+    report.network_params = fitted.model.spec.param_count();
+    if (!fitted.model.classes.empty()) {
+        report.accuracy = fitted.accuracy;
+        if (settings.validation > 0) report.val_accuracy = fitted.val_accuracy;
     }
-    return failed ? kExitCheckFailed : kExitOk;
+    return print_report(report, options.common.json);
 }
 
 }  // namespace
@@ -321,10 +283,11 @@ int run_fit(const FitCommandOptions& options) {
     const ModelNames names = model_names(model, data.names, limits().parse);
     // The mistakes fit() would refuse, before anything is printed.
     if (data.find(options.target) == Dataset::npos)
-        throw Error("there is no column '" + options.target + "' to predict; the columns are " + joined(data.names));
+        throw Error("there is no column '" + options.target + "' to predict; the columns are " +
+                    (data.names.empty() ? "none" : joined(data.names)));
     if (names.params.empty())
         throw Error("the model has no parameters to fit: every name in it is a column of the data (" +
-                    joined(names.data) + ")");
+                    (names.data.empty() ? "none" : joined(names.data)) + ")");
     std::vector<ParamFlag> flags;
     for (const std::string& text : options.params) flags.push_back(param_flag(text));
     check_lookalikes(names, data, flags);
@@ -337,9 +300,11 @@ int run_fit(const FitCommandOptions& options) {
         if (f.start) settings.initial.emplace_back(f.name, *f.start);
     if (!options.row_order.empty()) write_row_order(options.row_order, data.rows() - dropped, settings);
 
-    const bool text = !options.common.json;
     RunWatch watch("epoch", "loss", settings.epochs, options.common.json, options.plot);
-    if (text) std::cout << "data: " << joined(names.data) << "\nparameters: " << joined(names.params) << '\n';
+    // A model may read no column, as "w" does; one without parameters was refused above.
+    if (!options.common.json)
+        std::cout << "data: " << (names.data.empty() ? "none" : joined(names.data))
+                  << "\nparameters: " << joined(names.params) << '\n';
     settings.on_epoch = [&watch](std::size_t epoch, const EpochLoss& loss) {
         watch.record(epoch, loss.loss, loss.val_loss);
     };
@@ -348,32 +313,7 @@ int run_fit(const FitCommandOptions& options) {
     if (!options.history.empty()) write_history(options.history, result);
     if (!options.save.empty()) save_model(options.save, saved_model(result, settings));
 
-    const bool failed = result.stop == FitStop::Diverged || result.stop == FitStop::Failed;
-    const std::string why = explanation(result, settings);
-    const bool has_validation = settings.validation > 0;
-    if (!text) {
-        if (failed)
-            std::cerr << "gradc: " << (result.stop == FitStop::Diverged ? "diverged: " : "stopped: ") << why << '\n';
-        JsonObject params;
-        for (std::size_t i = 0; i < result.params.size(); ++i) params.emplace_back(names.params[i], result.params[i]);
-        JsonArray history;
-        for (const EpochLoss& e : result.history) history.emplace_back(e.loss);
-        JsonObject json{{"params", std::move(params)}, {"loss", result.loss}};
-        if (has_validation) json.emplace_back("val_loss", result.val_loss);
-        if (options.drop_nonfinite) json.emplace_back("dropped_rows", static_cast<double>(result.dropped_rows));
-        json.emplace_back("epochs", static_cast<double>(result.epochs));
-        json.emplace_back("history", std::move(history));
-        print_json(json);
-    } else {
-        for (std::size_t i = 0; i < result.params.size(); ++i)
-            std::cout << names.params[i] << " = " << rounded(result.params[i]) << '\n';
-        std::cout << "loss = " << rounded(result.loss) << '\n';
-        if (has_validation) std::cout << "val_loss = " << rounded(result.val_loss) << '\n';
-        if (options.drop_nonfinite) std::cout << "dropped_rows = " << result.dropped_rows << '\n';
-        std::cout << "epochs = " << result.epochs << '\n'
-                  << (result.stop == FitStop::Diverged ? "diverged: " : "stopped: ") << why << '\n';
-    }
-    return failed ? kExitCheckFailed : kExitOk;
+    return print_report(fit_report(result, settings, options.drop_nonfinite), options.common.json);
 }
 
 }  // namespace gradc::cli

@@ -12,7 +12,6 @@
 
 #include "gradc/error.hpp"
 #include "gradc/optimize.hpp"
-#include "optimizer_names.hpp"
 #include "point.hpp"
 #include "run_watch.hpp"
 

@@ -2,12 +2,11 @@
 
 #include <array>
 #include <cmath>
-#include <cstdlib>
 #include <string_view>
 #include <vector>
 
 #include "gradc/error.hpp"
-#include "optimizer_names.hpp"
+#include "support/text_fields.hpp"
 
 namespace gradc::cli {
 namespace {
@@ -55,32 +54,6 @@ void require(bool ok, const std::string& message) {
     if (!ok) throw Error(message);
 }
 
-// The whole of `text` as a number, or NaN.
-double number(const std::string& text) {
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    return !text.empty() && end == text.c_str() + text.size() ? v : std::nan("");
-}
-
-// The whole of `text` as a count of 1 or more, or 0.
-std::size_t positive_count(const std::string& text) {
-    char* end = nullptr;
-    const unsigned long long n = std::strtoull(text.c_str(), &end, 10);
-    const bool whole = !text.empty() && text[0] != '-' && end == text.c_str() + text.size();
-    return whole ? static_cast<std::size_t>(n) : 0;
-}
-
-std::vector<std::string> split(const std::string& text, char separator) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    for (std::size_t at = text.find(separator); at != std::string::npos; at = text.find(separator, start)) {
-        parts.push_back(text.substr(start, at - start));
-        start = at + 1;
-    }
-    parts.push_back(text.substr(start));
-    return parts;
-}
-
 bool in_unit_interval(double v) { return v >= 0 && v < 1; }
 bool non_negative(double v) { return v >= 0 && std::isfinite(v); }
 
@@ -110,8 +83,9 @@ Given read_flags(Method method, const OptimizerFlags& flags) {
         g.weight_decay = flags.weight_decay;
     }
     if (given(flags, "--betas")) {
-        const std::vector<std::string> parts = split(flags.betas, ',');
-        const double b1 = parts.size() == 2 ? number(parts[0]) : NAN, b2 = parts.size() == 2 ? number(parts[1]) : NAN;
+        const std::vector<std::string> parts = support::split(flags.betas, ',');
+        const double b1 = parts.size() == 2 ? support::whole_number(parts[0]) : NAN;
+        const double b2 = parts.size() == 2 ? support::whole_number(parts[1]) : NAN;
         require(in_unit_interval(b1) && in_unit_interval(b2),
                 "--betas takes two numbers in [0, 1) separated by a comma, as in --betas 0.9,0.999; got '" +
                     flags.betas + "'");
@@ -126,7 +100,7 @@ Given read_flags(Method method, const OptimizerFlags& flags) {
         require(in_unit_interval(flags.alpha), "--alpha must be in [0, 1), as in --alpha 0.99");
         g.alpha = flags.alpha;
     }
-    if (given(flags, "--schedule")) g.schedule = schedule_named(flags.schedule);
+    if (given(flags, "--schedule")) g.schedule = Schedule::named(flags.schedule);
     if (given(flags, "--history-size")) {
         require(flags.history_size >= 1, "--history-size must be 1 or more, as in --history-size 10");
         g.history = static_cast<std::size_t>(flags.history_size);
@@ -211,37 +185,6 @@ OptimizerChoice choose_optimizer(Method method, std::optional<double> learning_r
         choice.optimizer->set_schedule(g.schedule);
     }
     return choice;
-}
-
-Schedule schedule_named(const std::string& text) {
-    const std::vector<std::string> parts = split(text, ':');
-    const std::string& kind = parts[0];
-    const std::size_t n = parts.size();
-    const auto fail = [&](const std::string& why) { return Error("--schedule " + why + "; got '" + text + "'"); };
-    if (kind == "step") {
-        if (n < 2 || n > 3) throw fail("step takes step:STEP_SIZE or step:STEP_SIZE:GAMMA, as in step:100:0.5");
-        const std::size_t size = positive_count(parts[1]);
-        if (size == 0) throw fail("step's STEP_SIZE is a count of steps, 1 or more, as in step:100:0.5");
-        if (n == 2) return Schedule::step(size);
-        const double gamma = number(parts[2]);
-        if (!(gamma > 0 && std::isfinite(gamma)))
-            throw fail("step's GAMMA must be a positive number, as in step:100:0.5");
-        return Schedule::step(size, gamma);
-    }
-    if (kind == "exp") {
-        const double gamma = n == 2 ? number(parts[1]) : NAN;
-        if (!(gamma > 0 && std::isfinite(gamma))) throw fail("exp takes exp:GAMMA, a positive number, as in exp:0.99");
-        return Schedule::exponential(gamma);
-    }
-    if (kind == "cosine") {
-        if (n < 2 || n > 3) throw fail("cosine takes cosine:T_MAX or cosine:T_MAX:ETA_MIN, as in cosine:1000");
-        const std::size_t t_max = positive_count(parts[1]);
-        if (t_max == 0) throw fail("cosine's T_MAX is a count of steps, 1 or more, as in cosine:1000");
-        const double eta_min = n == 3 ? number(parts[2]) : 0.0;
-        if (!non_negative(eta_min)) throw fail("cosine's ETA_MIN must be 0 or more, as in cosine:1000:1e-5");
-        return Schedule::cosine(t_max, eta_min);
-    }
-    throw fail("takes step:STEP_SIZE[:GAMMA], exp:GAMMA or cosine:T_MAX[:ETA_MIN], as in --schedule cosine:1000");
 }
 
 }  // namespace gradc::cli

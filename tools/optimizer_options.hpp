@@ -43,7 +43,4 @@ struct OptimizerChoice {
 // does not use or a value out of range.
 OptimizerChoice choose_optimizer(Method method, std::optional<double> learning_rate, const OptimizerFlags& flags);
 
-// The schedule --schedule's text describes. Throws gradc::Error for other text.
-Schedule schedule_named(const std::string& text);
-
 }  // namespace gradc::cli

@@ -55,13 +55,17 @@ namespace gradc {
 class ThreadPool;
 
 // Which names of a model are data columns and which are parameters, each in order of
-// first appearance in the formula.
+// first appearance in the formula. A name the result does not depend on (one only in
+// a binding the result does not use) is neither.
 struct ModelNames {
     std::vector<std::string> data;
     std::vector<std::string> params;
 };
 // Throws ParseError for a malformed formula and gradc::Error for one with several results.
 ModelNames model_names(std::string_view model, std::span<const std::string> columns, const ParseLimits& limits = {});
+// The same for a model built in a context: its variables in the order the context
+// created them, which for a parsed formula is the order of first appearance.
+ModelNames model_names(std::span<const Expr> model, std::span<const std::string> columns);
 
 // A parameter that looks like a misspelt column: `param` has four or more letters and
 // is within edit distance 2 of `column` (insertions, deletions, substitutions and
@@ -172,8 +176,30 @@ struct FitResult {
 
 // Fits `model` to `data`. Throws gradc::Error (or ParseError, DataError) for a model,
 // target or option that cannot be used; a run that diverges returns with stop Diverged
-// and the last parameters whose loss was finite and not exploding.
+// and the last parameters whose loss was finite and not exploding. Parses the formula
+// into a context limited by options.parse_limits and options.max_nodes, then fits the
+// expression (below); FitResult::model is the text as given.
 FitResult fit(std::string_view model, const Dataset& data, const FitOptions& options);
+
+// Fits a model built in `ctx`, as a program builds it with ExprContext's factory:
+//
+//     ExprContext ctx;
+//     const Expr x = ctx.variable("x"), w = ctx.variable("w"), b = ctx.variable("b");
+//     FitResult r = fit(ctx, ctx.add(ctx.mul(w, x), b), data, {.target = "y"});
+//
+// Names are resolved as model_names(std::span<const Expr>, ...) does. The loss and its
+// gradient are built in `ctx`, under its own node limit (options.parse_limits and
+// max_nodes are the string form's). FitResult::model is the model printed by to_infix(),
+// which predict() reads back.
+FitResult fit(ExprContext& ctx, Expr model, const Dataset& data, const FitOptions& options);
+
+// Fits a classifier built in `ctx`: logits[j] is the logit of the class whose target
+// value is classes[j], the loss is softmax cross-entropy (options.loss must be xent;
+// nn::softmax_cross_entropy), and every target value must be one of the classes.
+// FitResult::model lists the logits, separated by commas; predict() reads one result
+// only (nn.hpp predicts a network's classes).
+FitResult fit(ExprContext& ctx, std::span<const Expr> logits, std::span<const double> classes, const Dataset& data,
+              const FitOptions& options);
 
 // The rows fit() (and nn::fit_mlp()) with `options` hold out of a dataset of `rows`
 // rows, and the rows each epoch visits, in order, as row numbers of that dataset (0:

@@ -42,6 +42,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gradc/jit.hpp"
@@ -70,6 +71,10 @@ public:
     static Schedule step(std::size_t step_size, double gamma = 0.1);
     static Schedule exponential(double gamma);
     static Schedule cosine(std::size_t t_max, double eta_min = 0.0);
+    // The schedule `spec` describes, as the command line's --schedule takes it:
+    // step:STEP_SIZE[:GAMMA], exp:GAMMA or cosine:T_MAX[:ETA_MIN] ("cosine:1000").
+    // Throws gradc::Error naming the forms for other text.
+    static Schedule named(std::string_view spec);
 
     Kind kind() const noexcept { return kind_; }
     // The learning rate of the step after `t` steps, from the base rate `base`.
@@ -216,6 +221,13 @@ public:
 };
 
 enum class Method { GradientDescent, Momentum, Nesterov, Adagrad, Rmsprop, Adam, AdamW, Lbfgs };
+
+// The method called `name`: gd (or sgd), momentum, nesterov, adagrad, rmsprop, adam,
+// adamw or lbfgs, as the command line's --optimizer takes it; gradc::Error listing
+// them for any other name.
+Method method_named(std::string_view name);
+// The name method_named() reads as `method` ("gd" for gradient descent), for messages.
+std::string_view method_name(Method method) noexcept;
 
 // The momentum μ of Method::Momentum and Method::Nesterov: PyTorch has no default, and
 // 0.9 is the customary choice.

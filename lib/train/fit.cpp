@@ -1,9 +1,12 @@
 // fit(): a model's names resolved against the data, the rows split and standardized,
-// the per-row loss compiled into one batch kernel, then the epochs (fit_loop.cpp).
+// the per-row loss compiled into one batch kernel, then the epochs (fit_loop.cpp). The
+// string form parses its formula and fits the expression; fit_mlp() fits a network's.
 #include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -11,25 +14,95 @@
 #include "fit_objective.hpp"
 #include "gradc/error.hpp"
 #include "gradc/fit.hpp"
+#include "gradc/nn.hpp"
 #include "gradc/parse.hpp"
+#include "gradc/print.hpp"
 #include "support/joined.hpp"
+#include "support/short_number.hpp"
 
 namespace gradc {
 namespace {
 
 using support::joined;
 
-// The starting parameters: zeros, with `initial` given by name.
+// The starting parameters: zeros, with `initial` given by name (the last of a name
+// given twice). A network gives every one of its thousands, hence the index.
 std::vector<double> starting_params(const ModelNames& names, const FitOptions& options) {
+    std::unordered_map<std::string_view, std::size_t> index;
+    for (std::size_t i = 0; i < names.params.size(); ++i) index.emplace(names.params[i], i);
     std::vector<double> params(names.params.size(), 0.0);
     for (const auto& [name, value] : options.initial) {
-        const auto at = std::find(names.params.begin(), names.params.end(), name);
-        if (at == names.params.end())
+        const auto at = index.find(name);
+        if (at == index.end())
             throw Error("'" + name + "' has a starting value but is not a parameter of the model; its parameters are " +
                         joined(names.params));
-        params[static_cast<std::size_t>(at - names.params.begin())] = value;
+        params[at->second] = value;
     }
     return params;
+}
+
+// Refuses a row whose target is none of a classifier's classes: softmax cross-entropy
+// would pick no logit for it and train on a meaningless loss.
+void check_classes(const Dataset& rows, std::size_t target, std::span<const double> classes, const std::string& name) {
+    for (const double y : rows.columns[target])
+        if (std::find(classes.begin(), classes.end(), y) == classes.end())
+            throw Error("the target '" + name + "' holds " + support::short_number(y) +
+                        ", which is none of the classifier's classes: list every value the column holds");
+}
+
+// Both expression forms: one output with options.loss, or a classifier's logits (one
+// per class of `classes`) with softmax cross-entropy.
+FitResult fit_outputs(ExprContext& ctx, std::span<const Expr> outputs, std::span<const double> classes,
+                      const Dataset& data, const FitOptions& options) {
+    train::check_fit_options(options);
+    FitResult result;
+    result.model = to_infix(outputs);
+    result.names = model_names(outputs, data.names);
+    const ModelNames& names = result.names;
+    if (data.find(options.target) == Dataset::npos)
+        throw Error("there is no column '" + options.target + "' to predict; the columns are " + joined(data.names));
+    if (std::find(names.data.begin(), names.data.end(), options.target) != names.data.end())
+        throw Error("the model uses the target column '" + options.target +
+                    "': a model predicts the target from the other columns");
+    if (names.params.empty())
+        throw Error("the model has no parameters to fit: every name in it is a column of the data (" +
+                    joined(names.data) + ")");
+    result.params = starting_params(names, options);
+
+    std::vector<std::size_t> columns;  // the kernel's columns: the model's data, then the target
+    for (const std::string& name : names.data) columns.push_back(data.find(name));
+    columns.push_back(data.find(options.target));
+    Dataset rows = finite_rows(data, columns, options.drop_nonfinite, result.dropped_rows);
+    if (!classes.empty()) check_classes(rows, columns.back(), classes, options.target);
+    columns.pop_back();  // the target joins the kernel's columns after standardization
+
+    Split split =
+        options.validation > 0 ? split_rows(rows, options.validation, options.seed) : Split{std::move(rows), {}};
+    if (options.standardize) {
+        Standardization s = fit_standardization(split.train, columns);
+        s.apply(split.train);
+        if (split.validation.rows() > 0) s.apply(split.validation);
+        // Stored by position in names.data, so predictions can find the columns in any dataset.
+        for (std::size_t k = 0; k < s.columns.size(); ++k) s.columns[k] = k;
+        result.standardization = std::move(s);
+    }
+    columns.push_back(data.find(options.target));
+
+    std::vector<Expr> param_vars, column_vars;
+    for (const std::string& name : names.params) param_vars.push_back(ctx.variable(name));
+    for (const std::string& name : names.data) column_vars.push_back(ctx.variable(name));
+    const Expr target = ctx.variable(options.target);
+    column_vars.push_back(target);
+    const Expr loss = classes.empty() ? row_loss(ctx, options.loss, outputs[0], target)
+                                      : nn::softmax_cross_entropy(ctx, outputs, target, classes);
+
+    std::unique_ptr<Jit> own_jit;
+    Jit* jit = options.jit;
+    if (jit == nullptr) jit = (own_jit = std::make_unique<Jit>()).get();
+    const BatchKernel kernel = compile_batch(*jit, ctx, loss, param_vars, column_vars);
+
+    train::run_fit(result, kernel, split, columns, options);
+    return result;
 }
 
 }  // namespace
@@ -57,56 +130,30 @@ double FitResult::param(std::string_view name) const {
     return params[static_cast<std::size_t>(at - names.params.begin())];
 }
 
+FitResult fit(ExprContext& ctx, Expr model, const Dataset& data, const FitOptions& options) {
+    return fit_outputs(ctx, std::span<const Expr>(&model, 1), {}, data, options);
+}
+
+FitResult fit(ExprContext& ctx, std::span<const Expr> logits, std::span<const double> classes, const Dataset& data,
+              const FitOptions& options) {
+    if (options.loss.kind != LossKind::CrossEntropy)
+        throw Error(
+            "a classifier's logits are trained with the xent loss: set FitOptions::loss to Loss::named(\"xent\")");
+    if (logits.size() < 2 || logits.size() != classes.size())
+        throw Error("a classifier needs one logit per class and at least two classes; it has " +
+                    std::to_string(logits.size()) + " logits for " + std::to_string(classes.size()) + " classes");
+    return fit_outputs(ctx, logits, classes, data, options);
+}
+
 FitResult fit(std::string_view model, const Dataset& data, const FitOptions& options) {
     train::check_fit_options(options);
-    FitResult result;
-    result.model = std::string(model);
-    result.names = model_names(model, data.names, options.parse_limits);
-    const ModelNames& names = result.names;
-    if (data.find(options.target) == Dataset::npos)
-        throw Error("there is no column '" + options.target + "' to predict; the columns are " + joined(data.names));
-    if (std::find(names.data.begin(), names.data.end(), options.target) != names.data.end())
-        throw Error("the model uses the target column '" + options.target +
-                    "': a model predicts the target from the other columns");
-    if (names.params.empty())
-        throw Error("the model has no parameters to fit: every name in it is a column of the data (" +
-                    joined(names.data) + ")");
-    result.params = starting_params(names, options);
-
-    std::vector<std::size_t> columns;  // the kernel's columns: the model's data, then the target
-    for (const std::string& name : names.data) columns.push_back(data.find(name));
-    columns.push_back(data.find(options.target));
-    Dataset rows = finite_rows(data, columns, options.drop_nonfinite, result.dropped_rows);
-    columns.pop_back();  // the target joins the kernel's columns after standardization
-
-    Split split =
-        options.validation > 0 ? split_rows(rows, options.validation, options.seed) : Split{std::move(rows), {}};
-    if (options.standardize) {
-        Standardization s = fit_standardization(split.train, columns);
-        s.apply(split.train);
-        if (split.validation.rows() > 0) s.apply(split.validation);
-        // Stored by position in names.data, so predictions can find the columns in any dataset.
-        for (std::size_t k = 0; k < s.columns.size(); ++k) s.columns[k] = k;
-        result.standardization = std::move(s);
-    }
-    columns.push_back(data.find(options.target));
-
     ExprContext ctx;
     ctx.set_max_nodes(options.max_nodes);
-    const Expr prediction = parse_expr(ctx, model, options.parse_limits);
-    std::vector<Expr> param_vars, column_vars;
-    for (const std::string& name : names.params) param_vars.push_back(ctx.variable(name));
-    for (const std::string& name : names.data) column_vars.push_back(ctx.variable(name));
-    const Expr target = ctx.variable(options.target);
-    column_vars.push_back(target);
-    const Expr loss = row_loss(ctx, options.loss, prediction, target);
-
-    std::unique_ptr<Jit> own_jit;
-    Jit* jit = options.jit;
-    if (jit == nullptr) jit = (own_jit = std::make_unique<Jit>()).get();
-    const BatchKernel kernel = compile_batch(*jit, ctx, loss, param_vars, column_vars);
-
-    train::run_fit(result, kernel, split, columns, options);
+    const Program program = parse(ctx, model, options.parse_limits);
+    if (program.outputs.size() != 1)
+        throw Error("a model has one result; this one has " + std::to_string(program.outputs.size()));
+    FitResult result = fit(ctx, program.outputs[0], data, options);
+    result.model = std::string(model);  // the user's own text, bindings and all
     return result;
 }
 

@@ -6,10 +6,12 @@
 #include <optional>
 #include <string>
 
-#include "stopping.hpp"
+#include "support/short_number.hpp"
 
 namespace gradc::train {
 namespace {
+
+using support::short_number;
 
 double validation_loss(FitObjective* validation, std::span<const double> params, std::vector<double>& scratch) {
     return validation ? validation->all_rows(params, scratch) : std::nan("");

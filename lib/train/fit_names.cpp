@@ -11,18 +11,28 @@
 
 namespace gradc {
 
-ModelNames model_names(std::string_view model, std::span<const std::string> columns, const ParseLimits& limits) {
-    ExprContext ctx;
-    const Program program = parse(ctx, model, limits);
-    if (program.outputs.size() != 1)
-        throw Error("a model has one result; this one has " + std::to_string(program.outputs.size()));
+ModelNames model_names(std::span<const Expr> model, std::span<const std::string> columns) {
+    std::vector<Expr> variables;
+    for (const Expr e : topological_order(model))
+        if (e->is_var()) variables.push_back(e);
+    // Creation order: for a formula parsed into a context of its own, the order its
+    // names first appear in the text, bindings included.
+    std::sort(variables.begin(), variables.end(), [](Expr a, Expr b) { return a->id() < b->id(); });
     ModelNames names;
-    for (const Expr v : program.variables) {
+    for (const Expr v : variables) {
         const std::string name(v->name());
         const bool is_column = std::find(columns.begin(), columns.end(), name) != columns.end();
         (is_column ? names.data : names.params).push_back(name);
     }
     return names;
+}
+
+ModelNames model_names(std::string_view model, std::span<const std::string> columns, const ParseLimits& limits) {
+    ExprContext ctx;
+    const Program program = parse(ctx, model, limits);
+    if (program.outputs.size() != 1)
+        throw Error("a model has one result; this one has " + std::to_string(program.outputs.size()));
+    return model_names(program.outputs, columns);
 }
 
 std::vector<Lookalike> lookalike_columns(std::span<const std::string> params, std::span<const std::string> columns) {

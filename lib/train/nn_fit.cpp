@@ -1,17 +1,15 @@
-// fit_mlp(): a network's per-row loss built as one expression, compiled by
-// compile_batch() and trained by fit()'s own epoch loop (fit_loop.cpp); predictions
-// through a map kernel of the network's outputs.
+// fit_mlp(): a network built as expressions and trained by fit() on them, a classifier's
+// logits with softmax cross-entropy; predictions through a map kernel of its outputs.
 #include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
 #include <utility>
 
-#include "fit_loop.hpp"
-#include "fit_objective.hpp"
+#include "fit_loop.hpp"  // check_fit_options: a bad option is refused before the data is read
 #include "gradc/error.hpp"
 #include "gradc/nn.hpp"
-#include "stopping.hpp"
+#include "support/short_number.hpp"
 
 namespace gradc::nn {
 namespace {
@@ -22,7 +20,7 @@ std::vector<double> class_values(const std::vector<double>& target, const std::s
     for (const double y : target) {
         if (!std::isfinite(y) || y != std::floor(y))
             throw Error("the xent loss needs integer classes in '" + name + "', but it holds " +
-                        train::short_number(y) + ": use a column of class numbers such as 0, 1, 2");
+                        support::short_number(y) + ": use a column of class numbers such as 0, 1, 2");
         classes.push_back(y);
     }
     std::sort(classes.begin(), classes.end());
@@ -109,71 +107,70 @@ MlpFitResult fit_mlp(const Dataset& data, const MlpOptions& mlp, const FitOption
     MlpFitResult out;
     MlpModel& model = out.model;
     model.inputs = input_columns(data, mlp, options.target);
-    std::vector<std::size_t> columns;  // the kernel's columns: the inputs, then the target
+    std::vector<std::size_t> columns;  // the network's columns: the inputs, then the target
     for (const std::string& name : model.inputs) columns.push_back(data.find(name));
     columns.push_back(target_column);
-    Dataset rows = finite_rows(data, columns, options.drop_nonfinite, out.fit.dropped_rows);
-    columns.pop_back();  // the target joins the kernel's columns after standardization
+    std::size_t dropped = 0;
+    // The classes are those of the rows kept, so the rows are chosen here, once.
+    Dataset rows = finite_rows(data, columns, options.drop_nonfinite, dropped);
     if (classifier) model.classes = class_values(rows.columns[target_column], options.target);
     model.spec = Mlp{model.inputs.size(), mlp.hidden, classifier ? model.classes.size() : 1, mlp.activation};
-
-    Split split =
-        options.validation > 0 ? split_rows(rows, options.validation, options.seed) : Split{std::move(rows), {}};
-    if (options.standardize) {
-        Standardization s = fit_standardization(split.train, columns);
-        s.apply(split.train);
-        if (split.validation.rows() > 0) s.apply(split.validation);
-        for (std::size_t k = 0; k < s.columns.size(); ++k) s.columns[k] = k;  // by position in model.inputs
-        model.standardization = std::move(s);
+    // Only the network's columns, moved: another column named like a parameter must not
+    // turn that parameter into data.
+    Dataset net_data;
+    for (const std::size_t j : columns) {
+        net_data.names.push_back(rows.names[j]);
+        net_data.columns.push_back(std::move(rows.columns[j]));
     }
-    columns.push_back(target_column);
 
     ExprContext ctx;
     ctx.set_max_nodes(options.max_nodes);
     std::vector<Expr> column_vars;
     for (const std::string& name : model.inputs) column_vars.push_back(ctx.variable(name));
-    const Expr target = ctx.variable(options.target);
-    column_vars.push_back(target);
+    column_vars.push_back(ctx.variable(options.target));
     const Network net = build(ctx, model.spec, std::span(column_vars).first(model.inputs.size()));
     for (const Expr p : net.params)
         if (std::find(column_vars.begin(), column_vars.end(), p) != column_vars.end())
             throw Error("the column '" + std::string(p->name()) +
                         "' has the name of a network parameter: rename the column");
-    const Expr loss = classifier ? softmax_cross_entropy(ctx, net.outputs, target, model.classes)
-                                 : row_loss(ctx, options.loss, net.outputs[0], target);
 
+    // The initializer's draws, then the caller's starting values over them by name.
+    const std::vector<double> drawn =
+        initial_params(model.spec, mlp.init.value_or(default_init(mlp.activation)), options.seed);
+    options.initial.clear();
+    for (std::size_t i = 0; i < net.params.size(); ++i)
+        options.initial.emplace_back(std::string(net.params[i]->name()), drawn[i]);
+    for (const auto& [name, value] : given.initial) {
+        if (ctx.find_variable(name) == nullptr ||
+            std::find(net.params.begin(), net.params.end(), ctx.find_variable(name)) == net.params.end())
+            throw Error("'" + name + "' has a starting value but is not a parameter of the network, as l1_w_0_0 is");
+        options.initial.emplace_back(name, value);
+    }
     std::unique_ptr<Jit> own_jit;
     Jit* jit = options.jit;
-    if (jit == nullptr) jit = (own_jit = std::make_unique<Jit>()).get();
-    const BatchKernel kernel = compile_batch(*jit, ctx, loss, net.params, column_vars);
-    out.kernel_nodes = ctx.node_count();
+    if (jit == nullptr) options.jit = jit = (own_jit = std::make_unique<Jit>()).get();
 
+    out.fit = classifier ? fit(ctx, net.outputs, model.classes, net_data, options)
+                         : fit(ctx, net.outputs[0], net_data, options);
+    out.kernel_nodes = ctx.node_count();
     FitResult& result = out.fit;
     result.model = model.spec.describe();
-    result.names.data = model.inputs;
-    for (const Expr p : net.params) result.names.params.emplace_back(p->name());
-    result.params = initial_params(model.spec, mlp.init.value_or(default_init(mlp.activation)), options.seed);
-    for (const auto& [name, value] : options.initial) {
-        const auto at = std::find(result.names.params.begin(), result.names.params.end(), name);
-        if (at == result.names.params.end())
-            throw Error("'" + name + "' has a starting value but is not a parameter of the network, as l1_w_0_0 is");
-        result.params[static_cast<std::size_t>(at - result.names.params.begin())] = value;
-    }
-
-    train::run_fit(result, kernel, split, columns, options);
+    result.dropped_rows = dropped;
     model.params = result.params;
+    model.standardization = result.standardization;
 
     out.accuracy = out.val_accuracy = std::nan("");
     if (classifier) {
-        // split's inputs are standardized already: evaluate without the model's standardization.
-        MlpModel raw = model;
-        raw.standardization.reset();
-        out.accuracy = fraction_right(evaluate(raw, prepared_inputs(raw, split.train), false, jit, options.pool),
-                                      model.classes, split.train.columns[target_column]);
+        // fit() split the rows so; the model standardizes them as fit() did.
+        const Split split = options.validation > 0 ? split_rows(net_data, options.validation, options.seed)
+                                                   : Split{std::move(net_data), {}};
+        const std::size_t target = model.inputs.size();
+        out.accuracy = fraction_right(evaluate(model, prepared_inputs(model, split.train), false, jit, options.pool),
+                                      model.classes, split.train.columns[target]);
         if (split.validation.rows() > 0)
             out.val_accuracy =
-                fraction_right(evaluate(raw, prepared_inputs(raw, split.validation), false, jit, options.pool),
-                               model.classes, split.validation.columns[target_column]);
+                fraction_right(evaluate(model, prepared_inputs(model, split.validation), false, jit, options.pool),
+                               model.classes, split.validation.columns[target]);
     }
     return out;
 }

@@ -9,6 +9,7 @@
 
 #include "gradc/autodiff.hpp"
 #include "gradc/eval.hpp"
+#include "gradc/gradcheck.hpp"
 #include "gradc/print.hpp"
 #include "support/random_expr.hpp"
 
@@ -16,17 +17,12 @@ using namespace gradc;
 
 namespace {
 
-// Central differences at two step sizes; nullopt when they disagree (a kink, a
-// domain edge, or too much cancellation), so the point is not a fair oracle.
-std::optional<double> finite_difference(const Interpreter& f, std::vector<double> x, std::size_t i) {
-    auto at = [&](double h) {
-        std::vector<double> p = x, m = x;
-        p[i] += h;
-        m[i] -= h;
-        return (f.run(p)[0] - f.run(m)[0]) / (2 * h);
-    };
-    const double h = 1e-5 * std::max(1.0, std::fabs(x[i]));
-    const double d1 = at(h), d2 = at(h / 2);
+// gradcheck's finite differences at two step sizes; nullopt when they disagree (a
+// kink, a domain edge, or too much cancellation), so the point is not a fair oracle.
+std::optional<double> finite_difference(const Interpreter& f, const std::vector<double>& x, std::size_t i) {
+    const PointFunction value = [&f](std::span<const double> p, std::span<double> out) { f.run(p, out); };
+    const double d1 = gradc::finite_difference(value, 1, x, i, 1e-5)[0];
+    const double d2 = gradc::finite_difference(value, 1, x, i, 5e-6)[0];
     if (!std::isfinite(d1) || !std::isfinite(d2)) return std::nullopt;
     if (std::fabs(d1 - d2) > 1e-5 * std::max(1.0, std::fabs(d2))) return std::nullopt;
     return d2;

@@ -6,6 +6,7 @@
 
 #include "gradc/autodiff.hpp"
 #include "gradc/eval.hpp"
+#include "gradc/gradcheck.hpp"
 #include "support/random_expr.hpp"
 
 using namespace gradc;
@@ -105,17 +106,16 @@ TEST_CASE("Hessians: symmetric by the other order of differentiation, and equal 
             std::vector<double> x{coord(rng), coord(rng), coord(rng)};
             const std::vector<double> hx = run_h.run(x);
             if (!all_finite(hx) || !all_finite(run_g.run(x))) continue;
-            // Central differences of the gradient at two step sizes; entries where they
-            // disagree (kinks, wild oscillation) are no oracle and are skipped.
+            // gradcheck's finite differences of the gradient at two step sizes; entries
+            // where they disagree (kinks, wild oscillation) are no oracle and are skipped.
+            const PointFunction gradient_at = [&run_g](std::span<const double> p, std::span<double> out) {
+                run_g.run(p, out);
+            };
             auto differences = [&](double scale) {
                 std::vector<double> fd(9, NAN);
                 for (std::size_t j = 0; j < 3; ++j) {
-                    const double step = scale * std::max(1.0, std::fabs(x[j]));
-                    auto xp = x, xm = x;
-                    xp[j] += step;
-                    xm[j] -= step;
-                    const auto gp = run_g.run(xp), gm = run_g.run(xm);
-                    for (std::size_t i = 0; i < 3; ++i) fd[i * 3 + j] = (gp[i] - gm[i]) / (2 * step);
+                    const std::vector<double> column = finite_difference(gradient_at, 3, x, j, scale);
+                    for (std::size_t i = 0; i < 3; ++i) fd[i * 3 + j] = column[i];
                 }
                 return fd;
             };

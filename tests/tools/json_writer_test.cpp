@@ -5,8 +5,8 @@
 #include <limits>
 #include <sstream>
 
-// The writer belongs to the command, not the library, so its source is built in here.
-#include "../../tools/json.cpp"
+#include "gradc/print.hpp"
+#include "json.hpp"  // tools/, through gradc_cli_support
 
 using gradc::cli::Json;
 using gradc::cli::JsonArray;

@@ -5,9 +5,7 @@
 #include <string>
 
 #include "command_output.hpp"
-
-// The bar belongs to the command, not the library, so its source is built in here.
-#include "../../tools/progress.cpp"
+#include "progress.hpp"  // tools/, through gradc_cli_support
 
 using gradc::cli::duration_text;
 using gradc::cli::progress_line;

@@ -7,8 +7,7 @@
 #include <string>
 #include <vector>
 
-// The charts belong to the command, not the library, so their source is built in here.
-#include "../../tools/svg_plot.cpp"
+#include "svg_plot.hpp"  // tools/, through gradc_cli_support
 
 using gradc::cli::Chart;
 using gradc::cli::nice_ticks;

@@ -5,13 +5,14 @@
 
 #include "gradc/error.hpp"
 #include "gradc/optimize.hpp"
-#include "stopping.hpp"
+#include "support/short_number.hpp"
 
 namespace gradc {
 
 Optimizer::Optimizer(double lr) : lr_(lr) {
     if (!(lr > 0) || !std::isfinite(lr))
-        throw Error("the learning rate must be a positive number, as in 0.01 (it was " + train::short_number(lr) + ")");
+        throw Error("the learning rate must be a positive number, as in 0.01 (it was " + support::short_number(lr) +
+                    ")");
 }
 
 void Optimizer::step(std::span<double> params, std::span<const double> grad) {

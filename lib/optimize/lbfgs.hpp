@@ -5,9 +5,9 @@
 
 #include "gradc/optimize.hpp"
 
-namespace gradc::train {
+namespace gradc::optim {
 
 // The run from `x0` with `options` (already checked by minimize()).
 MinimizeResult minimize_lbfgs(const Objective& f, std::span<const double> x0, const MinimizeOptions& options);
 
-}  // namespace gradc::train
+}  // namespace gradc::optim

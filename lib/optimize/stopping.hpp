@@ -9,10 +9,9 @@
 
 #include "gradc/optimize.hpp"
 
-namespace gradc::train {
-
-// A number for a message: up to 6 significant digits ("0.001", "2.5e+11", "nan").
-std::string short_number(double v);
+// The optimize layer's private names are in gradc::optim (torch.optim's name):
+// gradc::optimize is the JIT's pass pipeline (jit/optimize.hpp).
+namespace gradc::optim {
 
 // max |v_i|, or NaN when an entry is NaN; 0 for an empty span.
 double largest_magnitude(std::span<const double> v);
@@ -61,4 +60,4 @@ std::string max_iterations_message(const MinimizeOptions& options, const Minimiz
 // BadStart's message, or empty when f(x0) and its gradient are finite.
 std::string bad_start_message(double value, std::span<const double> grad);
 
-}  // namespace gradc::train
+}  // namespace gradc::optim

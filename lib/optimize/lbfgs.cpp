@@ -10,8 +10,11 @@
 #include <vector>
 
 #include "stopping.hpp"
+#include "support/short_number.hpp"
 
-namespace gradc::train {
+namespace gradc::optim {
+
+using support::short_number;
 namespace {
 
 double dot(std::span<const double> a, std::span<const double> b) {
@@ -171,4 +174,4 @@ MinimizeResult minimize_lbfgs(const Objective& f, std::span<const double> x0, co
     }
 }
 
-}  // namespace gradc::train
+}  // namespace gradc::optim

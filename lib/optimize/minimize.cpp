@@ -32,25 +32,25 @@ Objective kernel_objective(Kernel kernel) {
 
 MinimizeResult minimize(const Objective& f, std::span<const double> x0, Optimizer& optimizer,
                         const MinimizeOptions& options) {
-    train::check_stop_options(options);
+    optim::check_stop_options(options);
     MinimizeResult result;
     result.x.assign(x0.begin(), x0.end());
     result.gradient.assign(x0.size(), 0.0);
     result.value = f(result.x, result.gradient);
     result.evaluations = 1;
-    if (std::string bad = train::bad_start_message(result.value, result.gradient); !bad.empty()) {
-        train::finish(result, StopReason::BadStart, std::move(bad));
+    if (std::string bad = optim::bad_start_message(result.value, result.gradient); !bad.empty()) {
+        optim::finish(result, StopReason::BadStart, std::move(bad));
         return result;
     }
-    const train::StopRules rules(options, result.value);
+    const optim::StopRules rules(options, result.value);
     std::vector<double> x(x0.size()), grad(x0.size());
     for (;;) {
         if (rules.gradient_small(result.gradient)) {
-            train::finish(result, StopReason::GradientTolerance, train::gradient_message(options));
+            optim::finish(result, StopReason::GradientTolerance, optim::gradient_message(options));
             return result;
         }
         if (result.iterations >= options.max_iterations) {
-            train::finish(result, StopReason::MaxIterations, train::max_iterations_message(options, result));
+            optim::finish(result, StopReason::MaxIterations, optim::max_iterations_message(options, result));
             return result;
         }
         x = result.x;
@@ -61,7 +61,7 @@ MinimizeResult minimize(const Objective& f, std::span<const double> x0, Optimize
         std::string message;
         // A bad point is not taken: the result keeps the last good one.
         if (const auto bad = rules.verdict(value, grad, result.iterations + 1, lr, message)) {
-            train::finish(result, *bad, std::move(message));
+            optim::finish(result, *bad, std::move(message));
             return result;
         }
         const double before = result.value;
@@ -71,7 +71,7 @@ MinimizeResult minimize(const Objective& f, std::span<const double> x0, Optimize
         ++result.iterations;
         if (options.on_iteration) options.on_iteration(result);
         if (rules.value_settled(before, value, result.x, result.gradient) && !rules.gradient_small(result.gradient)) {
-            train::finish(result, StopReason::ValueTolerance, train::value_message(options));
+            optim::finish(result, StopReason::ValueTolerance, optim::value_message(options));
             return result;
         }
     }
@@ -85,9 +85,9 @@ MinimizeResult minimize(const Objective& f, std::span<const double> x0, const Mi
         optimizer->set_schedule(options.schedule);
         return minimize(f, x0, *optimizer, options);
     }
-    train::check_stop_options(options);
+    optim::check_stop_options(options);
     if (options.history < 1) throw Error("L-BFGS needs a history of at least 1 pair, as in 10");
-    return train::minimize_lbfgs(f, x0, options);
+    return optim::minimize_lbfgs(f, x0, options);
 }
 
 }  // namespace gradc

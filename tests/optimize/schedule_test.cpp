@@ -71,3 +71,24 @@ TEST_CASE("an optimizer takes its learning rate from the schedule step by step",
     sgd.reset();
     CHECK(sgd.current_learning_rate() == 0.5);
 }
+
+TEST_CASE("schedules and optimizers are read by the names the command line takes", "[train][schedule][names]") {
+    // Each named schedule gives the rates of the factory it names.
+    for (const std::size_t t : {0u, 1u, 99u, 100u, 250u}) {
+        CHECK(Schedule::named("step:100:0.5").rate(0.1, t) == Schedule::step(100, 0.5).rate(0.1, t));
+        CHECK(Schedule::named("step:100").rate(0.1, t) == Schedule::step(100).rate(0.1, t));
+        CHECK(Schedule::named("exp:0.99").rate(0.1, t) == Schedule::exponential(0.99).rate(0.1, t));
+        CHECK(Schedule::named("cosine:200:1e-5").rate(0.1, t) == Schedule::cosine(200, 1e-5).rate(0.1, t));
+    }
+    CHECK_THROWS_WITH(Schedule::named("step:0"), Catch::Contains("1 or more"));
+    CHECK_THROWS_WITH(Schedule::named("exp"), Catch::Contains("exp:GAMMA"));
+    CHECK_THROWS_WITH(Schedule::named("linear:5"), Catch::Contains("cosine:T_MAX"));
+
+    for (const gradc::Method m :
+         {gradc::Method::GradientDescent, gradc::Method::Momentum, gradc::Method::Nesterov, gradc::Method::Adagrad,
+          gradc::Method::Rmsprop, gradc::Method::Adam, gradc::Method::AdamW, gradc::Method::Lbfgs})
+        CHECK(gradc::method_named(gradc::method_name(m)) == m);
+    CHECK(gradc::method_named("sgd") == gradc::Method::GradientDescent);
+    CHECK(gradc::method_name(gradc::Method::GradientDescent) == "gd");
+    CHECK_THROWS_WITH(gradc::method_named("adamax"), Catch::Contains("choose one of gd (or sgd)"));
+}

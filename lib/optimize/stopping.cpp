@@ -2,19 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "gradc/error.hpp"
+#include "support/short_number.hpp"
 
-namespace gradc::train {
+namespace gradc::optim {
 
-std::string short_number(double v) {
-    // printf writes a negative NaN as "-nan"; the sign of a NaN means nothing to a reader.
-    if (std::isnan(v)) return "nan";
-    char text[32];
-    std::snprintf(text, sizeof text, "%.6g", v);
-    return text;
-}
+using support::short_number;
 
 double largest_magnitude(std::span<const double> v) {
     double largest = 0.0;
@@ -121,4 +115,4 @@ std::string bad_start_message(double value, std::span<const double> grad) {
            ": start where the function and its derivatives are defined";
 }
 
-}  // namespace gradc::train
+}  // namespace gradc::optim
