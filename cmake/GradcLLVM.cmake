@@ -1,6 +1,7 @@
-# LLVM 19, pinned: lib/codegen and lib/jit are written against its API (the version
-# is also checked in lib/jit/llvm_version.hpp). The image's default llvm-config is an
-# older LLVM, so the config package is looked for under LLVM 19's own prefix first.
+# LLVM 19, pinned: lib/codegen, lib/backend, lib/jit and lib/emit are written against its
+# API (the version is also checked in lib/backend/llvm_version.hpp). The image's default
+# llvm-config is an older LLVM, so the config package is looked for under LLVM 19's own
+# prefix first.
 #
 # GRADC_LLVM_LINK chooses how executables get LLVM:
 #   shared - libLLVM-19.so: quick links, used by the dev and sanitizer builds;

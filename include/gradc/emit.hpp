@@ -19,13 +19,14 @@
 //   contraction (-std=c99 gives both with GCC and Clang), and without the compiler
 //   evaluating math functions itself (GCC does, correctly rounded, where it can tell the
 //   argument; -fno-builtin stops it): then within a few ulp. x^k for integer 1 <= k <= 16
-//   and x^-1 are multiplied out as JitOptions::integer_powers_by_multiplication says.
+//   and x^-1 are multiplied out as CodegenOptions::integer_powers_by_multiplication says.
 //   Machine code is the JIT's own code for the same options.
 // - Emitting the same kernels with the same options gives the same bytes.
 //
-// JitOptions choose the code: `cpu` names the machine to generate code for (empty: this
-// host), so a library can be built here for other machines; `lanes` and `vector_math`
-// shape batch kernels (vector math links the library to glibc's libmvec).
+// CodegenOptions (codegen.hpp; the JIT takes the same, as JitOptions) choose the code:
+// `cpu` names the machine to generate code for (empty: this host), so a library can be
+// built here for other machines; `lanes` and `vector_math` shape batch kernels (vector
+// math links the library to glibc's libmvec).
 // LLVM problems (an unknown CPU) throw JitError; bad names SemanticError.
 #pragma once
 
@@ -34,8 +35,9 @@
 #include <string>
 #include <vector>
 
+#include "gradc/codegen.hpp"
 #include "gradc/expr.hpp"
-#include "gradc/jit.hpp"
+#include "gradc/jit.hpp"  // the calling conventions emitted kernels keep
 
 namespace gradc {
 
@@ -59,7 +61,7 @@ struct AotKernel {
 // `values` (and with `derivatives` their gradients and Hessians, added to `ctx`) as
 // functions of `inputs`, laid out as compile_point()'s. Outputs are named f (or f1,
 // f2, ...), df/dx, d2f/dxdy. With `stable_forms`, as compile_point() with
-// JitOptions::stable_forms, the values are rewritten in their stable forms before
+// CodegenOptions::stable_forms, the values are rewritten in their stable forms before
 // they are differentiated (passes.hpp), so that derivatives are stable too.
 AotKernel aot_point_kernel(ExprContext& ctx, std::string name, std::span<const Expr> values,
                            std::span<const Expr> inputs, Derivatives derivatives = Derivatives::Gradient,
@@ -71,24 +73,25 @@ AotKernel aot_batch_kernel(ExprContext& ctx, std::string name, Expr loss, std::s
 
 // One C99 file defining every kernel, with a comment stating their formulas, inputs,
 // outputs and calling conventions. Needs nothing but <math.h> and <stdint.h>.
-std::string emit_c_source(std::span<const AotKernel> kernels, const JitOptions& options = {});
+std::string emit_c_source(std::span<const AotKernel> kernels, const CodegenOptions& options = {});
 
 // The C header of a shared library of `kernels` built with `options`: the kernels'
 // declarations with their inputs, outputs and calling conventions in its comment, and
 // their sizes as enum constants (NAME_input_count, NAME_output_count; for batch kernels
 // NAME_param_count, NAME_column_count, NAME_output_count and NAME_lanes). It compiles
 // as C and as C++.
-std::string emit_c_header(std::span<const AotKernel> kernels, const JitOptions& options = {});
+std::string emit_c_header(std::span<const AotKernel> kernels, const CodegenOptions& options = {});
 
 // One kernel as optimized LLVM IR text, assembly text, or an ELF object (its bytes),
 // position-independent code for `options.cpu`. (C files and libraries hold several.)
-std::string emit_llvm_ir(const AotKernel& kernel, const JitOptions& options = {});
-std::string emit_assembly(const AotKernel& kernel, const JitOptions& options = {});
-std::string emit_object(const AotKernel& kernel, const JitOptions& options = {});
+std::string emit_llvm_ir(const AotKernel& kernel, const CodegenOptions& options = {});
+std::string emit_assembly(const AotKernel& kernel, const CodegenOptions& options = {});
+std::string emit_object(const AotKernel& kernel, const CodegenOptions& options = {});
 
 // Writes a shared library of `kernels` to `path`: one object per kernel, linked by the
 // system C compiler (`cc` on PATH) with libm, and libmvec when vector code calls it.
 // Throws Error when there is no `cc` or it fails.
-void emit_shared_library(std::span<const AotKernel> kernels, const std::string& path, const JitOptions& options = {});
+void emit_shared_library(std::span<const AotKernel> kernels, const std::string& path,
+                         const CodegenOptions& options = {});
 
 }  // namespace gradc

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "gradc/autodiff.hpp"
+#include "gradc/codegen.hpp"
 #include "gradc/dataset.hpp"
 #include "gradc/emit.hpp"
 #include "gradc/error.hpp"

@@ -13,12 +13,12 @@ std::vector<Expr> jvp(ExprContext& ctx, std::span<const Expr> outputs, std::span
                       std::span<const Expr> direction) {
     GRADC_ASSERT(wrt.size() == direction.size(), "jvp needs one direction entry per variable");
     const std::vector<Expr> order = topological_order(outputs);
-    const NodeIndex index(order);
+    const ir::NodeIndex index(order);
     std::vector<Expr> tangent(order.size(), nullptr);
     for (std::size_t i = 0; i < wrt.size(); ++i) {
         GRADC_ASSERT(wrt[i]->is_var(), "jvp() differentiates with respect to variables");
         const std::uint32_t at = index(wrt[i]);
-        if (at == NodeIndex::npos || direction[i]->is_const(0.0)) continue;
+        if (at == ir::NodeIndex::npos || direction[i]->is_const(0.0)) continue;
         // A variable listed twice moves along the sum of its directions.
         tangent[at] = tangent[at] == nullptr ? direction[i] : ctx.add(tangent[at], direction[i]);
     }

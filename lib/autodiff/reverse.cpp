@@ -11,12 +11,12 @@ namespace gradc {
 std::vector<Expr> gradient(ExprContext& ctx, Expr f, std::span<const Expr> wrt) {
     for (Expr w : wrt) GRADC_ASSERT(w->is_var(), "gradient() differentiates with respect to variables");
     const std::vector<Expr> order = topological_order(f);
-    const NodeIndex index(order);
+    const ir::NodeIndex index(order);
 
     // Forward pass: which nodes depend on some variable in `wrt`.
     std::vector<char> active(order.size(), 0);
     for (Expr w : wrt)
-        if (auto at = index(w); at != NodeIndex::npos) active[at] = 1;
+        if (auto at = index(w); at != ir::NodeIndex::npos) active[at] = 1;
     for (std::size_t k = 0; k < order.size(); ++k)
         for (Expr arg : order[k]->args()) active[k] = active[k] || active[index(arg)];
 
@@ -40,7 +40,7 @@ std::vector<Expr> gradient(ExprContext& ctx, Expr f, std::span<const Expr> wrt) 
     result.reserve(wrt.size());
     for (Expr w : wrt) {
         const std::uint32_t at = index(w);
-        result.push_back(at == NodeIndex::npos || adjoint[at] == nullptr ? ctx.constant(0.0) : adjoint[at]);
+        result.push_back(at == ir::NodeIndex::npos || adjoint[at] == nullptr ? ctx.constant(0.0) : adjoint[at]);
     }
     return result;
 }

@@ -24,12 +24,12 @@ Deps merge(const Deps& a, const Deps& b) {
 }  // namespace
 
 std::vector<std::pair<std::size_t, std::size_t>> hessian_sparsity(Expr f, std::span<const Expr> wrt) {
-    using detail::Curvature;
+    using ir::Curvature;
     const std::vector<Expr> order = topological_order(f);
-    const NodeIndex index(order);
+    const ir::NodeIndex index(order);
     std::vector<Deps> deps(order.size());
     for (std::size_t i = 0; i < wrt.size(); ++i)
-        if (auto at = index(wrt[i]); at != NodeIndex::npos) deps[at] = merge(deps[at], Deps{i});
+        if (auto at = index(wrt[i]); at != ir::NodeIndex::npos) deps[at] = merge(deps[at], Deps{i});
     std::set<std::pair<std::size_t, std::size_t>> pairs;
     auto couple = [&](const Deps& a, const Deps& b) {
         for (std::size_t i : a)
@@ -38,7 +38,7 @@ std::vector<std::pair<std::size_t, std::size_t>> hessian_sparsity(Expr f, std::s
     for (std::size_t k = 0; k < order.size(); ++k) {
         const Expr n = order[k];
         for (Expr a : n->args()) deps[k] = merge(deps[k], deps[index(a)]);
-        switch (detail::op_facts(n->op()).curvature) {  // the op table's curvature column
+        switch (ir::op_facts(n->op()).curvature) {  // the op table's curvature column
             case Curvature::None: break;
             case Curvature::Product: couple(deps[index(n->arg(0))], deps[index(n->arg(1))]); break;
             case Curvature::Quotient:

@@ -9,7 +9,7 @@
 #include "gradc/print.hpp"
 #include "ir/op_facts.hpp"
 
-namespace gradc {
+namespace gradc::codegen {
 
 namespace {
 
@@ -55,7 +55,7 @@ bool macro_like(std::string_view s) {
 }
 
 bool taken(std::string_view s) {
-    return std::find(std::begin(kTaken), std::end(kTaken), s) != std::end(kTaken) || detail::is_libm_function(s) ||
+    return std::find(std::begin(kTaken), std::end(kTaken), s) != std::end(kTaken) || ir::is_libm_function(s) ||
            s[0] == '_' || s.starts_with("gradc_") || macro_like(s) || numbered(s, "t") || numbered(s, "in_") ||
            numbered(s, "sum");
 }
@@ -178,7 +178,7 @@ private:
         std::vector<std::pair<std::uint32_t, std::size_t>> inputs;  // position, place
         for (std::size_t k = 0; k < schedule_.order.size(); ++k) {
             const std::uint32_t position = schedule_.input_of[k];
-            if (position != codegen::Schedule::kNotInput && position >= first && position < last)
+            if (position != Schedule::kNotInput && position >= first && position < last)
                 inputs.emplace_back(position, k);
         }
         std::sort(inputs.begin(), inputs.end());
@@ -212,7 +212,7 @@ private:
     std::string libm(Expr e, const std::string& a) { return call(libm_name(e), a); }
     std::string libm(Expr e, const std::string& a, const std::string& b) { return call(libm_name(e), a, b); }
     static std::string_view libm_name(Expr e) {
-        const std::string_view name = detail::op_facts(e->op()).libm;
+        const std::string_view name = ir::op_facts(e->op()).libm;
         GRADC_ASSERT(!name.empty(), "the op table names a libm function for every op written as one");
         return name;
     }
@@ -319,7 +319,7 @@ private:
     }
 
     const CKernel& kernel_;
-    const codegen::Schedule& schedule_;
+    const Schedule& schedule_;
     const CSourceOptions& options_;
     std::array<bool, kHelperCount>& used_;
     std::vector<std::string> text_;  // per place: a literal, an input's local or a temporary
@@ -349,4 +349,4 @@ std::string c_name_problem(std::string_view name) {
     return "";
 }
 
-}  // namespace gradc
+}  // namespace gradc::codegen

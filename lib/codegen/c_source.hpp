@@ -12,12 +12,12 @@
 
 #include "codegen/schedule.hpp"
 
-namespace gradc {
+namespace gradc::codegen {
 
 enum class CKernelKind : std::uint8_t { Point, Sum };
 
 struct CKernel {
-    const codegen::Schedule* schedule = nullptr;
+    const Schedule* schedule = nullptr;
     std::string name;  // a name c_name_problem() accepts
     CKernelKind kind = CKernelKind::Point;
     std::size_t params = 0;  // Sum: how many leading inputs are parameters
@@ -44,4 +44,4 @@ std::string c_source(std::span<const CKernel> kernels, const CSourceOptions& opt
 // the name in a message: "is not a C identifier: ...".
 std::string c_name_problem(std::string_view name);
 
-}  // namespace gradc
+}  // namespace gradc::codegen

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-namespace gradc {
+namespace gradc::codegen {
 
 namespace {
 
@@ -11,7 +11,7 @@ namespace {
 // how.block_instructions operations.
 class NodeEmitter {
 public:
-    NodeEmitter(llvm::IRBuilder<>& b, const codegen::Schedule& schedule, const NodeEmission& how)
+    NodeEmitter(llvm::IRBuilder<>& b, const Schedule& schedule, const NodeEmission& how)
         : b_(b), schedule_(schedule), how_(how) {}
 
     llvm::Value* emit(std::size_t k, const std::vector<llvm::Value*>& values) {
@@ -33,14 +33,14 @@ public:
 
 private:
     llvm::IRBuilder<>& b_;
-    const codegen::Schedule& schedule_;
+    const Schedule& schedule_;
     const NodeEmission& how_;
     std::size_t in_block_ = 0;
 };
 
 }  // namespace
 
-std::vector<llvm::Value*> emit_nodes(llvm::IRBuilder<>& b, const codegen::Schedule& schedule, const NodeEmission& how) {
+std::vector<llvm::Value*> emit_nodes(llvm::IRBuilder<>& b, const Schedule& schedule, const NodeEmission& how) {
     // (place, output index) by place: the outputs that become ready at each place.
     std::vector<std::pair<std::uint32_t, std::size_t>> ready;
     if (how.output_ready) {
@@ -58,4 +58,4 @@ std::vector<llvm::Value*> emit_nodes(llvm::IRBuilder<>& b, const codegen::Schedu
     return values;
 }
 
-}  // namespace gradc
+}  // namespace gradc::codegen

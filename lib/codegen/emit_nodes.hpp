@@ -11,7 +11,7 @@
 #include "codegen/lower_op.hpp"
 #include "codegen/schedule.hpp"
 
-namespace gradc {
+namespace gradc::codegen {
 
 struct NodeEmission {
     llvm::Type* type = nullptr;  // double, or a vector of doubles (one row per lane)
@@ -29,6 +29,6 @@ struct NodeEmission {
 
 // The value of each node of `schedule.order`, emitted at `b`'s insertion point (which
 // may move to new blocks), calling how.output_ready (when set) as outputs appear.
-std::vector<llvm::Value*> emit_nodes(llvm::IRBuilder<>& b, const codegen::Schedule& schedule, const NodeEmission& how);
+std::vector<llvm::Value*> emit_nodes(llvm::IRBuilder<>& b, const Schedule& schedule, const NodeEmission& how);
 
-}  // namespace gradc
+}  // namespace gradc::codegen

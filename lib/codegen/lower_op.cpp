@@ -10,7 +10,7 @@
 #include "gradc/error.hpp"
 #include "ir/op_facts.hpp"
 
-namespace gradc {
+namespace gradc::codegen {
 
 namespace {
 
@@ -32,7 +32,7 @@ Value* math(llvm::IRBuilder<>& b, const LoweringOptions& options, Op op, std::sp
         if (args.size() == 1) return b.CreateUnaryIntrinsic(id, args[0]);
         return b.CreateBinaryIntrinsic(id, args[0], args[1]);
     }
-    return call_math(b, detail::op_facts(op).libm, args, options.vector_math);
+    return call_math(b, ir::op_facts(op).libm, args, options.vector_math);
 }
 
 Value* math(llvm::IRBuilder<>& b, const LoweringOptions& options, Op op, Value* x,
@@ -64,7 +64,7 @@ Value* power(llvm::IRBuilder<>& b, Expr node, std::span<Value* const> xy, const 
     }
     // As called: LLVM would turn pow(x, 2) into x*x and pow(x, 0.5) into sqrt(x), which
     // glibc's pow (within 0.52 ulp, not always correctly rounded) does not always match.
-    return call_math(b, detail::op_facts(Op::Pow).libm, xy, options.vector_math, true);
+    return call_math(b, ir::op_facts(Op::Pow).libm, xy, options.vector_math, true);
 }
 
 // min/max that return NaN when either side is NaN, else `pick(b, a) ? b : a` as in ops.cpp.
@@ -154,4 +154,4 @@ Value* lower_op(llvm::IRBuilder<>& b, Expr node, std::span<Value* const> operand
     return nullptr;
 }
 
-}  // namespace gradc
+}  // namespace gradc::codegen

@@ -7,7 +7,7 @@
 
 #include "gradc/expr.hpp"
 
-namespace gradc {
+namespace gradc::codegen {
 
 struct LoweringOptions {
     bool integer_powers_by_multiplication = true;
@@ -22,4 +22,4 @@ struct LoweringOptions {
 llvm::Value* lower_op(llvm::IRBuilder<>& b, Expr node, std::span<llvm::Value* const> operands,
                       const LoweringOptions& options);
 
-}  // namespace gradc
+}  // namespace gradc::codegen

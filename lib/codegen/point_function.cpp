@@ -6,9 +6,9 @@
 
 #include "codegen/emit_nodes.hpp"
 
-namespace gradc {
+namespace gradc::codegen {
 
-llvm::Function* emit_point_function(llvm::Module& module, const std::string& name, const codegen::Schedule& schedule,
+llvm::Function* emit_point_function(llvm::Module& module, const std::string& name, const Schedule& schedule,
                                     const PointFunctionOptions& options) {
     llvm::LLVMContext& context = module.getContext();
     llvm::Type* f64 = llvm::Type::getDoubleTy(context);
@@ -48,4 +48,4 @@ llvm::Function* emit_point_function(llvm::Module& module, const std::string& nam
     return function;
 }
 
-}  // namespace gradc
+}  // namespace gradc::codegen

@@ -11,7 +11,7 @@
 #include "codegen/lower_op.hpp"
 #include "codegen/schedule.hpp"
 
-namespace gradc {
+namespace gradc::codegen {
 
 struct PointFunctionOptions {
     LoweringOptions lowering;
@@ -22,7 +22,7 @@ struct PointFunctionOptions {
     std::size_t block_instructions = 0;
 };
 
-llvm::Function* emit_point_function(llvm::Module& module, const std::string& name, const codegen::Schedule& schedule,
+llvm::Function* emit_point_function(llvm::Module& module, const std::string& name, const Schedule& schedule,
                                     const PointFunctionOptions& options);
 
-}  // namespace gradc
+}  // namespace gradc::codegen

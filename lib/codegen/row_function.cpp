@@ -7,7 +7,7 @@
 #include "codegen/emit_nodes.hpp"
 #include "codegen/row_sums.hpp"
 
-namespace gradc {
+namespace gradc::codegen {
 
 namespace {
 
@@ -18,7 +18,7 @@ struct RowLoop {
 
 }  // namespace
 
-llvm::Function* emit_row_function(llvm::Module& module, const std::string& name, const codegen::Schedule& schedule,
+llvm::Function* emit_row_function(llvm::Module& module, const std::string& name, const Schedule& schedule,
                                   const RowFunctionOptions& options) {
     llvm::LLVMContext& context = module.getContext();
     llvm::Type* f64 = llvm::Type::getDoubleTy(context);
@@ -128,4 +128,4 @@ llvm::Function* emit_row_function(llvm::Module& module, const std::string& name,
     return function;
 }
 
-}  // namespace gradc
+}  // namespace gradc::codegen

@@ -24,7 +24,7 @@
 #include "codegen/lower_op.hpp"
 #include "codegen/schedule.hpp"
 
-namespace gradc {
+namespace gradc::codegen {
 
 enum class RowKind { Sum, Map };
 
@@ -43,7 +43,7 @@ struct RowFunctionOptions {
     bool sums_in_memory = false;  // see row_sums.hpp
 };
 
-llvm::Function* emit_row_function(llvm::Module& module, const std::string& name, const codegen::Schedule& schedule,
+llvm::Function* emit_row_function(llvm::Module& module, const std::string& name, const Schedule& schedule,
                                   const RowFunctionOptions& options);
 
-}  // namespace gradc
+}  // namespace gradc::codegen

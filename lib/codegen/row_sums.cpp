@@ -2,7 +2,7 @@
 
 #include <llvm/IR/Module.h>
 
-namespace gradc {
+namespace gradc::codegen {
 
 namespace {
 
@@ -110,4 +110,4 @@ void RowSums::finish() {
     }
 }
 
-}  // namespace gradc
+}  // namespace gradc::codegen

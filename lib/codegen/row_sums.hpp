@@ -15,7 +15,7 @@
 
 #include <llvm/IR/IRBuilder.h>
 
-namespace gradc {
+namespace gradc::codegen {
 
 class RowSums {
 public:
@@ -49,4 +49,4 @@ private:
     std::vector<llvm::Value*> next_;
 };
 
-}  // namespace gradc
+}  // namespace gradc::codegen

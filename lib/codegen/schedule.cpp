@@ -41,12 +41,12 @@ KernelDag kernel_dag(std::span<const Expr> outputs, std::span<const Expr> inputs
 
 Schedule make_schedule(std::span<const Expr> outputs, std::span<const Expr> inputs) {
     std::vector<Expr> order = topological_order(outputs);
-    NodeIndex position(order);
+    ir::NodeIndex position(order);
     std::vector<std::uint32_t> input_of(order.size(), Schedule::kNotInput);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         GRADC_ASSERT(inputs[i]->is_var(), "kernel inputs must be variables");
         const std::uint32_t at = position(inputs[i]);
-        if (at == NodeIndex::npos) continue;  // unused: its value is never read
+        if (at == ir::NodeIndex::npos) continue;  // unused: its value is never read
         if (input_of[at] != Schedule::kNotInput)
             throw SemanticError("the variable '" + std::string(inputs[i]->name()) +
                                 "' is listed twice among the kernel's inputs: list each once");

@@ -19,7 +19,7 @@ struct Schedule {
     static constexpr std::uint32_t kNotInput = ~std::uint32_t{0};
 
     std::vector<Expr> order;              // topological (depth-first post-order)
-    NodeIndex position;                   // node -> its place in `order`
+    ir::NodeIndex position;                   // node -> its place in `order`
     std::vector<std::uint32_t> input_of;  // per place: the input position of a variable
     std::vector<std::uint32_t> outputs;   // place of each output
     std::size_t input_count = 0;
@@ -39,8 +39,8 @@ struct KernelDag {
 };
 
 struct KernelDagOptions {
-    bool stable_forms;     // JitOptions::stable_forms
-    std::size_t max_size;  // JitOptions::max_kernel_size
+    bool stable_forms;     // CodegenOptions::stable_forms
+    std::size_t max_size;  // CodegenOptions::max_kernel_size
 };
 
 // `outputs` of `inputs` as a kernel compiles them: in their stable forms

@@ -6,7 +6,7 @@
 
 #include "ir/op_facts.hpp"
 
-namespace gradc {
+namespace gradc::codegen {
 
 namespace {
 
@@ -34,7 +34,7 @@ llvm::Value* call(llvm::IRBuilder<>& b, llvm::FunctionCallee callee, std::span<l
 }  // namespace
 
 std::string libmvec_name(std::string_view name, unsigned lanes, std::size_t arity) {
-    if (!detail::has_libmvec(name)) return "";  // the op table's libmvec column
+    if (!ir::has_libmvec(name)) return "";  // the op table's libmvec column
     // The ISA letter of the x86-64 vector function ABI: b SSE4, d AVX2, e AVX-512.
     const char isa = lanes == 2 ? 'b' : lanes == 4 ? 'd' : lanes == 8 ? 'e' : '\0';
     if (isa == '\0') return "";
@@ -64,4 +64,4 @@ llvm::Value* call_math(llvm::IRBuilder<>& b, std::string_view name, std::span<ll
     return result;
 }
 
-}  // namespace gradc
+}  // namespace gradc::codegen

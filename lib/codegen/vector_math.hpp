@@ -8,7 +8,7 @@
 
 #include <llvm/IR/IRBuilder.h>
 
-namespace gradc {
+namespace gradc::codegen {
 
 // `name` is the libm function ("exp", "atan2"); `args` are all doubles or all vectors
 // of 2, 4 or 8 doubles. With `vector_library` false, vectors go lane by lane.
@@ -21,4 +21,4 @@ llvm::Value* call_math(llvm::IRBuilder<>& b, std::string_view name, std::span<ll
 // libmvec has none.
 std::string libmvec_name(std::string_view name, unsigned lanes, std::size_t arity);
 
-}  // namespace gradc
+}  // namespace gradc::codegen

@@ -3,10 +3,10 @@
 #include <string>
 #include <vector>
 
+#include "codegen/point_outputs.hpp"
 #include "gradc/autodiff.hpp"
 #include "gradc/emit.hpp"
 #include "gradc/print.hpp"
-#include "jit/point_outputs.hpp"
 
 namespace gradc {
 
@@ -17,7 +17,7 @@ AotKernel aot_point_kernel(ExprContext& ctx, std::string name, std::span<const E
     k.name = std::move(name);
     k.inputs.assign(inputs.begin(), inputs.end());
     k.formula = to_infix(values);
-    k.outputs = point_outputs(ctx, differentiable(ctx, values, stable), inputs, derivatives);
+    k.outputs = codegen::point_outputs(ctx, codegen::differentiable(ctx, values, stable), inputs, derivatives);
     // Names in the same layout: f (or f1, f2...), df/dx, then d2f/dx2 and d2f/dxdy.
     const std::size_t m = values.size();
     auto value_name = [m](std::size_t r) { return m == 1 ? std::string("f") : "f" + std::to_string(r + 1); };
@@ -44,7 +44,7 @@ AotKernel aot_batch_kernel(ExprContext& ctx, std::string name, Expr loss, std::s
     k.inputs.insert(k.inputs.end(), columns.begin(), columns.end());
     k.params = params.size();
     k.formula = to_infix(loss);
-    const Expr compiled = differentiable(ctx, std::span<const Expr>(&loss, 1), stable).front();
+    const Expr compiled = codegen::differentiable(ctx, std::span<const Expr>(&loss, 1), stable).front();
     k.outputs.push_back(compiled);
     k.output_names.emplace_back("loss");
     const std::vector<Expr> partials = gradient(ctx, compiled, params);

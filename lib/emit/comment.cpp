@@ -5,7 +5,7 @@
 
 #include "emit/prepared.hpp"
 
-namespace gradc {
+namespace gradc::emit_detail {
 
 namespace {
 
@@ -148,4 +148,4 @@ std::string kernels_comment(std::span<const AotKernel> kernels, const CommentFac
     return c.finish();
 }
 
-}  // namespace gradc
+}  // namespace gradc::emit_detail

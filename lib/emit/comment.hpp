@@ -7,7 +7,7 @@
 
 #include "gradc/emit.hpp"
 
-namespace gradc {
+namespace gradc::emit_detail {
 
 struct CommentFacts {
     std::string title;                // the first sentence
@@ -22,4 +22,4 @@ std::string kernels_comment(std::span<const AotKernel> kernels, const CommentFac
 // The kernel's C declaration, without `restrict` and the semicolon, as headers give it.
 std::string c_declaration(const AotKernel& kernel);
 
-}  // namespace gradc
+}  // namespace gradc::emit_detail

@@ -6,18 +6,17 @@
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "backend/kernel_module.hpp"
+#include "backend/optimize.hpp"
+#include "backend/target.hpp"
 #include "gradc/emit.hpp"
-#include "jit/kernel_module.hpp"
-#include "jit/llvm_error.hpp"
-#include "jit/optimize.hpp"
-#include "jit/target.hpp"
 
-namespace gradc {
+namespace gradc::emit_detail {
 
-std::unique_ptr<llvm::TargetMachine> emit_machine(const JitOptions& options) {
+std::unique_ptr<llvm::TargetMachine> emit_machine(const CodegenOptions& options) {
     // The CPU and features the JIT would use, in a machine made for files rather than
     // for the JIT: small code model, position-independent code.
-    const llvm::orc::JITTargetMachineBuilder builder = target_for(options.cpu);
+    const llvm::orc::JITTargetMachineBuilder builder = backend::target_for(options.cpu);
     const std::string triple = builder.getTargetTriple().str();
     std::string error;
     const llvm::Target* target = llvm::TargetRegistry::lookupTarget(triple, error);
@@ -29,22 +28,23 @@ std::unique_ptr<llvm::TargetMachine> emit_machine(const JitOptions& options) {
     return machine;
 }
 
-unsigned batch_lanes(const JitOptions& options, const llvm::TargetMachine& machine) {
-    return kernel_lanes(options, *machine.getMCSubtargetInfo());
+unsigned batch_lanes(const CodegenOptions& options, const llvm::TargetMachine& machine) {
+    return backend::kernel_lanes(options, *machine.getMCSubtargetInfo());
 }
 
-unsigned batch_lanes(const JitOptions& options) { return batch_lanes(options, *emit_machine(options)); }
+unsigned batch_lanes(const CodegenOptions& options) { return batch_lanes(options, *emit_machine(options)); }
 
 std::unique_ptr<llvm::Module> emit_module(llvm::LLVMContext& context, const PreparedKernel& kernel,
-                                          const JitOptions& options, llvm::TargetMachine& machine) {
+                                          const CodegenOptions& options, llvm::TargetMachine& machine) {
     const AotKernel& k = *kernel.kernel;
     const bool point = k.kind == AotKind::Point;
-    const KernelRequest request{point ? KernelKind::Point : KernelKind::Sum, point ? 0 : k.params};
+    const backend::KernelRequest request{point ? backend::KernelKind::Point : backend::KernelKind::Sum,
+                                         point ? 0 : k.params};
     const unsigned lanes = point ? 1 : batch_lanes(options, machine);
     // libmvec is assumed on the target (glibc); the shared library links it when used.
-    const KernelCodegen codegen{options, lanes, options.vector_math && lanes > 1};
+    const backend::KernelCodegen settings{options, lanes, options.vector_math && lanes > 1};
     std::unique_ptr<llvm::Module> module =
-        build_kernel_module(context, kernel.schedule, request, k.name, codegen, machine);
+        backend::build_kernel_module(context, kernel.schedule, request, k.name, settings, machine);
     module->setPICLevel(llvm::PICLevel::BigPIC);
     // The IR names its machine, as a C compiler's does, so that llc or clang given the
     // .ll file generate the same code.
@@ -53,7 +53,7 @@ std::unique_ptr<llvm::Module> emit_module(llvm::LLVMContext& context, const Prep
         f.addFnAttr("target-cpu", machine.getTargetCPU());
         if (!machine.getTargetFeatureString().empty()) f.addFnAttr("target-features", machine.getTargetFeatureString());
     }
-    machine.setOptLevel(codegen_level(*module));
+    machine.setOptLevel(backend::codegen_level(*module));
     return module;
 }
 
@@ -77,7 +77,8 @@ bool calls_libmvec(const llvm::Module& module) {
 
 namespace {
 
-std::string machine_text(const AotKernel& kernel, const JitOptions& options,
+// The module of `kernel` as IR text, or as `type` of machine code.
+std::string machine_text(const AotKernel& kernel, const CodegenOptions& options,
                          std::optional<llvm::CodeGenFileType> type) {
     const std::vector<PreparedKernel> prepared = prepare(std::span<const AotKernel>(&kernel, 1), options);
     const std::unique_ptr<llvm::TargetMachine> machine = emit_machine(options);
@@ -93,16 +94,20 @@ std::string machine_text(const AotKernel& kernel, const JitOptions& options,
 
 }  // namespace
 
-std::string emit_llvm_ir(const AotKernel& kernel, const JitOptions& options) {
-    return machine_text(kernel, options, std::nullopt);
+}  // namespace gradc::emit_detail
+
+namespace gradc {
+
+std::string emit_llvm_ir(const AotKernel& kernel, const CodegenOptions& options) {
+    return emit_detail::machine_text(kernel, options, std::nullopt);
 }
 
-std::string emit_assembly(const AotKernel& kernel, const JitOptions& options) {
-    return machine_text(kernel, options, llvm::CodeGenFileType::AssemblyFile);
+std::string emit_assembly(const AotKernel& kernel, const CodegenOptions& options) {
+    return emit_detail::machine_text(kernel, options, llvm::CodeGenFileType::AssemblyFile);
 }
 
-std::string emit_object(const AotKernel& kernel, const JitOptions& options) {
-    return machine_text(kernel, options, llvm::CodeGenFileType::ObjectFile);
+std::string emit_object(const AotKernel& kernel, const CodegenOptions& options) {
+    return emit_detail::machine_text(kernel, options, llvm::CodeGenFileType::ObjectFile);
 }
 
 }  // namespace gradc

@@ -5,7 +5,7 @@
 #include "codegen/c_source.hpp"
 #include "gradc/error.hpp"
 
-namespace gradc {
+namespace gradc::emit_detail {
 
 std::vector<std::pair<std::string, std::size_t>> header_constants(const AotKernel& kernel, unsigned lanes) {
     const std::string& n = kernel.name;
@@ -21,13 +21,13 @@ std::string output_name(const AotKernel& kernel, std::size_t k) {
     return kernel.output_names.empty() ? "out[" + std::to_string(k) + "]" : kernel.output_names[k];
 }
 
-std::vector<PreparedKernel> prepare(std::span<const AotKernel> kernels, const JitOptions& options) {
+std::vector<PreparedKernel> prepare(std::span<const AotKernel> kernels, const CodegenOptions& options) {
     if (kernels.empty()) throw SemanticError("nothing to emit: give at least one kernel");
     std::set<std::string> identifiers;  // every name a header declares
     std::vector<PreparedKernel> prepared;
     prepared.reserve(kernels.size());
     for (const AotKernel& k : kernels) {
-        if (const std::string problem = c_name_problem(k.name); !problem.empty())
+        if (const std::string problem = codegen::c_name_problem(k.name); !problem.empty())
             throw SemanticError("the kernel name '" + k.name + "' " + problem);
         for (Expr input : k.inputs)
             if (!input->is_var()) throw SemanticError("the inputs of kernel '" + k.name + "' must be variables");
@@ -50,4 +50,4 @@ std::vector<PreparedKernel> prepare(std::span<const AotKernel> kernels, const Ji
     return prepared;
 }
 
-}  // namespace gradc
+}  // namespace gradc::emit_detail

@@ -8,7 +8,7 @@
 #include "codegen/schedule.hpp"
 #include "gradc/emit.hpp"
 
-namespace gradc {
+namespace gradc::emit_detail {
 
 struct PreparedKernel {
     const AotKernel* kernel = nullptr;
@@ -21,7 +21,7 @@ struct PreparedKernel {
 // than inputs, output names that do not match the outputs, and outputs that use a
 // variable not among the inputs; LimitError for a kernel past
 // options.max_kernel_size. The outputs are rewritten as options.stable_forms says.
-std::vector<PreparedKernel> prepare(std::span<const AotKernel> kernels, const JitOptions& options = {});
+std::vector<PreparedKernel> prepare(std::span<const AotKernel> kernels, const CodegenOptions& options = {});
 
 // The enum constants the header gives `kernel`, as name/value pairs in order.
 std::vector<std::pair<std::string, std::size_t>> header_constants(const AotKernel& kernel, unsigned lanes);
@@ -29,4 +29,4 @@ std::vector<std::pair<std::string, std::size_t>> header_constants(const AotKerne
 // The name of output k for comments: its given name, or "out[k]".
 std::string output_name(const AotKernel& kernel, std::size_t k);
 
-}  // namespace gradc
+}  // namespace gradc::emit_detail

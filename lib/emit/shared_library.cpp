@@ -11,7 +11,8 @@
 
 namespace gradc {
 
-void emit_shared_library(std::span<const AotKernel> kernels, const std::string& path, const JitOptions& options) {
+void emit_shared_library(std::span<const AotKernel> kernels, const std::string& path, const CodegenOptions& options) {
+    using namespace emit_detail;
     const std::vector<PreparedKernel> prepared = prepare(kernels, options);
     // Said plainly here rather than in the linker's words after all the work.
     const std::filesystem::path folder_of = std::filesystem::path(path).parent_path();

@@ -14,7 +14,7 @@
 
 #include "gradc/error.hpp"
 
-namespace gradc {
+namespace gradc::emit_detail {
 
 std::string find_on_path(const std::string& program) {
     const char* env = std::getenv("PATH");
@@ -77,4 +77,4 @@ void write_file(const std::string& path, const std::string& bytes) {
     if (!out) throw Error("cannot write '" + path + "': check that its folder exists and is writable");
 }
 
-}  // namespace gradc
+}  // namespace gradc::emit_detail

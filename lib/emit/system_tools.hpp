@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace gradc {
+namespace gradc::emit_detail {
 
 // The path of the executable `program` in a folder of PATH, or "" when there is none.
 std::string find_on_path(const std::string& program);
@@ -35,4 +35,4 @@ private:
 // Writes `bytes` to `path`; throws Error when it cannot.
 void write_file(const std::string& path, const std::string& bytes);
 
-}  // namespace gradc
+}  // namespace gradc::emit_detail

@@ -8,12 +8,12 @@ namespace gradc {
 
 Interpreter::Interpreter(std::span<const Expr> outputs, std::span<const Expr> inputs) : input_count_(inputs.size()) {
     const std::vector<Expr> order = topological_order(outputs);
-    const NodeIndex index(order);
-    constexpr std::uint32_t kUnset = NodeIndex::npos;
+    const ir::NodeIndex index(order);
+    constexpr std::uint32_t kUnset = ir::NodeIndex::npos;
     std::vector<std::uint32_t> slot(order.size(), kUnset);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         GRADC_ASSERT(inputs[i]->is_var(), "interpreter inputs must be variables");
-        if (auto at = index(inputs[i]); at != NodeIndex::npos) {
+        if (auto at = index(inputs[i]); at != ir::NodeIndex::npos) {
             if (slot[at] != kUnset)
                 throw SemanticError("the variable '" + std::string(inputs[i]->name()) +
                                     "' is listed twice among the inputs: list each once");

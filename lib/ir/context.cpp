@@ -24,11 +24,11 @@ struct StringHash {
 }  // namespace
 
 struct ExprContext::Impl {
-    NodeArena nodes;  // stable addresses; index == id
+    ir::NodeArena nodes;  // stable addresses; index == id
     std::deque<std::string> names;
-    InternTable constants;  // by bit pattern
+    ir::InternTable constants;  // by bit pattern
     std::unordered_map<std::string, Node*, StringHash, std::equal_to<>> variables;
-    InternTable interior;
+    ir::InternTable interior;
     std::size_t max_nodes = ExprContext::kDefaultMaxNodes;
 
     // Called before anything changes, so a refused node leaves the context as it was.
@@ -64,7 +64,7 @@ Expr ExprContext::constant(double v) {
     // One NaN: every NaN payload folds to the same node so printing and hashing are stable.
     if (std::isnan(v)) v = std::numeric_limits<double>::quiet_NaN();
     const auto bits = std::bit_cast<std::uint64_t>(v);
-    const std::uint64_t hash = hash_combine(hash_mix(static_cast<std::uint64_t>(Op::Const)), bits);
+    const std::uint64_t hash = ir::hash_combine(ir::hash_mix(static_cast<std::uint64_t>(Op::Const)), bits);
     std::size_t slot = 0;
     auto same_bits = [bits](Expr n) { return std::bit_cast<std::uint64_t>(n->value()) == bits; };
     if (Expr existing = impl_->constants.find(hash, same_bits, slot)) return existing;
@@ -84,7 +84,7 @@ Expr ExprContext::variable(std::string_view name) {
     if (auto it = impl_->variables.find(name); it != impl_->variables.end()) return it->second;
     Node& n = impl_->fresh(Op::Var);
     n.name_ = &impl_->names.emplace_back(name);
-    n.hash_ = hash_combine(hash_mix(static_cast<std::uint64_t>(Op::Var)), hash_string(name));
+    n.hash_ = ir::hash_combine(ir::hash_mix(static_cast<std::uint64_t>(Op::Var)), ir::hash_string(name));
     impl_->variables.emplace(std::string(name), &n);
     return &n;
 }
@@ -114,18 +114,18 @@ Expr ExprContext::make(Op op, std::span<const Expr> args) {
         if (left_chain != right_chain ? right_chain : compare_structure(a[1], a[0]) < 0) std::swap(a[0], a[1]);
     }
 
-    const InternKey key{op, a[0], a[1], a[2]};
+    const ir::InternKey key{op, a[0], a[1], a[2]};
     const std::uint64_t key_hash = key.hash();
     std::size_t slot = 0;
     auto same_key = [&key](Expr n) { return key.matches(n); };
     if (Expr existing = impl_->interior.find(key_hash, same_key, slot)) return existing;
     Node& n = impl_->fresh(op);
     n.arity_ = static_cast<std::uint8_t>(info.arity);
-    std::uint64_t h = hash_mix(static_cast<std::uint64_t>(op));
+    std::uint64_t h = ir::hash_mix(static_cast<std::uint64_t>(op));
     std::uint32_t height = 0;
     for (int i = 0; i < info.arity; ++i) {
         n.args_[i] = a[i];
-        h = hash_combine(h, a[i]->hash_);
+        h = ir::hash_combine(h, a[i]->hash_);
         height = std::max(height, a[i]->height_);
     }
     n.height_ = height == std::numeric_limits<std::uint32_t>::max() ? height : height + 1;

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace gradc {
+namespace gradc::ir {
 
 // splitmix64's finalizer: a cheap, well-mixed bijection.
 inline std::uint64_t hash_mix(std::uint64_t x) noexcept {
@@ -25,4 +25,4 @@ inline std::uint64_t hash_string(std::string_view s) noexcept {
     return hash_mix(h);
 }
 
-}  // namespace gradc
+}  // namespace gradc::ir

@@ -4,7 +4,7 @@
 
 #include "ir/large_alloc.hpp"
 
-namespace gradc {
+namespace gradc::ir {
 
 InternTable::Slots::Slots(std::size_t n) : data_(static_cast<Entry*>(allocate_large(n * sizeof(Entry)))), size_(n) {
     for (std::size_t i = 0; i < n; ++i) new (&data_[i]) Entry{};
@@ -12,4 +12,4 @@ InternTable::Slots::Slots(std::size_t n) : data_(static_cast<Entry*>(allocate_la
 
 InternTable::Slots::~Slots() { free_large(data_); }
 
-}  // namespace gradc
+}  // namespace gradc::ir

@@ -9,7 +9,7 @@
 #include "gradc/expr.hpp"
 #include "ir/hash.hpp"
 
-namespace gradc {
+namespace gradc::ir {
 
 struct InternKey {
     Op op;
@@ -117,4 +117,4 @@ private:
     std::size_t size_ = 0;
 };
 
-}  // namespace gradc
+}  // namespace gradc::ir

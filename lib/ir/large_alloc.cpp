@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <new>
 
-namespace gradc {
+namespace gradc::ir {
 
 namespace {
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
@@ -25,4 +25,4 @@ void* allocate_large(std::size_t bytes) {
 
 void free_large(void* p) noexcept { std::free(p); }
 
-}  // namespace gradc
+}  // namespace gradc::ir

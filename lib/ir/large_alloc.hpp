@@ -6,9 +6,9 @@
 
 #include <cstddef>
 
-namespace gradc {
+namespace gradc::ir {
 
 void* allocate_large(std::size_t bytes);  // throws std::bad_alloc
 void free_large(void* p) noexcept;
 
-}  // namespace gradc
+}  // namespace gradc::ir

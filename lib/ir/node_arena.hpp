@@ -11,7 +11,7 @@
 #include "gradc/expr.hpp"
 #include "ir/large_alloc.hpp"
 
-namespace gradc {
+namespace gradc::ir {
 
 class NodeArena {
 public:
@@ -57,4 +57,4 @@ private:
     std::size_t used_ = 0;  // nodes in the last chunk
 };
 
-}  // namespace gradc
+}  // namespace gradc::ir

@@ -10,7 +10,7 @@
 
 #include "gradc/expr.hpp"
 
-namespace gradc {
+namespace gradc::ir {
 
 class NodeIndex {
 public:
@@ -43,4 +43,4 @@ private:
     std::unordered_map<std::uint32_t, std::uint32_t> sparse_;
 };
 
-}  // namespace gradc
+}  // namespace gradc::ir

@@ -11,7 +11,7 @@
 
 #include "gradc/expr.hpp"
 
-namespace gradc::detail {
+namespace gradc::ir {
 
 // Which second derivatives an op has (almost everywhere), for the Hessian's sparsity.
 enum class Curvature : std::uint8_t {
@@ -52,4 +52,4 @@ constexpr bool has_libmvec(std::string_view name) noexcept {
            std::any_of(kOpFacts.begin(), kOpFacts.end(), [&](const OpFacts& f) { return f.libmvec && f.libm == name; });
 }
 
-}  // namespace gradc::detail
+}  // namespace gradc::ir

@@ -7,7 +7,7 @@
 
 #include "gradc/expr.hpp"
 
-namespace gradc {
+namespace gradc::ir {
 
 // Loosest first, as in the grammar: comparisons (non-associative) < sums < products
 // (both left-associative) < unary minus < `^` (right-associative, its exponent may be
@@ -45,4 +45,4 @@ static_assert(std::all_of(kOpPrecedence.begin(), kOpPrecedence.end(), [](const F
 // how a negative one reads).
 inline int op_precedence(Op op) { return detail::kOpPrecedence[static_cast<std::size_t>(op)].precedence; }
 
-}  // namespace gradc
+}  // namespace gradc::ir

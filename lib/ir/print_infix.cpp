@@ -24,6 +24,9 @@ namespace gradc {
 
 namespace {
 
+using ir::op_precedence;
+using enum ir::Prec;
+
 // The parser reads `-2` as minus applied to 2, which the factory folds, so a negative
 // constant is printed, and parenthesized, exactly like a unary minus.
 bool is_negative_constant(Expr e) { return e->is_const() && !std::isnan(e->value()) && std::signbit(e->value()); }
@@ -60,7 +63,7 @@ public:
         for (const auto& [node, name] : options.names) {
             taken_names_.insert(name);
             const std::uint32_t at = index_(node);
-            if (at != NodeIndex::npos && node->arity() > 0) preferred_.emplace(at, name);
+            if (at != ir::NodeIndex::npos && node->arity() > 0) preferred_.emplace(at, name);
         }
     }
 
@@ -235,7 +238,7 @@ private:
     std::size_t share_above_;
     std::size_t max_nesting_;
     std::vector<Expr> order_;
-    NodeIndex index_;
+    ir::NodeIndex index_;
     std::vector<NodeInfo> info_;
     std::vector<std::string> names_;
     std::unordered_set<std::string> taken_names_;

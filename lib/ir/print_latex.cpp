@@ -20,6 +20,9 @@ namespace gradc {
 
 namespace {
 
+using ir::op_precedence;
+using enum ir::Prec;
+
 constexpr std::size_t kMaxLatexBytes = std::size_t{16} << 20;
 
 struct LatexNumber {

@@ -8,13 +8,13 @@
 
 namespace gradc {
 
-Jit::Jit(JitOptions options) : session_(std::make_shared<Session>(std::move(options))) {}
+Jit::Jit(JitOptions options) : session_(jit_detail::Session::create(std::move(options))) {}
 
 namespace {
 
 // Every JIT kernel's outputs pass here on their way to the session, so the stable
 // forms and the size limit apply to all kinds of kernel alike.
-codegen::KernelDag dag_for(const JitOptions& options, std::span<const Expr> outputs, std::span<const Expr> inputs) {
+codegen::KernelDag dag_for(const CodegenOptions& options, std::span<const Expr> outputs, std::span<const Expr> inputs) {
     return codegen::kernel_dag(outputs, inputs,
                                codegen::KernelDagOptions{options.stable_forms, options.max_kernel_size});
 }
@@ -28,8 +28,8 @@ std::vector<Expr> concatenated(std::span<const Expr> params, std::span<const Exp
 }  // namespace
 
 Kernel Jit::compile(std::span<const Expr> outputs, std::span<const Expr> inputs) {
-    const codegen::KernelDag dag = dag_for(session_->options, outputs, inputs);
-    CompiledCode code = session_->compile(dag.outputs, dag.inputs, KernelRequest{KernelKind::Point, 0});
+    const codegen::KernelDag dag = dag_for(session_->options(), outputs, inputs);
+    jit_detail::CompiledCode code = session_->compile(dag.outputs, dag.inputs, {backend::KernelKind::Point, 0});
     Kernel k;
     k.fn_ = reinterpret_cast<Kernel::Function>(code.address);
     k.code_ = std::move(code.unit);
@@ -40,40 +40,38 @@ Kernel Jit::compile(std::span<const Expr> outputs, std::span<const Expr> inputs)
 
 BatchKernel Jit::compile_sum(std::span<const Expr> outputs, std::span<const Expr> params,
                              std::span<const Expr> columns) {
-    const codegen::KernelDag dag = dag_for(session_->options, outputs, concatenated(params, columns));
-    CompiledCode code = session_->compile(dag.outputs, dag.inputs, KernelRequest{KernelKind::Sum, params.size()});
+    const codegen::KernelDag dag = dag_for(session_->options(), outputs, concatenated(params, columns));
+    jit_detail::CompiledCode code =
+        session_->compile(dag.outputs, dag.inputs, {backend::KernelKind::Sum, params.size()});
     BatchKernel k;
     k.fn_ = reinterpret_cast<BatchKernel::Function>(code.address);
     k.code_ = std::move(code.unit);
     k.params_ = params.size();
     k.columns_ = columns.size();
     k.outputs_ = outputs.size();
-    k.lanes_ = session_->lanes;
+    k.lanes_ = session_->lanes();
     return k;
 }
 
 MapKernel Jit::compile_map(std::span<const Expr> outputs, std::span<const Expr> params, std::span<const Expr> columns) {
-    const codegen::KernelDag dag = dag_for(session_->options, outputs, concatenated(params, columns));
-    CompiledCode code = session_->compile(dag.outputs, dag.inputs, KernelRequest{KernelKind::Map, params.size()});
+    const codegen::KernelDag dag = dag_for(session_->options(), outputs, concatenated(params, columns));
+    jit_detail::CompiledCode code =
+        session_->compile(dag.outputs, dag.inputs, {backend::KernelKind::Map, params.size()});
     MapKernel k;
     k.fn_ = reinterpret_cast<MapKernel::Function>(code.address);
     k.code_ = std::move(code.unit);
     k.params_ = params.size();
     k.columns_ = columns.size();
     k.outputs_ = outputs.size();
-    k.lanes_ = session_->lanes;
+    k.lanes_ = session_->lanes();
     return k;
 }
 
-const JitOptions& Jit::options() const noexcept { return session_->options; }
-const std::string& Jit::cpu_name() const noexcept { return session_->cpu_name; }
-const std::string& Jit::cpu_features() const noexcept { return session_->cpu_features; }
-unsigned Jit::lanes() const noexcept { return session_->lanes; }
-
-JitStats Jit::stats() const {
-    std::lock_guard lock(session_->mutex);
-    return JitStats{session_->compiled, session_->cache_hits, session_->live_units};
-}
+const JitOptions& Jit::options() const noexcept { return session_->options(); }
+const std::string& Jit::cpu_name() const noexcept { return session_->cpu_name(); }
+const std::string& Jit::cpu_features() const noexcept { return session_->cpu_features(); }
+unsigned Jit::lanes() const noexcept { return session_->lanes(); }
+JitStats Jit::stats() const { return session_->stats(); }
 
 void Kernel::operator()(std::span<const double> in, std::span<double> out) const {
     if (!fn_) throw SemanticError("this kernel is empty: get one from Jit::compile");

@@ -5,14 +5,16 @@
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/Support/DynamicLibrary.h>
 
+#include "backend/kernel_module.hpp"
+#include "backend/llvm_error.hpp"
+#include "backend/optimize.hpp"
+#include "backend/target.hpp"
 #include "codegen/schedule.hpp"
-#include "jit/kernel_module.hpp"
-#include "jit/llvm_error.hpp"
-#include "jit/llvm_version.hpp"
-#include "jit/optimize.hpp"
-#include "jit/target.hpp"
 
-namespace gradc {
+namespace gradc::jit_detail {
+
+using backend::KernelRequest;
+using backend::take;
 
 namespace {
 
@@ -26,7 +28,7 @@ public:
 
     llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> operator()(llvm::Module& module) override {
         llvm::orc::JITTargetMachineBuilder builder = builder_;
-        builder.setCodeGenOptLevel(codegen_level(module));
+        builder.setCodeGenOptLevel(backend::codegen_level(module));
         auto machine = builder.createTargetMachine();
         if (!machine) return machine.takeError();
         return llvm::orc::SimpleCompiler(**machine)(module);
@@ -45,18 +47,48 @@ std::string unit_key(const codegen::Schedule& schedule, KernelRequest request, u
 
 }  // namespace
 
-Jit::Session::Session(JitOptions opts) : options(std::move(opts)), machine_builder(target_for(options.cpu)) {
-    cpu_name = machine_builder.getCPU();
-    cpu_features = machine_builder.getFeatures().getString();
+// The tracker is declared after the session so that it is released first: it belongs
+// to the session's LLJIT, and the unit may be the session's last owner.
+struct Session::Unit {
+    std::shared_ptr<Session> session;
+    llvm::orc::ResourceTrackerSP tracker;
+    std::string key;
+    std::uint64_t symbol = 0;
+    void* address = nullptr;
+
+    Unit(std::shared_ptr<Session> owner, std::string name, std::uint64_t number)
+        : session(std::move(owner)), key(std::move(name)), symbol(number) {}
+    Unit(const Unit&) = delete;
+    Unit& operator=(const Unit&) = delete;
+    ~Unit() {
+        if (tracker) {
+            // Freeing code cannot be reported from a destructor; a failure here leaves
+            // memory behind but never a dangling kernel.
+            llvm::consumeError(tracker->remove());
+        }
+        session->forget(key, symbol);
+    }
+};
+
+std::shared_ptr<Session> Session::create(CodegenOptions options) {
+    // Not make_shared: the constructor is private, so that every session is shared and
+    // its units can keep it alive.
+    return std::shared_ptr<Session>(new Session(std::move(options)));
+}
+
+Session::Session(CodegenOptions options)
+    : options_(std::move(options)), machine_builder_(backend::target_for(options_.cpu)) {
+    cpu_name_ = machine_builder_.getCPU();
+    cpu_features_ = machine_builder_.getFeatures().getString();
     {
-        auto machine = take(machine_builder.createTargetMachine(), "setting up the target");
-        lanes = kernel_lanes(options, *machine->getMCSubtargetInfo());
+        auto machine = take(machine_builder_.createTargetMachine(), "setting up the target");
+        lanes_ = backend::kernel_lanes(options_, *machine->getMCSubtargetInfo());
     }
     // glibc's vector math library; without it, vector code calls libm lane by lane.
-    vector_math = options.vector_math && !llvm::sys::DynamicLibrary::LoadLibraryPermanently("libmvec.so.1");
-    lljit = take(
+    vector_math_ = options_.vector_math && !llvm::sys::DynamicLibrary::LoadLibraryPermanently("libmvec.so.1");
+    lljit_ = take(
         llvm::orc::LLJITBuilder()
-            .setJITTargetMachineBuilder(machine_builder)
+            .setJITTargetMachineBuilder(machine_builder_)
             .setCompileFunctionCreator([](llvm::orc::JITTargetMachineBuilder builder)
                                            -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
                 return std::make_unique<LeveledCompiler>(std::move(builder));
@@ -64,57 +96,55 @@ Jit::Session::Session(JitOptions opts) : options(std::move(opts)), machine_build
             .create(),
         "creating the JIT");
     // libm and whatever else kernels call resolve to this process's own symbols.
-    lljit->getMainJITDylib().addGenerator(
-        take(llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(lljit->getDataLayout().getGlobalPrefix()),
+    lljit_->getMainJITDylib().addGenerator(
+        take(llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(lljit_->getDataLayout().getGlobalPrefix()),
              "resolving C library symbols"));
 }
 
-Jit::Session::~Session() = default;
+Session::~Session() = default;
 
-CompiledCode Jit::Session::compile(std::span<const Expr> outputs, std::span<const Expr> inputs, KernelRequest request) {
+CompiledCode Session::compile(std::span<const Expr> outputs, std::span<const Expr> inputs, KernelRequest request) {
     const codegen::Schedule schedule = codegen::make_schedule(outputs, inputs);
-    std::string key = unit_key(schedule, request, lanes);
+    std::string key = unit_key(schedule, request, lanes_);
     std::uint64_t symbol = 0;
     {
-        std::lock_guard lock(mutex);
-        if (auto it = cache.find(key); it != cache.end())
+        std::lock_guard lock(mutex_);
+        if (auto it = cache_.find(key); it != cache_.end())
             if (auto unit = it->second.lock()) {
-                ++cache_hits;
+                ++cache_hits_;
                 void* address = unit->address;
                 return CompiledCode{std::move(unit), address};
             }
-        if (free_symbols.empty()) {
-            symbol = next_symbol++;
+        if (free_symbols_.empty()) {
+            symbol = next_symbol_++;
         } else {
-            symbol = free_symbols.back();
-            free_symbols.pop_back();
+            symbol = free_symbols_.back();
+            free_symbols_.pop_back();
         }
-        ++live_units;
+        ++live_units_;
     }
-    auto unit = std::make_shared<CompiledUnit>();
-    unit->session = shared_from_this();
-    unit->key = std::move(key);
-    unit->symbol = symbol;
-    unit->tracker = lljit->getMainJITDylib().createResourceTracker();
+    auto unit = std::make_shared<Unit>(shared_from_this(), std::move(key), symbol);
+    unit->tracker = lljit_->getMainJITDylib().createResourceTracker();
 
     const std::string name = "gradc_kernel_" + std::to_string(symbol);
     auto context = std::make_unique<llvm::LLVMContext>();
     std::unique_ptr<llvm::Module> module;
     {
-        auto machine = take(machine_builder.createTargetMachine(), "setting up the target");
-        module = build_kernel_module(*context, schedule, request, name, KernelCodegen{options, lanes, vector_math},
-                                     *machine);
+        auto machine = take(machine_builder_.createTargetMachine(), "setting up the target");
+        module = backend::build_kernel_module(*context, schedule, request, name,
+                                              backend::KernelCodegen{options_, lanes_, vector_math_}, *machine);
     }
-    check(lljit->addIRModule(unit->tracker, llvm::orc::ThreadSafeModule(std::move(module), std::move(context))),
-          "adding a kernel");
-    unit->address = take(lljit->lookup(name), "compiling a kernel").toPtr<void*>();
+    backend::check(
+        lljit_->addIRModule(unit->tracker, llvm::orc::ThreadSafeModule(std::move(module), std::move(context))),
+        "adding a kernel");
+    unit->address = take(lljit_->lookup(name), "compiling a kernel").toPtr<void*>();
 
-    std::shared_ptr<const CompiledUnit> result = unit;
-    std::shared_ptr<const CompiledUnit> existing;
+    std::shared_ptr<const Unit> result = unit;
+    std::shared_ptr<const Unit> existing;
     {
-        std::lock_guard lock(mutex);
-        ++compiled;
-        auto& slot = cache[unit->key];
+        std::lock_guard lock(mutex_);
+        ++compiled_;
+        auto& slot = cache_[unit->key];
         existing = slot.lock();
         // Another thread compiled the same program meanwhile: keep one copy.
         if (!existing) slot = result;
@@ -124,21 +154,16 @@ CompiledCode Jit::Session::compile(std::span<const Expr> outputs, std::span<cons
     return CompiledCode{std::move(result), address};
 }
 
-void Jit::Session::forget(const std::string& key, std::uint64_t symbol) {
-    std::lock_guard lock(mutex);
-    if (auto it = cache.find(key); it != cache.end() && it->second.expired()) cache.erase(it);
-    free_symbols.push_back(symbol);
-    --live_units;
+JitStats Session::stats() const {
+    std::lock_guard lock(mutex_);
+    return JitStats{compiled_, cache_hits_, live_units_};
 }
 
-CompiledUnit::~CompiledUnit() {
-    if (!session) return;
-    if (tracker) {
-        // Freeing code cannot be reported from a destructor; a failure here leaves
-        // memory behind but never a dangling kernel.
-        llvm::consumeError(tracker->remove());
-    }
-    session->forget(key, symbol);
+void Session::forget(const std::string& key, std::uint64_t symbol) {
+    std::lock_guard lock(mutex_);
+    if (auto it = cache_.find(key); it != cache_.end() && it->second.expired()) cache_.erase(it);
+    free_symbols_.push_back(symbol);
+    --live_units_;
 }
 
-}  // namespace gradc
+}  // namespace gradc::jit_detail

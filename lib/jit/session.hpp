@@ -1,11 +1,12 @@
 // The state behind a gradc::Jit: one ORC LLJIT, the compiled units it holds, and the
-// cache that finds a unit again by its program's fingerprint.
+// cache that finds a unit again by its program's fingerprint. As in LLVM's
+// KaleidoscopeJIT, the layers stay private: callers ask for code and get an address.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,56 +14,61 @@
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 
+#include "backend/kernel_module.hpp"
+#include "gradc/codegen.hpp"
+#include "gradc/expr.hpp"
 #include "gradc/jit.hpp"
-#include "jit/kernel_module.hpp"
 
-namespace gradc {
+namespace gradc::jit_detail {
 
-struct CompiledUnit;
-
+// Machine code at `address`, alive as long as some copy of `unit` is; the unit keeps
+// its session alive too.
 struct CompiledCode {
-    std::shared_ptr<const CompiledUnit> unit;
+    std::shared_ptr<const void> unit;
     void* address = nullptr;
 };
 
-struct Jit::Session : std::enable_shared_from_this<Session> {
-    explicit Session(JitOptions options);
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    // Throws JitError when the target cannot be set up (an unknown CPU).
+    static std::shared_ptr<Session> create(CodegenOptions options);
     ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
 
-    // The code for `outputs` of `inputs`: from the cache, or compiled now.
-    CompiledCode compile(std::span<const Expr> outputs, std::span<const Expr> inputs, KernelRequest request);
+    // The code for `outputs` of `inputs`: from the cache, or compiled now. May be
+    // called from several threads at once.
+    CompiledCode compile(std::span<const Expr> outputs, std::span<const Expr> inputs, backend::KernelRequest request);
+
+    const CodegenOptions& options() const noexcept { return options_; }
+    const std::string& cpu_name() const noexcept { return cpu_name_; }
+    const std::string& cpu_features() const noexcept { return cpu_features_; }
+    unsigned lanes() const noexcept { return lanes_; }  // rows per SIMD vector in Sum and Map kernels
+    JitStats stats() const;
+
+private:
+    // One module's machine code, freed (its ResourceTracker removed) with its last handle.
+    struct Unit;
+
+    explicit Session(CodegenOptions options);
     // Called by a unit's destructor, once its code is freed.
     void forget(const std::string& key, std::uint64_t symbol);
 
-    JitOptions options;
-    std::string cpu_name;
-    std::string cpu_features;
-    unsigned lanes = 1;         // rows per SIMD vector in Sum and Map kernels
-    bool vector_math = false;   // libmvec is loaded and JitOptions::vector_math is on
-    llvm::orc::JITTargetMachineBuilder machine_builder;
-    std::unique_ptr<llvm::orc::LLJIT> lljit;
+    CodegenOptions options_;
+    llvm::orc::JITTargetMachineBuilder machine_builder_;
+    std::string cpu_name_;
+    std::string cpu_features_;
+    unsigned lanes_ = 1;
+    bool vector_math_ = false;  // libmvec is loaded and options_.vector_math is on
+    std::unique_ptr<llvm::orc::LLJIT> lljit_;
 
-    mutable std::mutex mutex;  // guards everything below
-    std::unordered_map<std::string, std::weak_ptr<const CompiledUnit>> cache;
-    std::vector<std::uint64_t> free_symbols;  // names of freed units, reused so names stay few
-    std::uint64_t next_symbol = 0;
-    std::size_t compiled = 0;
-    std::size_t cache_hits = 0;
-    std::size_t live_units = 0;
+    mutable std::mutex mutex_;  // guards everything below
+    std::unordered_map<std::string, std::weak_ptr<const Unit>> cache_;
+    std::vector<std::uint64_t> free_symbols_;  // names of freed units, reused so names stay few
+    std::uint64_t next_symbol_ = 0;
+    std::size_t compiled_ = 0;
+    std::size_t cache_hits_ = 0;
+    std::size_t live_units_ = 0;
 };
 
-// One module's machine code, freed (its ResourceTracker removed) with the last Kernel.
-struct CompiledUnit {
-    std::shared_ptr<Jit::Session> session;
-    llvm::orc::ResourceTrackerSP tracker;
-    std::string key;
-    std::uint64_t symbol = 0;
-    void* address = nullptr;
-
-    CompiledUnit() = default;
-    CompiledUnit(const CompiledUnit&) = delete;
-    CompiledUnit& operator=(const CompiledUnit&) = delete;
-    ~CompiledUnit();
-};
-
-}  // namespace gradc
+}  // namespace gradc::jit_detail

@@ -9,8 +9,8 @@
 
 #include "gradc/optimize.hpp"
 
-// The optimize layer's private names are in gradc::optim (torch.optim's name):
-// gradc::optimize is the JIT's pass pipeline (jit/optimize.hpp).
+// The optimize layer's private names are in gradc::optim (torch.optim's name), apart
+// from the LLVM pass pipeline's optimize() (backend/optimize.hpp).
 namespace gradc::optim {
 
 // max |v_i|, or NaN when an entry is NaN; 0 for an empty span.

@@ -183,7 +183,7 @@ Expr copy_leaf(ExprContext& ctx, Expr e) { return e->is_const() ? ctx.constant(e
 
 std::vector<Expr> stable_forms(ExprContext& ctx, std::span<const Expr> outputs) {
     const std::vector<Expr> order = topological_order(outputs);
-    const NodeIndex index(order);
+    const ir::NodeIndex index(order);
     std::vector<Expr> stable(order.size(), nullptr);
     for (std::size_t k = 0; k < order.size(); ++k) {
         const Expr e = order[k];

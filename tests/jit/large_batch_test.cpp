@@ -10,12 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include "backend/optimize.hpp"
 #include "codegen/row_sums.hpp"
 #include "gradc/autodiff.hpp"
 #include "gradc/jit.hpp"
 #include "gradc/print.hpp"
 #include "gradc/thread_pool.hpp"
-#include "jit/optimize.hpp"
 #include "support/random_expr.hpp"
 
 namespace {
@@ -126,6 +126,6 @@ TEST_CASE("sums too large for the stack come from the heap and are exact", "[jit
         CHECK(all_right);
         CHECK(alone[0] == want_loss);
     }
-    CHECK((n + 1) * 8 * sizeof(double) > gradc::RowSums::kStackSumBytes);
-    CHECK((n + 1) * sizeof(double) <= gradc::RowSums::kStackSumBytes);
+    CHECK((n + 1) * 8 * sizeof(double) > gradc::codegen::RowSums::kStackSumBytes);
+    CHECK((n + 1) * sizeof(double) <= gradc::codegen::RowSums::kStackSumBytes);
 }

@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "backend/optimize.hpp"
 #include "gradc/autodiff.hpp"
 #include "gradc/error.hpp"
 #include "gradc/eval.hpp"
 #include "gradc/jit.hpp"
 #include "gradc/print.hpp"
-#include "jit/optimize.hpp"
 #include "point_oracle.hpp"
 #include "support/random_expr.hpp"
 
@@ -229,7 +229,7 @@ TEST_CASE("large kernels on the light pipeline agree with the interpreter", "[ji
     const std::size_t nodes = topological_order(outputs).size();
     Jit jit;
     REQUIRE(nodes > jit.options().large_kernel_nodes);
-    CHECK(choose_pipeline(jit.options(), nodes).light);
+    CHECK(backend::choose_pipeline(jit.options(), nodes).light);
     const Kernel k = compile_point(jit, ctx, f, x, Derivatives::Gradient);
     std::mt19937_64 rng(3000);
     std::vector<std::vector<double>> points;
@@ -264,7 +264,7 @@ TEST_CASE("a small large_kernel_nodes forces the light pipeline", "[jit][large]"
         std::vector<Expr> values = {rosenbrock(ctx, x)};
         for (int i = 0; i < 40; ++i) values.push_back(testing::random_expr(ctx, rng, x));
         const std::vector<Expr> outputs = testing::compiled_outputs(ctx, values, x, jit.options());
-        CHECK(choose_pipeline(options, topological_order(outputs).size()).light);
+        CHECK(backend::choose_pipeline(options, topological_order(outputs).size()).light);
         const Kernel k = compile_point(jit, ctx, values, x, Derivatives::Gradient);
         const testing::Tally tally =
             agreement(k, jit.options(), ctx, values, outputs, x, testing::random_points(9, 400, 3));

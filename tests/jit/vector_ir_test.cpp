@@ -24,11 +24,11 @@ std::string batch_ir(const char* formula, unsigned lanes, bool vector_math) {
     const gradc::codegen::Schedule schedule = gradc::codegen::make_schedule(outputs, p.variables);
     llvm::LLVMContext context;
     llvm::Module module("test", context);
-    gradc::RowFunctionOptions options;
+    gradc::codegen::RowFunctionOptions options;
     options.params = 1;
     options.lanes = lanes;
     options.lowering.vector_math = vector_math;
-    gradc::emit_row_function(module, "batch", schedule, options);
+    gradc::codegen::emit_row_function(module, "batch", schedule, options);
     std::string text;
     llvm::raw_string_ostream out(text);
     module.print(out, nullptr);
@@ -65,11 +65,11 @@ TEST_CASE("without vector math, batch kernels call scalar libm in each lane", "[
 }
 
 TEST_CASE("libmvec names follow the x86-64 vector function ABI", "[jit][ir]") {
-    CHECK(gradc::libmvec_name("exp", 2, 1) == "_ZGVbN2v_exp");
-    CHECK(gradc::libmvec_name("atan2", 4, 2) == "_ZGVdN4vv_atan2");
-    CHECK(gradc::libmvec_name("tanh", 8, 1) == "_ZGVeN8v_tanh");
-    CHECK(gradc::libmvec_name("erf", 4, 1) == "_ZGVdN4v_erf");
-    CHECK(gradc::libmvec_name("erfc", 8, 1) == "_ZGVeN8v_erfc");
-    CHECK(gradc::libmvec_name("floor", 4, 1).empty());  // an instruction, not a libm call
-    CHECK(gradc::libmvec_name("exp", 3, 1).empty());
+    CHECK(gradc::codegen::libmvec_name("exp", 2, 1) == "_ZGVbN2v_exp");
+    CHECK(gradc::codegen::libmvec_name("atan2", 4, 2) == "_ZGVdN4vv_atan2");
+    CHECK(gradc::codegen::libmvec_name("tanh", 8, 1) == "_ZGVeN8v_tanh");
+    CHECK(gradc::codegen::libmvec_name("erf", 4, 1) == "_ZGVdN4v_erf");
+    CHECK(gradc::codegen::libmvec_name("erfc", 8, 1) == "_ZGVeN8v_erfc");
+    CHECK(gradc::codegen::libmvec_name("floor", 4, 1).empty());  // an instruction, not a libm call
+    CHECK(gradc::codegen::libmvec_name("exp", 3, 1).empty());
 }

@@ -1,5 +1,5 @@
 // A kernel's LLVM module, built and optimized: what the JIT links into the process
-// and what `emit` writes out as IR, assembly or an object file.
+// and what emission writes out as IR, assembly or an object file.
 #pragma once
 
 #include <cstddef>
@@ -12,9 +12,9 @@
 #include <llvm/Target/TargetMachine.h>
 
 #include "codegen/schedule.hpp"
-#include "gradc/jit.hpp"
+#include "gradc/codegen.hpp"
 
-namespace gradc {
+namespace gradc::backend {
 
 enum class KernelKind : std::uint8_t { Point, Sum, Map };
 
@@ -24,7 +24,7 @@ struct KernelRequest {
 };
 
 struct KernelCodegen {
-    JitOptions options;
+    CodegenOptions options;
     unsigned lanes = 1;        // rows per SIMD vector in Sum and Map kernels
     bool vector_math = false;  // call libmvec in vector code
 };
@@ -33,6 +33,6 @@ struct KernelCodegen {
 // the pipeline its size calls for; the code generator's level travels with it.
 std::unique_ptr<llvm::Module> build_kernel_module(llvm::LLVMContext& context, const codegen::Schedule& schedule,
                                                   KernelRequest request, const std::string& name,
-                                                  const KernelCodegen& codegen, llvm::TargetMachine& machine);
+                                                  const KernelCodegen& settings, llvm::TargetMachine& machine);
 
-}  // namespace gradc
+}  // namespace gradc::backend

@@ -8,18 +8,18 @@
 #include <llvm/Support/CodeGen.h>
 #include <llvm/Target/TargetMachine.h>
 
-#include "gradc/jit.hpp"
+#include "gradc/codegen.hpp"
 
-namespace gradc {
+namespace gradc::backend {
 
 struct Pipeline {
     OptLevel ir_level = OptLevel::O2;
     bool light = false;  // a few linear function passes instead of the full pipeline
     llvm::CodeGenOptLevel codegen_level = llvm::CodeGenOptLevel::Default;
-    std::size_t block_instructions = 0;  // see PointFunctionOptions
+    std::size_t block_instructions = 0;  // see codegen::PointFunctionOptions
 };
 
-Pipeline choose_pipeline(const JitOptions& options, std::size_t nodes);
+Pipeline choose_pipeline(const CodegenOptions& options, std::size_t nodes);
 
 // Runs the IR passes of `pipeline` over `module`, using `machine` for target facts.
 void optimize(llvm::Module& module, llvm::TargetMachine& machine, const Pipeline& pipeline);
@@ -29,4 +29,4 @@ void optimize(llvm::Module& module, llvm::TargetMachine& machine, const Pipeline
 void set_codegen_level(llvm::Module& module, llvm::CodeGenOptLevel level);
 llvm::CodeGenOptLevel codegen_level(const llvm::Module& module);
 
-}  // namespace gradc
+}  // namespace gradc::backend

@@ -1,13 +1,13 @@
-#include "jit/llvm_error.hpp"
+#include "backend/llvm_error.hpp"
 
 #include <string>
 
-#include "gradc/jit.hpp"
+#include "gradc/codegen.hpp"
 
-namespace gradc {
+namespace gradc::backend {
 
 void throw_jit_error(llvm::Error error, std::string_view doing) {
     throw JitError("LLVM failed while " + std::string(doing) + ": " + llvm::toString(std::move(error)));
 }
 
-}  // namespace gradc
+}  // namespace gradc::backend

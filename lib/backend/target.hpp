@@ -7,9 +7,9 @@
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/MC/MCSubtargetInfo.h>
 
-#include "gradc/jit.hpp"
+#include "gradc/codegen.hpp"
 
-namespace gradc {
+namespace gradc::backend {
 
 // Registers LLVM's native target once per process; only code generation calls it, so
 // commands that generate no code never pay for it.
@@ -24,6 +24,6 @@ unsigned widest_vector(const llvm::MCSubtargetInfo& info);
 
 // The rows per vector batch and map kernels use: options.lanes, or the widest `info`
 // has when it is 0. Throws JitError for a count other than 0, 1, 2, 4 or 8.
-unsigned kernel_lanes(const JitOptions& options, const llvm::MCSubtargetInfo& info);
+unsigned kernel_lanes(const CodegenOptions& options, const llvm::MCSubtargetInfo& info);
 
-}  // namespace gradc
+}  // namespace gradc::backend

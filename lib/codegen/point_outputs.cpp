@@ -1,7 +1,7 @@
 // The outputs of point kernels with derivatives: the values, the Jacobian and the
 // Hessians in the layout jit.hpp documents. Symbolic only, so emitting C or LaTeX
 // needs no LLVM (it is in gradc_core, lib/CMakeLists.txt).
-#include "jit/point_outputs.hpp"
+#include "codegen/point_outputs.hpp"
 
 #include <vector>
 
@@ -16,6 +16,8 @@ std::size_t point_output_count(std::size_t values, std::size_t inputs, Derivativ
     if (derivatives == Derivatives::Hessian) count += values * (inputs * (inputs + 1) / 2);
     return count;
 }
+
+namespace codegen {
 
 std::vector<Expr> point_outputs(ExprContext& ctx, std::span<const Expr> values, std::span<const Expr> inputs,
                                 Derivatives derivatives) {
@@ -39,5 +41,7 @@ std::vector<Expr> differentiable(ExprContext& ctx, std::span<const Expr> values,
     if (!stable) return {values.begin(), values.end()};
     return stable_forms(ctx, values);
 }
+
+}  // namespace codegen
 
 }  // namespace gradc

@@ -1,4 +1,4 @@
-#include "jit/optimize.hpp"
+#include "backend/optimize.hpp"
 
 #include <llvm/Analysis/CGSCCPassManager.h>
 #include <llvm/Analysis/LoopAnalysisManager.h>
@@ -8,7 +8,7 @@
 #include <llvm/Transforms/InstCombine/InstCombine.h>
 #include <llvm/Transforms/Scalar/EarlyCSE.h>
 
-namespace gradc {
+namespace gradc::backend {
 
 namespace {
 
@@ -36,7 +36,7 @@ llvm::OptimizationLevel to_llvm(OptLevel level) {
 
 }  // namespace
 
-Pipeline choose_pipeline(const JitOptions& options, std::size_t nodes) {
+Pipeline choose_pipeline(const CodegenOptions& options, std::size_t nodes) {
     Pipeline p;
     p.ir_level = options.opt_level;
     p.codegen_level = to_codegen(options.opt_level);
@@ -86,4 +86,4 @@ llvm::CodeGenOptLevel codegen_level(const llvm::Module& module) {
     return static_cast<llvm::CodeGenOptLevel>(value->getZExtValue());
 }
 
-}  // namespace gradc
+}  // namespace gradc::backend

@@ -1,4 +1,4 @@
-#include "jit/target.hpp"
+#include "backend/target.hpp"
 
 #include <mutex>
 
@@ -6,10 +6,11 @@
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/TargetParser/Host.h>
 
-#include "gradc/jit.hpp"
-#include "jit/llvm_error.hpp"
+#include "backend/llvm_error.hpp"
+#include "backend/llvm_version.hpp"
+#include "gradc/codegen.hpp"
 
-namespace gradc {
+namespace gradc::backend {
 
 void initialize_llvm() {
     static std::once_flag once;
@@ -40,7 +41,7 @@ unsigned widest_vector(const llvm::MCSubtargetInfo& info) {
     return 2;
 }
 
-unsigned kernel_lanes(const JitOptions& options, const llvm::MCSubtargetInfo& info) {
+unsigned kernel_lanes(const CodegenOptions& options, const llvm::MCSubtargetInfo& info) {
     const unsigned lanes = options.lanes != 0 ? options.lanes : widest_vector(info);
     if (lanes != 1 && lanes != 2 && lanes != 4 && lanes != 8)
         throw JitError("JitOptions::lanes must be 0 (the widest the CPU has), 1, 2, 4 or 8, not " +
@@ -48,4 +49,4 @@ unsigned kernel_lanes(const JitOptions& options, const llvm::MCSubtargetInfo& in
     return lanes;
 }
 
-}  // namespace gradc
+}  // namespace gradc::backend

@@ -6,7 +6,7 @@
 
 #include <llvm/Support/Error.h>
 
-namespace gradc {
+namespace gradc::backend {
 
 [[noreturn]] void throw_jit_error(llvm::Error error, std::string_view doing);
 
@@ -20,4 +20,4 @@ T take(llvm::Expected<T> value, std::string_view doing) {
     return std::move(*value);
 }
 
-}  // namespace gradc
+}  // namespace gradc::backend
