@@ -40,27 +40,7 @@ KernelDag kernel_dag(std::span<const Expr> outputs, std::span<const Expr> inputs
 }
 
 Schedule make_schedule(std::span<const Expr> outputs, std::span<const Expr> inputs) {
-    std::vector<Expr> order = topological_order(outputs);
-    ir::NodeIndex position(order);
-    std::vector<std::uint32_t> input_of(order.size(), Schedule::kNotInput);
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-        GRADC_ASSERT(inputs[i]->is_var(), "kernel inputs must be variables");
-        const std::uint32_t at = position(inputs[i]);
-        if (at == ir::NodeIndex::npos) continue;  // unused: its value is never read
-        if (input_of[at] != Schedule::kNotInput)
-            throw SemanticError("the variable '" + std::string(inputs[i]->name()) +
-                                "' is listed twice among the kernel's inputs: list each once");
-        input_of[at] = static_cast<std::uint32_t>(i);
-    }
-    for (std::size_t k = 0; k < order.size(); ++k)
-        if (order[k]->is_var() && input_of[k] == Schedule::kNotInput)
-            throw SemanticError("the kernel's outputs use the variable '" + std::string(order[k]->name()) +
-                                "', which is not among its inputs: list it as an input");
-    std::vector<std::uint32_t> output_places;
-    output_places.reserve(outputs.size());
-    for (Expr e : outputs) output_places.push_back(position(e));
-    return Schedule{std::move(order), std::move(position), std::move(input_of), std::move(output_places),
-                    inputs.size()};
+    return Schedule{ir::straight_line(outputs, inputs, ir::StraightLineUser::Kernel), inputs.size()};
 }
 
 namespace {

@@ -11,17 +11,13 @@
 #include <vector>
 
 #include "gradc/expr.hpp"
-#include "ir/node_index.hpp"
+#include "ir/straight_line.hpp"
 
 namespace gradc::codegen {
 
-struct Schedule {
-    static constexpr std::uint32_t kNotInput = ~std::uint32_t{0};
-
-    std::vector<Expr> order;              // topological (depth-first post-order)
-    ir::NodeIndex position;                   // node -> its place in `order`
-    std::vector<std::uint32_t> input_of;  // per place: the input position of a variable
-    std::vector<std::uint32_t> outputs;   // place of each output
+// The straight-line program (ir/straight_line.hpp) and the number of inputs the kernel
+// is called with, read or not.
+struct Schedule : ir::StraightLine {
     std::size_t input_count = 0;
 
     std::uint32_t operand(std::size_t place, int i) const { return position(order[place]->arg(i)); }

@@ -2,24 +2,14 @@
 
 #include "gradc/error.hpp"
 #include "gradc/eval.hpp"
-#include "ir/node_index.hpp"
+#include "ir/straight_line.hpp"
 
 namespace gradc {
 
 Interpreter::Interpreter(std::span<const Expr> outputs, std::span<const Expr> inputs) : input_count_(inputs.size()) {
-    const std::vector<Expr> order = topological_order(outputs);
-    const ir::NodeIndex index(order);
-    constexpr std::uint32_t kUnset = ir::NodeIndex::npos;
-    std::vector<std::uint32_t> slot(order.size(), kUnset);
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-        GRADC_ASSERT(inputs[i]->is_var(), "interpreter inputs must be variables");
-        if (auto at = index(inputs[i]); at != ir::NodeIndex::npos) {
-            if (slot[at] != kUnset)
-                throw SemanticError("the variable '" + std::string(inputs[i]->name()) +
-                                    "' is listed twice among the inputs: list each once");
-            slot[at] = static_cast<std::uint32_t>(i);
-        }
-    }
+    const ir::StraightLine line = ir::straight_line(outputs, inputs, ir::StraightLineUser::Interpreter);
+    const std::vector<Expr>& order = line.order;
+    std::vector<std::uint32_t> slot = line.input_of;  // a variable's value is its input's
     // Constants first, so that all steps follow in one contiguous block.
     for (std::size_t k = 0; k < order.size(); ++k) {
         if (!order[k]->is_const()) continue;
@@ -29,19 +19,15 @@ Interpreter::Interpreter(std::span<const Expr> outputs, std::span<const Expr> in
     const std::size_t first_step = input_count_ + constants_.size();
     for (std::size_t k = 0; k < order.size(); ++k) {
         Expr e = order[k];
-        if (e->is_const()) continue;
-        if (e->is_var()) {
-            if (slot[k] == kUnset) throw SemanticError("no value given for variable '" + std::string(e->name()) + "'");
-            continue;
-        }
+        if (e->is_const() || e->is_var()) continue;
         Step s{e->op(), 0, 0, 0};
         std::uint32_t* operand_slots[3] = {&s.a, &s.b, &s.c};
-        for (int i = 0; i < e->arity(); ++i) *operand_slots[i] = slot[index(e->arg(i))];
+        for (int i = 0; i < e->arity(); ++i) *operand_slots[i] = slot[line.position(e->arg(i))];
         slot[k] = static_cast<std::uint32_t>(first_step + steps_.size());
         steps_.push_back(s);
     }
     outputs_.reserve(outputs.size());
-    for (Expr e : outputs) outputs_.push_back(slot[index(e)]);
+    for (std::uint32_t place : line.outputs) outputs_.push_back(slot[place]);
 }
 
 void Interpreter::run(std::span<const double> in, std::span<double> out) const {
