@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -31,6 +32,10 @@ struct Fragment {
     Product product = Product::None;
     std::size_t depth = 0;  // nesting of parentheses and calls, for max_nesting
     Shape shape;            // the shape the text has under NumPy's rules (matrix form)
+    // Matrix form: the same value in a smaller shape that NumPy broadcasts (x[:,None]
+    // for broadcast_to(x[:,None], (N, 3))), and the transpose where it reads better than
+    // a trailing ' ((diag(v) @ X)' is X' @ diag(v)).
+    std::shared_ptr<const Fragment> narrow = nullptr, transposed = nullptr;
 };
 
 struct Syntax {
@@ -106,7 +111,7 @@ Fragment index_definition(const Syntax& s, Tensor node, std::span<const Fragment
 
 // The matrix form of one node from its operands' fragments, or nothing when the node
 // has no spelling there and is printed in index form. `expanded[k]`, when set, is
-// operand k, a broadcast, as the smaller tensor NumPy would broadcast implicitly.
+// operand k's narrow fragment, which NumPy broadcasts by itself.
 std::optional<Fragment> matrix_fragment(const Syntax& s, Tensor node, std::span<const Fragment> operands,
                                         std::span<const std::optional<Fragment>> expanded, std::size_t share_above,
                                         const Share& share);

@@ -52,6 +52,10 @@ Fragment apply(const Syntax& s, Expr e, std::span<const Fragment> a, bool both_t
             // 1 * x is x exactly (a gradient's seed of ones, broadcast by NumPy's rules).
             if (a[0].text == "1") return a[1];
             if (a[1].text == "1") return a[0];
+            if (a[0].text == "-1" || a[1].text == "-1") {  // -1 * x is -x exactly
+                const Fragment x = parenthesized(s, a[0].text == "-1" ? a[1] : a[0], kPrintPower);
+                return Fragment{"-" + x.text, kPrintUnary, Product::None, x.depth + 1, {}};
+            }
             if (!s.latex()) return infix(s, a[0], " * ", a[1], kPrintProduct, Product::Elementwise);
             if (both_tensors) return infix(s, a[0], " \\odot ", a[1], kPrintProduct, Product::Elementwise);
             return infix(s, a[0], !a[1].text.empty() && a[1].text[0] >= '0' && a[1].text[0] <= '9' ? " \\cdot " : " ",

@@ -34,8 +34,10 @@ Fragment named(const Syntax& s, std::string_view name, std::string_view latex, c
 }
 
 Fragment transposed(const Syntax& s, const Fragment& x) {
+    if (x.transposed) return *x.transposed;
     Fragment f = postfix(s, x, s.latex() ? "^\\top" : "'");
     if (x.shape.rank() == 2) f.shape = Shape{{x.shape.dims[1], x.shape.dims[0]}};
+    if (x.prec == kPrintAtom) f.transposed = std::make_shared<const Fragment>(x);  // X'' is X
     return f;
 }
 
@@ -55,19 +57,44 @@ Fragment oriented(const Syntax& s, const Fragment& x, std::string_view have, std
     return named(s, "transpose", "\\operatorname{transpose}", x, p, p, shape);
 }
 
-Fragment matrix_product(const Syntax& s, const Fragment& a, const Fragment& b, Shape shape) {
-    Fragment f = infix(s, a, s.latex() ? " " : " @ ", b, kPrintProduct, Product::Matrix);
+// Whether `x` transposes without a trailing ' around a compound text.
+bool transposes_well(const Fragment& x) { return x.transposed || x.prec == kPrintAtom; }
+
+Fragment matrix_product(const Syntax& s, const Fragment& a, const Fragment& b, Shape shape, bool transpose = true) {
+    // LaTeX juxtaposes: X^\top (2 r), not X^\top 2 r.
+    const bool digit = s.latex() && !b.text.empty() && b.text[0] >= '0' && b.text[0] <= '9';
+    Fragment f = infix(s, a, s.latex() ? " " : " @ ", digit ? parenthesized(s, b, kPrintAtom + 1) : b, kPrintProduct,
+                       Product::Matrix);
     f.shape = std::move(shape);
+    // (A @ B)' = B' @ A', kept when both factors transpose well (names, diag, chains of
+    // them); its own transpose is this product again, not built a third time.
+    if (transpose && f.shape.rank() == 2 && a.shape.rank() == 2 && b.shape.rank() == 2 && transposes_well(a) &&
+        transposes_well(b)) {
+        Fragment t =
+            matrix_product(s, transposed(s, b), transposed(s, a), Shape{{f.shape.dims[1], f.shape.dims[0]}}, false);
+        t.transposed = std::make_shared<const Fragment>(f);
+        f.transposed = std::make_shared<const Fragment>(std::move(t));
+    }
     return f;
 }
 
 Fragment elementwise(const Syntax& s, const Fragment& a, const Fragment& b, Shape shape) {
+    if (a.text == "1" || b.text == "1") {  // 1 * x is x exactly
+        Fragment f = a.text == "1" ? b : a;
+        f.shape = std::move(shape);
+        return f;
+    }
     Fragment f = infix(s, a, s.latex() ? " \\odot " : " * ", b, kPrintProduct, Product::Elementwise);
     f.shape = std::move(shape);
     return f;
 }
 
 Fragment scaled(const Syntax& s, const Fragment& scalar, const Fragment& x, Shape shape) {
+    if (scalar.text == "1") {
+        Fragment f = x;
+        f.shape = std::move(shape);
+        return f;
+    }
     Fragment f = s.latex() ? infix(s, scalar, " ", x, kPrintProduct, Product::Matrix)
                            : infix(s, scalar, " * ", x, kPrintProduct, Product::Elementwise);
     f.shape = std::move(shape);
@@ -78,6 +105,7 @@ Fragment diag(const Syntax& s, const Fragment& x, Shape shape) {
     const Fragment args[] = {x};
     Fragment f = call(s, s.latex() ? "\\operatorname{diag}" : "diag", args);
     f.shape = std::move(shape);
+    if (f.shape.rank() == 2) f.transposed = std::make_shared<const Fragment>(f);  // symmetric
     return f;
 }
 
@@ -95,7 +123,21 @@ bool is_subsequence(std::string_view part, std::string_view whole) {
     return at == part.size();
 }
 
-std::optional<Fragment> contraction(const Syntax& s, Tensor t, const Fragment& fa, const Fragment& fb) {
+// NumPy's broadcast of two shapes; N matches N only.
+Shape broadcast_shapes(const Shape& a, const Shape& b) {
+    Shape out;
+    out.dims.resize(std::max(a.rank(), b.rank()));
+    for (std::size_t k = 0; k < out.rank(); ++k) {
+        const std::size_t from_end = out.rank() - 1 - k;
+        const std::int64_t da = from_end < a.rank() ? a.dims[a.rank() - 1 - from_end] : 1;
+        const std::int64_t db = from_end < b.rank() ? b.dims[b.rank() - 1 - from_end] : 1;
+        out.dims[k] = da == 1 ? db : da;
+    }
+    return out;
+}
+
+std::optional<Fragment> contraction(const Syntax& s, Tensor t, const Fragment& fa, const Fragment& fb,
+                                    std::span<const std::optional<Fragment>> expanded) {
     const std::string la(t->labels(0)), lb(t->labels(1)), lo(t->output_labels());
     const Shape& shape = t->shape();
     std::string summed;
@@ -105,6 +147,13 @@ std::optional<Fragment> contraction(const Syntax& s, Tensor t, const Fragment& f
     std::sort(sa.begin(), sa.end());
     std::sort(sb.begin(), sb.end());
     // The same labels on both sides: an elementwise product, summed over what the output drops.
+    if (sa == sb && la == lb && la == lo && expanded[0] && expanded[1]) {
+        if (broadcast_shapes(expanded[0]->shape, expanded[1]->shape) == shape)
+            return elementwise(s, *expanded[0], *expanded[1], shape);
+    }
+    for (std::size_t k = 0; k < 2 && sa == sb && la == lb && la == lo; ++k)
+        if (expanded[k] && broadcast_shapes(expanded[k]->shape, (k ? fa : fb).shape) == shape)
+            return k ? elementwise(s, fa, *expanded[1], shape) : elementwise(s, *expanded[0], fb, shape);
     if (sa == sb && is_subsequence(lo, la)) {
         const Fragment product =
             la.empty() ? scaled(s, fa, fb, {}) : elementwise(s, fa, oriented(s, fb, lb, la), fa.shape);
@@ -257,19 +306,6 @@ std::optional<Fragment> view_adjoint(const Syntax& s, Tensor t, const Fragment& 
     return padded(s, g, *pad_axis, low, high, out);
 }
 
-// NumPy's broadcast of two shapes; N matches N only.
-Shape broadcast_shapes(const Shape& a, const Shape& b) {
-    Shape out;
-    out.dims.resize(std::max(a.rank(), b.rank()));
-    for (std::size_t k = 0; k < out.rank(); ++k) {
-        const std::size_t from_end = out.rank() - 1 - k;
-        const std::int64_t da = from_end < a.rank() ? a.dims[a.rank() - 1 - from_end] : 1;
-        const std::int64_t db = from_end < b.rank() ? b.dims[b.rank() - 1 - from_end] : 1;
-        out.dims[k] = da == 1 ? db : da;
-    }
-    return out;
-}
-
 std::optional<Fragment> map(const Syntax& s, Tensor t, std::span<const Fragment> operands,
                             std::span<const std::optional<Fragment>> expanded, std::size_t share_above,
                             const Share& share) {
@@ -282,7 +318,7 @@ std::optional<Fragment> map(const Syntax& s, Tensor t, std::span<const Fragment>
                 shape = broadcast_shapes(shape, expand && expanded[k] ? expanded[k]->shape : operands[k].shape);
         return shape;
     };
-    const bool expand = shape_of(true) == t->shape();
+    const bool expand = true;
     std::vector<Fragment> placeholders;
     std::vector<bool> tensors;
     for (std::size_t k = 0; k < operands.size(); ++k) {
@@ -292,9 +328,12 @@ std::optional<Fragment> map(const Syntax& s, Tensor t, std::span<const Fragment>
     Fragment body = print_body(s, t->body(), placeholders, tensors, share_above, share);
     body.shape = shape_of(expand);
     if (body.shape == t->shape()) return body;
-    // The body alone has a smaller shape (a constant, or a broadcast kept whole).
-    return named(s, "broadcast_to", "\\operatorname{broadcast}", body, shape_text(t->shape()), shape_text(t->shape()),
-                 t->shape());
+    // The body alone has a smaller shape (a constant, or broadcast operands): broadcast
+    // it whole, and let a map that reads it broadcast it by itself.
+    Fragment f = named(s, "broadcast_to", "\\operatorname{broadcast}", body, shape_text(t->shape()),
+                       shape_text(t->shape()), t->shape());
+    f.narrow = std::make_shared<const Fragment>(body);
+    return f;
 }
 
 }  // namespace
@@ -335,7 +374,7 @@ std::optional<Fragment> matrix_fragment(const Syntax& s, Tensor t, std::span<con
             return f;
         }
         case TensorKind::Map: return map(s, t, operands, expanded, share_above, share);
-        case TensorKind::Contract: return contraction(s, t, operands[0], operands[1]);
+        case TensorKind::Contract: return contraction(s, t, operands[0], operands[1], expanded);
         case TensorKind::Sum:
         case TensorKind::Max: {
             const bool max = t->kind() == TensorKind::Max;
@@ -347,8 +386,10 @@ std::optional<Fragment> matrix_fragment(const Syntax& s, Tensor t, std::span<con
         }
         case TensorKind::Broadcast: {
             const Fragment x = expanded_broadcast(s, t, operands[0]);
-            return named(s, "broadcast_to", "\\operatorname{broadcast}", x, shape_text(shape), shape_text(shape),
-                         shape);
+            Fragment f =
+                named(s, "broadcast_to", "\\operatorname{broadcast}", x, shape_text(shape), shape_text(shape), shape);
+            f.narrow = std::make_shared<const Fragment>(x);
+            return f;
         }
         case TensorKind::Permute: {
             std::string have, want;

@@ -24,12 +24,6 @@ bool is_leaf(Tensor t) {
            (t->kind() == TensorKind::Constant && t->shape().rank() == 0);
 }
 
-// Cheap to repeat: an input or scalar, or an input transposed or broadcast.
-bool is_cheap(Tensor t) {
-    if (is_leaf(t)) return true;
-    return (t->kind() == TensorKind::Permute || t->kind() == TensorKind::Broadcast) && is_leaf(t->operand(0));
-}
-
 class ProgramPrinter {
 public:
     ProgramPrinter(std::span<const Tensor> outputs, TensorForm form, TensorSyntax syntax,
@@ -97,6 +91,13 @@ private:
         return named;
     }
 
+    // Cheap to repeat: an input or scalar, or an input or a name transposed or broadcast.
+    bool is_cheap(Tensor t) const {
+        if (is_leaf(t)) return true;
+        return (t->kind() == TensorKind::Permute || t->kind() == TensorKind::Broadcast) &&
+               (is_leaf(t->operand(0)) || bound_[at_.at(t->operand(0))]);
+    }
+
     std::string name_for(Tensor t) {
         const auto it = named_.find(t);
         return it != named_.end() ? it->second : fresh_name();
@@ -123,8 +124,7 @@ private:
         std::vector<std::optional<Fragment>> expanded(operands.size());
         for (std::size_t k = 0; k < operands.size(); ++k) {
             const Tensor o = t->operand(k);
-            if (o->kind() == TensorKind::Broadcast && !bound_[at_[o]])
-                expanded[k] = tensor::expanded_broadcast(s_, o, fragments_[at_[o->operand(0)]]);
+            if (!bound_[at_[o]] && fragments_[at_[o]].narrow) expanded[k] = *fragments_[at_[o]].narrow;
         }
         const tensor::Share share = [&](Fragment part) { return bind(fresh_name(), {}, part); };
         std::optional<Fragment> m = tensor::matrix_fragment(s_, t, operands, expanded, options_.share_above, share);
