@@ -12,7 +12,8 @@ StraightLine straight_line(std::span<const Expr> outputs, std::span<const Expr> 
     NodeIndex position(order);
     std::vector<std::uint32_t> input_of(order.size(), StraightLine::kNotInput);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-        GRADC_ASSERT(inputs[i]->is_var(), kernel ? "kernel inputs must be variables" : "interpreter inputs must be variables");
+        GRADC_ASSERT(inputs[i]->is_var(),
+                     kernel ? "kernel inputs must be variables" : "interpreter inputs must be variables");
         const std::uint32_t at = position(inputs[i]);
         if (at == NodeIndex::npos) continue;  // unused: its value is never read
         if (input_of[at] != StraightLine::kNotInput)
