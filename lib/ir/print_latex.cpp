@@ -14,6 +14,7 @@
 
 #include "gradc/error.hpp"
 #include "gradc/print.hpp"
+#include "ir/latex_names.hpp"
 #include "ir/precedence.hpp"
 
 namespace gradc {
@@ -104,25 +105,6 @@ void append_word(std::string& out, std::string_view word) {
         append_escaped(out, word);
         out += '}';
     }
-}
-
-// theta_1 -> \theta_{1}, x2 -> x_{2}, lr -> \mathit{lr}.
-void append_variable(std::string& out, std::string_view name) {
-    std::size_t split = name.find('_');
-    std::size_t sub_at = split + 1;
-    if (split == std::string_view::npos) {
-        split = name.size();
-        while (split > 1 && name[split - 1] >= '0' && name[split - 1] <= '9') --split;
-        sub_at = split;
-    }
-    if (split == 0 || sub_at >= name.size()) {
-        append_word(out, name);
-        return;
-    }
-    append_word(out, name.substr(0, split));
-    out += "_{";
-    append_word(out, name.substr(sub_at));
-    out += '}';
 }
 
 // LaTeX differs from infix in three forms: \frac and exp's e^{x} need no parentheses
@@ -247,7 +229,7 @@ private:
         const Op op = e->op();
         switch (op) {
             case Op::Const: append(latex_number(e->value()).text); break;
-            case Op::Var: append_variable(out_, e->name()); break;
+            case Op::Var: ir::append_latex_variable(out_, e->name()); break;
             case Op::Neg:
                 append("-");
                 operand(e, 0);
@@ -326,6 +308,25 @@ private:
 };
 
 }  // namespace
+
+// theta_1 -> \theta_{1}, x2 -> x_{2}, lr -> \mathit{lr}.
+void ir::append_latex_variable(std::string& out, std::string_view name) {
+    std::size_t split = name.find('_');
+    std::size_t sub_at = split + 1;
+    if (split == std::string_view::npos) {
+        split = name.size();
+        while (split > 1 && name[split - 1] >= '0' && name[split - 1] <= '9') --split;
+        sub_at = split;
+    }
+    if (split == 0 || sub_at >= name.size()) {
+        append_word(out, name);
+        return;
+    }
+    append_word(out, name.substr(0, split));
+    out += "_{";
+    append_word(out, name.substr(sub_at));
+    out += '}';
+}
 
 std::string to_latex(Expr e) { return LatexWriter().write(e); }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gradc/print.hpp"
+#include "ir/latex_names.hpp"
 #include "tensor/print.hpp"
 
 namespace gradc::tensor {
@@ -16,24 +17,6 @@ std::size_t deepest(std::span<const Fragment> parts) {
     std::size_t d = 0;
     for (const Fragment& f : parts) d = std::max(d, f.depth);
     return d;
-}
-
-bool is_greek(std::string_view s) {
-    static constexpr std::array<std::string_view, 35> kGreek = {
-        "alpha", "beta",  "gamma",  "delta", "epsilon", "zeta",  "eta",     "theta", "iota", "kappa", "lambda", "mu",
-        "nu",    "xi",    "pi",     "rho",   "sigma",   "tau",   "upsilon", "phi",   "chi",  "psi",   "omega",  "Gamma",
-        "Delta", "Theta", "Lambda", "Xi",    "Pi",      "Sigma", "Upsilon", "Phi",   "Psi",  "Omega", "varphi"};
-    return std::find(kGreek.begin(), kGreek.end(), s) != kGreek.end();
-}
-
-std::string latex_word(std::string_view word) {
-    if (is_greek(word)) return "\\" + std::string(word);
-    std::string escaped;
-    for (const char c : word) {
-        if (c == '_' || c == '#' || c == '$' || c == '%' || c == '&' || c == '{' || c == '}') escaped += '\\';
-        escaped += c;
-    }
-    return word.size() == 1 ? escaped : "\\mathit{" + escaped + "}";
 }
 
 }  // namespace
@@ -92,15 +75,9 @@ Fragment number(const Syntax& s, double v) {
 
 std::string name_text(const Syntax& s, std::string_view name) {
     if (!s.latex()) return std::string(name);
-    // theta_1 -> \theta_{1}, W1 -> W_{1}, lr -> \mathit{lr}.
-    std::size_t split = name.find('_'), sub_at = split + 1;
-    if (split == std::string_view::npos) {
-        split = name.size();
-        while (split > 1 && name[split - 1] >= '0' && name[split - 1] <= '9') --split;
-        sub_at = split;
-    }
-    if (split == 0 || sub_at >= name.size()) return latex_word(name);
-    return latex_word(name.substr(0, split)) + "_{" + latex_word(name.substr(sub_at)) + "}";
+    std::string out;
+    ir::append_latex_variable(out, name);
+    return out;
 }
 
 std::string shape_text(const Shape& shape) {
