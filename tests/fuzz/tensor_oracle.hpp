@@ -92,8 +92,7 @@ inline void check_tensor_program(std::string_view text) {
             }
         }
     } catch (const LimitError&) {
-    } catch (const SemanticError&) {
-    }
+    } catch (const SemanticError&) {}
 }
 
 }  // namespace gradc::fuzz
