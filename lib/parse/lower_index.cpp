@@ -22,15 +22,19 @@ constexpr const char* kIndexHelp =
 std::optional<TensorLowerer::Affine> TensorLowerer::affine_of(const ast::Expr& e) const {
     if (!e.rest.empty()) return std::nullopt;
     Affine sum;
-    const auto add = [](Affine& into, const Affine& a, std::int64_t sign) {
-        into.offset += sign * a.offset;
+    // into += sign * a, noting an overflow instead of wrapping (it is no index then).
+    bool overflow = false;
+    const auto add = [&overflow](Affine& into, const Affine& a, std::int64_t sign) {
+        const auto accumulate = [&](std::int64_t& to, std::int64_t value) {
+            std::int64_t scaled = 0;
+            overflow = overflow || __builtin_mul_overflow(value, sign, &scaled) || __builtin_add_overflow(to, scaled, &to);
+        };
+        accumulate(into.offset, a.offset);
         for (const auto& [label, c] : a.terms) {
             auto it =
                 std::find_if(into.terms.begin(), into.terms.end(), [&](const auto& t) { return t.first == label; });
-            if (it == into.terms.end())
-                into.terms.emplace_back(label, sign * c);
-            else
-                it->second += sign * c;
+            if (it == into.terms.end()) it = into.terms.insert(into.terms.end(), {label, 0});
+            accumulate(it->second, c);
         }
     };
     const auto product = [&](const ast::Product& p) -> std::optional<Affine> {
@@ -80,6 +84,12 @@ std::optional<TensorLowerer::Affine> TensorLowerer::affine_of(const ast::Expr& e
         if (!term) return std::nullopt;
         add(sum, *term, t.op == '+' ? 1 : -1);
     }
+    // Indices address axes of at most 2^62 elements; an affine form far beyond any
+    // axis is refused here rather than overflowing the view's arithmetic.
+    constexpr std::int64_t kLargest = std::int64_t{1} << 32;
+    bool large = sum.offset > kLargest || sum.offset < -kLargest;
+    for (const auto& [label, c] : sum.terms) large = large || c > kLargest || c < -kLargest;
+    if (overflow || large) return std::nullopt;
     return sum;
 }
 

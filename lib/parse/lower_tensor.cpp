@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <limits>
 #include <numbers>
 #include <system_error>
@@ -652,7 +653,7 @@ std::int64_t TensorLowerer::whole_number(const ast::Expr& e, std::string_view wh
     if (!v.operands.empty() || !v.body->is_const())
         fail(e.pos, std::string(what) + " is a whole number written out, not an expression of tensors");
     const double d = v.body->value();
-    if (!(d == static_cast<double>(static_cast<std::int64_t>(d))) || std::abs(d) > 1e15)
+    if (!(std::abs(d) <= 1e15) || d != std::floor(d))
         fail(e.pos, std::string(what) + " is a whole number; this is " + std::to_string(d));
     return static_cast<std::int64_t>(d);
 }
