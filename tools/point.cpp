@@ -1,10 +1,9 @@
 #include "point.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <system_error>
 
 #include "gradc/error.hpp"
+#include "number.hpp"
 
 namespace gradc::cli {
 namespace {
@@ -44,15 +43,6 @@ std::ptrdiff_t index_of(std::string_view name, const std::vector<Expr>& variable
 
 [[noreturn]] void malformed_at() {
     throw Error("--at expects name=value pairs separated by commas, as in --at x=1,y=2");
-}
-
-// The whole of `text` as a double: decimal or exponent form, inf, nan, with a sign.
-bool parse_number(std::string_view text, double& value) {
-    // from_chars takes no '+'; accept it as people write it.
-    if (text.size() > 1 && text.front() == '+' && text[1] != '-') text.remove_prefix(1);
-    const char* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    return ec == std::errc() && ptr == end;
 }
 
 }  // namespace
