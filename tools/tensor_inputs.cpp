@@ -1,12 +1,11 @@
 #include "tensor_inputs.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <optional>
 
 #include "gradc/error.hpp"
-#include "gradc/print.hpp"
+#include "tensor_values.hpp"
 
 namespace gradc::cli {
 namespace {
@@ -51,27 +50,13 @@ std::size_t element_count(const TensorValue& value) {
 // The value as the input's element type holds it: indices for int data (whole numbers
 // only), reals otherwise.
 void convert_elements(Tensor input, TensorValue& value) {
-    if (input->type() == ElementType::Real) {
-        if (value.reals.empty() && !value.indices.empty())
-            for (const std::int64_t i : value.indices) value.reals.push_back(static_cast<double>(i));
-        value.indices.clear();
+    if (input->type() == ElementType::Index) {
+        value = to_indices(input->name(), value);
         return;
     }
-    if (!value.indices.empty() || value.reals.empty()) return;
-    for (std::size_t k = 0; k < value.reals.size(); ++k) {
-        const double v = value.reals[k];
-        // Exactly representable whole numbers only: 2^63 itself does not fit.
-        if (!(std::trunc(v) == v && std::abs(v) < 9.2e18)) {
-            std::string message(input->name());
-            message.append(" is int data: its values must be whole numbers, and element ")
-                .append(std::to_string(k))
-                .append(" is ")
-                .append(shortest_number(v));
-            throw Error(message);
-        }
-        value.indices.push_back(static_cast<std::int64_t>(v));
-    }
-    value.reals.clear();
+    if (value.reals.empty() && !value.indices.empty())
+        for (const std::int64_t i : value.indices) value.reals.push_back(static_cast<double>(i));
+    value.indices.clear();
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 
 namespace gradc::cli {
 
-// Values by name, as --at gives them, in the order given.
+// Values by name, as --at gives them, in the order given (parse_tensor_options).
 using NamedTensorValues = std::vector<std::pair<std::string, TensorValue>>;
 
 // The declaration of an input as the program writes it: "param[3]", "data[N,3]",
