@@ -105,11 +105,12 @@ std::string flat_formula() {
 
 // Grammar and syntax trees alone: what is read is dropped.
 struct DropStatements final : gradc::syntax::StatementSink {
-    void binding(const gradc::syntax::ast::Name& name, gradc::syntax::ast::Position) override {
-        benchmark::DoNotOptimize(name.pos);
-    }
+    void declaration(gradc::syntax::ast::Declaration&& d) override { benchmark::DoNotOptimize(d.name.pos); }
+    void binding(const gradc::syntax::ast::BindingHead& head) override { benchmark::DoNotOptimize(head.name.pos); }
     void result(gradc::syntax::ast::Position pos, bool) override { benchmark::DoNotOptimize(pos); }
-    void term(char, gradc::syntax::ast::Product&& p) override { benchmark::DoNotOptimize(p.rest.data()); }
+    void term(char, gradc::syntax::ast::Position, gradc::syntax::ast::Product&& p) override {
+        benchmark::DoNotOptimize(p.rest.data());
+    }
     void compare(gradc::syntax::ast::Comparison&& c) override { benchmark::DoNotOptimize(c.op.pos); }
     void end_value(gradc::syntax::ast::Position) override {}
 };

@@ -46,6 +46,9 @@ inline constexpr const char* statement = "statement";
 inline constexpr const char* expression = "expression";
 inline constexpr const char* operand = "operand";
 inline constexpr const char* close_paren = "')'";
+inline constexpr const char* close_bracket = "']'";
+inline constexpr const char* declaration = "declaration";
+inline constexpr const char* dimension = "dimension";
 inline constexpr const char* binding_end = "';' after a binding";
 inline constexpr const char* end = "end of formula";
 }  // namespace names
@@ -53,7 +56,7 @@ inline constexpr const char* end = "end of formula";
 namespace detail {
 
 struct Token {
-    enum Kind { none, end, name, number, open, close, comma, semicolon, assign, op, other } kind = none;
+    enum Kind { none, end, name, number, open, close, comma, semicolon, assign, op, bracket, other } kind = none;
     const char* pos = nullptr;
     std::string_view text;
 
@@ -81,7 +84,12 @@ inline Token token_at(const char* p, const char* end) {
         case '+':
         case '-':
         case '/':
+        case '@':
         case '^': return make(Token::op, p + 1);
+        case '[':
+        case ']':
+        case ':':
+        case '\'': return make(Token::bracket, p + 1);
         default: break;
     }
     // A non-ASCII character is shown whole: its UTF-8 lead byte and continuation bytes.
@@ -129,7 +137,7 @@ inline std::string bad_character(const Token& t) {
     const char c = t.text[0];
     if (static_cast<unsigned char>(c) >= 0x80) return m + "; names use only ASCII letters, digits and '_'";
     if (c == '!') return m + "; write '!=' for 'not equal'";
-    if (c == '[' || c == ']' || c == '{' || c == '}') return m + "; group with '(' and ')'";
+    if (c == '{' || c == '}') return m + "; group with '(' and ')'";
     if (c == '.') return m + "; a number needs a digit next to its '.', as in 0.5";
     if (c == '&' || c == '|') return m + "; combine conditions with where(...), or multiply comparisons for 'and'";
     return m;
@@ -194,6 +202,20 @@ inline std::string binding_end_expected(std::string_view name, const Token& cur)
     return "expected ';'" + of + ", found " + quote(cur);
 }
 
+inline std::string bracket_expected(const Token& cur) {
+    if (cur.kind == Token::end) return "unclosed '[': expected ']' before the end of the formula";
+    return "expected ']' to close the subscript or list, found " + quote(cur);
+}
+
+inline std::string declaration_expected(const Token& cur) {
+    return "expected 'param' or 'data' after ':', as in 'W: param[3,4]' or 'x: data[N,3]', found " + quote(cur);
+}
+
+inline std::string dimension_expected(const Token& cur) {
+    return "expected a dimension (a whole number, or N for the rows of the data) and then ',' or ']', found " +
+           quote(cur);
+}
+
 inline std::string end_expected(const Token& cur) {
     if (cur.kind == Token::close) return unmatched_close();
     if (cur.kind == Token::assign)
@@ -230,6 +252,12 @@ inline std::string end_expected(const Token& cur) {
     } else if (failure.which == names::binding_end) {
         const char* name = scan.statement;
         message = detail::binding_end_expected({name, static_cast<std::size_t>(lex::scan_name(name, end) - name)}, cur);
+    } else if (failure.which == names::close_bracket) {
+        message = detail::bracket_expected(cur);
+    } else if (failure.which == names::declaration) {
+        message = detail::declaration_expected(cur);
+    } else if (failure.which == names::dimension) {
+        message = detail::dimension_expected(cur);
     } else if (failure.which == names::end) {
         message = detail::end_expected(cur);
     } else {

@@ -73,14 +73,17 @@ inline const char* scan_number(const char* p, const char* end) noexcept {
 // Receives a formula as the grammar reads it. The top-level terms of each binding's
 // value and each result arrive one by one, so a flat sum of millions of terms never
 // exists as one syntax tree, and errors surface in source order. Calls come as
-//   binding(...) or result(...), then term(...) for each top-level term (the first with
+//   declaration(...) alone, or binding(...) or result(...), then term(...) for each top-level term (the first with
 //   '+'), then compare(...) for each comparison after them, then end_value(...).
 class StatementSink {
 public:
-    virtual void binding(const ast::Name& name, ast::Position assign) = 0;
+    // `W: param[3,4]` (tensor programs only).
+    virtual void declaration(ast::Declaration&& declaration) = 0;
+    virtual void binding(const ast::BindingHead& head) = 0;
     // `first` is false for a result after ',' in the same statement.
     virtual void result(ast::Position pos, bool first) = 0;
-    virtual void term(char op, ast::Product&& term) = 0;
+    // `pos` is the operator, null for the first term.
+    virtual void term(char op, ast::Position pos, ast::Product&& term) = 0;
     virtual void compare(ast::Comparison&& comparison) = 0;
     // For a binding, `semicolon` is the ';' that ends it (null at the end of the text).
     virtual void end_value(ast::Position semicolon) = 0;

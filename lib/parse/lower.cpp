@@ -12,8 +12,6 @@
 
 namespace gradc::syntax {
 
-namespace {
-
 std::optional<double> named_constant(std::string_view name) {
     if (name == "pi") return std::numbers::pi;
     if (name == "e") return std::numbers::e;
@@ -21,6 +19,8 @@ std::optional<double> named_constant(std::string_view name) {
     if (name == "nan") return std::numeric_limits<double>::quiet_NaN();
     return std::nullopt;
 }
+
+namespace {
 
 // Appends the parts in order. (Prepending to a temporary string with `"..." + s`
 // trips a false -Wrestrict in GCC 12 at -O3.)
@@ -109,7 +109,22 @@ void Lowerer::check_binding_name(const ast::Name& name) {
                              "; move that binding before this use"));
 }
 
-void Lowerer::binding(const ast::Name& name, ast::Position assign) {
+void Lowerer::tensor_syntax(ast::Position at, std::string_view what) const {
+    fail(at, cat(what,
+                 " belongs to tensor programs, and this formula declares no tensor: declare each tensor "
+                 "before its first use, as in 'A: param[2,3]; x: data[N,3]' (docs/language.md, \"Tensors\")"));
+}
+
+void Lowerer::declaration(ast::Declaration&& d) {
+    fail(d.name.pos, cat("a declaration makes this a tensor program; read it with parse_tensor_program() ",
+                         "(the gradc command does so by itself)"));
+}
+
+void Lowerer::binding(const ast::BindingHead& head) {
+    const ast::Name& name = head.name;
+    const ast::Position assign = head.assign;
+    if (!head.indices.empty())
+        tensor_syntax(head.indices.front().name.pos - 1, "an index-form definition 'h[i] = ...'");
     check_statement_order(name.pos);
     check_binding_name(name);
     value_ = Value{};
@@ -126,7 +141,7 @@ void Lowerer::result(ast::Position pos, bool first) {
     out_.output_offsets.push_back(static_cast<std::size_t>(pos - source_.data()));
 }
 
-void Lowerer::term(char op, ast::Product&& p) {
+void Lowerer::term(char op, ast::Position, ast::Product&& p) {
     const Expr t = lower(p);
     if (value_.terms++ == 0) {
         value_.sum = t;
@@ -203,6 +218,7 @@ Expr Lowerer::lower(const ast::Sum& s) {
 Expr Lowerer::lower(const ast::Product& p) {
     Expr acc = negate(lower(p.first.power), p.first.minus);
     for (const ast::ProductTail& t : p.rest) {
+        if (t.op == '@') tensor_syntax(t.pos, "the matrix product '@'");
         const Expr rhs = negate(lower(t.operand.power), t.operand.minus);
         acc = ctx_.make(t.op == '*' ? Op::Mul : Op::Div, acc, rhs);
     }
@@ -237,7 +253,34 @@ Expr Lowerer::lower(const ast::Operand& o) {
         case 0: return lower_number(std::get<ast::Number>(o.value));
         case 1: return lower_name(std::get<ast::Name>(o.value));
         case 2: return lower_call(*std::get<ast::Box<ast::Call>>(o.value));
-        default: return lower(*std::get<ast::Box<ast::Expr>>(o.value));
+        case 3: return lower(*std::get<ast::Box<ast::Expr>>(o.value));
+        case 4: {
+            const ast::PostfixOp& op = std::get<ast::Box<ast::Postfix>>(o.value)->op;
+            tensor_syntax(op.pos, op.kind == '[' ? "a subscript '[...]'" : "a transpose");
+        }
+        case 5:
+            fail(std::get<ast::Box<ast::List>>(o.value)->pos,
+                 "unexpected '[': group with '(' and ')'; lists and subscripts belong to tensor programs, which "
+                 "declare their tensors first, as in 'A: param[2,3]' (docs/language.md, \"Tensors\")");
+        default: {
+            // As before tuples were read: the ',' is where a group should have closed.
+            const ast::Tuple& t = *std::get<ast::Box<ast::Tuple>>(o.value);
+            if (t.items.empty())  // () is the empty tuple of tensor programs
+                fail(lex::skip_blank(t.pos + 1, source_.data() + source_.size()),
+                     "empty parentheses: write an expression between '(' and ')'");
+            ast::Position comma = t.pos + 1;
+            for (int depth = 0; depth > 0 || *comma != ','; ++comma) {
+                if (*comma == '(' || *comma == '[') ++depth;
+                if (*comma == ')' || *comma == ']') --depth;
+                if (*comma == '#') comma = lex::skip_blank(comma, source_.data() + source_.size()) - 1;
+            }
+            const Diagnostic open = make_diagnostic(source_, static_cast<std::size_t>(t.pos - source_.data()), {});
+            const Diagnostic at = make_diagnostic(source_, static_cast<std::size_t>(comma - source_.data()), {});
+            const std::string column = "column " + std::to_string(open.column);
+            fail(comma, cat("expected ')' to close the '(' at ",
+                            open.line == at.line ? column : cat("line ", std::to_string(open.line), ", ", column),
+                            ", found ','; only a function call takes several arguments"));
+        }
     }
 }
 
@@ -267,6 +310,12 @@ Expr Lowerer::lower_name(const ast::Name& n) {
 }
 
 Expr Lowerer::lower_call(const ast::Call& c) {
+    for (const ast::Argument& a : c.args) {
+        if (a.keyword.pos == nullptr) continue;
+        if (a.keyword.text() == "axis") tensor_syntax(a.keyword.pos, "the keyword argument 'axis='");
+        fail(lex::skip_blank(a.keyword.pos + a.keyword.length, source_.data() + source_.size()),
+             "unexpected '=': to compare, write '=='; to bind a name, start a statement with 'name = ...;'");
+    }
     const std::string_view name = c.name.text();
     const FunctionSpelling* f = find_function(name);
     if (f == nullptr) {
@@ -284,7 +333,7 @@ Expr Lowerer::lower_call(const ast::Call& c) {
         fail(c.name.pos, std::string(name) + " takes " + std::to_string(arity) +
                              (arity == 1 ? " argument, got " : " arguments, got ") + std::to_string(c.args.size()));
     Expr args[3] = {nullptr, nullptr, nullptr};
-    for (std::size_t i = 0; i < arity; ++i) args[i] = lower(c.args[i]);
+    for (std::size_t i = 0; i < arity; ++i) args[i] = lower(c.args[i].value);
     return ctx_.make(f->op, std::span<const Expr>(args, arity));
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,6 +17,9 @@
 #include "parse/grammar.hpp"
 
 namespace gradc::syntax {
+
+// The value of a named constant (pi, e, inf, nan), or nothing.
+std::optional<double> named_constant(std::string_view name);
 
 // functions.cpp: the spelling `name`, or null.
 const FunctionSpelling* find_function(std::string_view name) noexcept;
@@ -34,9 +38,10 @@ class Lowerer final : public StatementSink {
 public:
     Lowerer(ExprContext& ctx, std::string_view source);
 
-    void binding(const ast::Name& name, ast::Position assign) override;
+    void declaration(ast::Declaration&& declaration) override;
+    void binding(const ast::BindingHead& head) override;
     void result(ast::Position pos, bool first) override;
-    void term(char op, ast::Product&& term) override;
+    void term(char op, ast::Position pos, ast::Product&& term) override;
     void compare(ast::Comparison&& comparison) override;
     void end_value(ast::Position semicolon) override;
 
@@ -74,6 +79,8 @@ private:
     Expr lower_number(const ast::Number& n);
     Expr lower_call(const ast::Call& c);
     Expr negate(Expr e, std::size_t times);
+    // The tensor language's syntax, met in a program that declares no tensor.
+    [[noreturn]] void tensor_syntax(ast::Position at, std::string_view what) const;
 
     void check_statement_order(ast::Position next_statement);
     void check_binding_name(const ast::Name& name);

@@ -14,8 +14,10 @@
 
 #include "gradc/error.hpp"
 #include "gradc/parse.hpp"
+#include "gradc/tensor_parse.hpp"
 #include "parse/grammar.hpp"
 #include "parse/lower.hpp"
+#include "parse/lower_tensor.hpp"
 
 namespace gradc {
 
@@ -40,32 +42,52 @@ constexpr std::size_t kStackBase = std::size_t{8} << 20;
 // an unoptimized AddressSanitizer build), which saves starting a thread per call.
 constexpr std::size_t kCallerStackLevels = 16;
 
-// The deepest nesting of parentheses outside comments. The first '(' past `max_nesting`
-// is an error there, found before the recursive parse could exhaust any stack; balance
-// is left to the grammar, which reports it in source order.
+// The deepest nesting outside comments: parentheses and brackets, and the postfix
+// operators of a chain (x'', x[0][1]), each of which wraps what comes before it. The
+// first '(', '[' or "'" past `max_nesting` is an error there, found before the
+// recursive parse could exhaust any stack; balance is left to the grammar, which
+// reports it in source order.
 std::size_t check_nesting(std::string_view source, std::size_t max_nesting) {
-    std::size_t depth = 0, deepest = 0;
-    const char* const end = source.data() + source.size();
-    for (const char* p = source.data(); p != end; ++p) {
-        switch (*p) {
+    std::size_t depth = 0, chain = 0, deepest = 0;
+    const char* const begin = source.data();
+    const char* const end = begin + source.size();
+    const auto deeper = [&](const char* p, std::size_t levels) {
+        if (levels > max_nesting)
+            throw ParseError(make_diagnostic(source, static_cast<std::size_t>(p - begin),
+                                             "nesting deeper than " + std::to_string(max_nesting) +
+                                                 " levels; split the formula with bindings (name = ...;), or raise "
+                                                 "ParseLimits::max_nesting (gradc --max-nesting)"));
+        deepest = std::max(deepest, levels);
+    };
+    // The last character that is not blank, which tells a subscript from a list.
+    char last = '\0';
+    for (const char* p = begin; p != end; ++p) {
+        const char c = *p;
+        switch (c) {
             case '#':
                 p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
                 if (p == nullptr) return deepest;
+                continue;
+            case '(': deeper(p, ++depth + chain); break;
+            case '[':
+                if (last == ']' || last == ')' || last == '\'' || syntax::lex::is_name_char(last)) ++chain;
+                deeper(p, ++depth + chain);
                 break;
-            case '(':
-                if (++depth > max_nesting)
-                    throw ParseError(
-                        make_diagnostic(source, static_cast<std::size_t>(p - source.data()),
-                                        "nesting deeper than " + std::to_string(max_nesting) +
-                                            " levels; split the formula with bindings (name = ...;), or raise "
-                                            "ParseLimits::max_nesting (gradc --max-nesting)"));
-                deepest = std::max(deepest, depth);
+            case '\'': deeper(p, depth + ++chain); break;
+            case '.':
+                if (p + 1 != end && p[1] == 'T') deeper(p, depth + ++chain);
                 break;
             case ')':
+            case ']':
                 if (depth > 0) --depth;
+                break;
+            case ';':
+            case ',':
+                if (depth == 0) chain = 0;
                 break;
             default: break;
         }
+        if (!syntax::lex::is_space(c)) last = c;
     }
     return deepest;
 }
@@ -103,7 +125,10 @@ void run_with_stack(std::size_t bytes, const std::function<void()>& body) {
     if (job.error) std::rethrow_exception(job.error);
 }
 
-syntax::LoweredProgram parse_program(ExprContext& ctx, std::string_view source, const ParseLimits& limits) {
+// Checks the limits, then runs `body` (the grammar and a lowering) on a stack deep
+// enough for the source's nesting.
+void read_within_limits(ExprContext& ctx, std::string_view source, const ParseLimits& limits,
+                        const std::function<void()>& body) {
     if (source.size() > limits.max_length)
         throw LimitError("the formula is " + std::to_string(source.size()) + " bytes long, more than the limit of " +
                          std::to_string(limits.max_length) +
@@ -113,16 +138,19 @@ syntax::LoweredProgram parse_program(ExprContext& ctx, std::string_view source, 
     // front saves rehashing a large DAG several times as it grows.
     // Capped, since comments and long names take text without making nodes.
     if (source.size() > 4096) ctx.reserve(std::min<std::size_t>(source.size() / 8, std::size_t{1} << 22));
-    syntax::LoweredProgram result;
-    auto body = [&] {
-        syntax::Lowerer lowerer(ctx, source);
-        syntax::read_program(source, lowerer);
-        result = std::move(lowerer).finish();
-    };
     if (deepest <= kCallerStackLevels)
         body();
     else
         run_with_stack(kStackBase + deepest * kStackPerLevel, body);
+}
+
+syntax::LoweredProgram parse_program(ExprContext& ctx, std::string_view source, const ParseLimits& limits) {
+    syntax::LoweredProgram result;
+    read_within_limits(ctx, source, limits, [&] {
+        syntax::Lowerer lowerer(ctx, source);
+        syntax::read_program(source, lowerer);
+        result = std::move(lowerer).finish();
+    });
     return result;
 }
 
@@ -130,6 +158,39 @@ syntax::LoweredProgram parse_program(ExprContext& ctx, std::string_view source, 
 
 Program parse(ExprContext& ctx, std::string_view source, const ParseLimits& limits) {
     return parse_program(ctx, source, limits).program;
+}
+
+bool declares_tensors(std::string_view source) noexcept {
+    const char* p = source.data();
+    const char* const end = p + source.size();
+    for (;;) {
+        // At the start of a statement: a name, then ':'.
+        p = syntax::lex::skip_blank(p, end);
+        const char* name_end = syntax::lex::scan_name(p, end);
+        if (name_end != p) {
+            const char* q = syntax::lex::skip_blank(name_end, end);
+            if (q != end && *q == ':') return true;
+        }
+        // On to the next ';' outside comments.
+        while (p != end && *p != ';') {
+            if (*p == '#')
+                p = syntax::lex::skip_blank(p, end);
+            else
+                ++p;
+        }
+        if (p == end) return false;
+        ++p;
+    }
+}
+
+TensorProgram parse_tensor_program(TensorContext& ctx, std::string_view source, const ParseLimits& limits) {
+    TensorProgram result;
+    read_within_limits(ctx.scalars(), source, limits, [&] {
+        syntax::TensorLowerer lowerer(ctx, source);
+        syntax::read_program(source, lowerer);
+        result = std::move(lowerer).finish();
+    });
+    return result;
 }
 
 Expr parse_expr(ExprContext& ctx, std::string_view source, const ParseLimits& limits) {

@@ -2,6 +2,7 @@
 // names the shapes involved.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,26 @@ inline void check_shape(const Shape& s) {
     if (rows > 1)
         refuse("a shape has at most one symbolic row dimension N; " + s.text() + " has " + std::to_string(rows));
     s.elements(1);  // overflow
+}
+
+// NumPy's broadcast of two shapes (aligned at the right), or a SemanticError.
+inline Shape broadcast_shapes(const Shape& a, const Shape& b) {
+    Shape out;
+    out.dims.resize(std::max(a.rank(), b.rank()));
+    for (std::size_t k = 0; k < out.rank(); ++k) {
+        const std::size_t from_end = out.rank() - 1 - k;
+        const std::int64_t da = from_end < a.rank() ? a.dims[a.rank() - 1 - from_end] : 1;
+        const std::int64_t db = from_end < b.rank() ? b.dims[b.rank() - 1 - from_end] : 1;
+        if (da == db || db == 1) {
+            out.dims[k] = da;
+        } else if (da == 1) {
+            out.dims[k] = db;
+        } else {
+            refuse("the shapes " + a.text() + " and " + b.text() + " do not broadcast: dimensions " +
+                   Shape{{da}}.text() + " and " + Shape{{db}}.text() + " differ and neither is 1");
+        }
+    }
+    return out;
 }
 
 }  // namespace gradc::tensor

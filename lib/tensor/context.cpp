@@ -60,29 +60,10 @@ std::string identity(const TensorNode& n) {
     return key;
 }
 
+using tensor::broadcast_shapes;
 using tensor::check_axis;
 using tensor::check_shape;
 using tensor::refuse;
-
-// NumPy's broadcast of two shapes (aligned at the right), or a SemanticError.
-Shape broadcast_shapes(const Shape& a, const Shape& b) {
-    Shape out;
-    out.dims.resize(std::max(a.rank(), b.rank()));
-    for (std::size_t k = 0; k < out.rank(); ++k) {
-        const std::size_t from_end = out.rank() - 1 - k;
-        const std::int64_t da = from_end < a.rank() ? a.dims[a.rank() - 1 - from_end] : 1;
-        const std::int64_t db = from_end < b.rank() ? b.dims[b.rank() - 1 - from_end] : 1;
-        if (da == db || db == 1) {
-            out.dims[k] = da;
-        } else if (da == 1) {
-            out.dims[k] = db;
-        } else {
-            refuse("the shapes " + a.text() + " and " + b.text() + " do not broadcast: dimensions " +
-                   Shape{{da}}.text() + " and " + Shape{{db}}.text() + " differ and neither is 1");
-        }
-    }
-    return out;
-}
 
 struct ContractSpec {
     std::string a, b, out;
@@ -270,6 +251,18 @@ Tensor TensorContext::contract(std::string_view spec, Tensor a, Tensor b) {
     n.labels_[0] = swap ? s.b : s.a;
     n.labels_[1] = swap ? s.a : s.b;
     n.labels_[2] = s.out;
+    // Labels are renamed a, b, c, ... in order of first appearance, so that equal
+    // products are one node however their labels were spelled ("ni,ij->nj" is "ab,bc->ac").
+    std::string names;
+    for (std::string& term : n.labels_)
+        for (char& c : term) {
+            std::size_t at = names.find(c);
+            if (at == std::string::npos) {
+                at = names.size();
+                names.push_back(c);
+            }
+            c = at < 26 ? static_cast<char>('a' + at) : static_cast<char>('A' + (at - 26));
+        }
     return intern(n);
 }
 
@@ -299,12 +292,18 @@ Tensor TensorContext::contract_with_delta(const std::string& lx, const std::stri
     return nullptr;
 }
 
+namespace {
+
+std::string dimension_text(std::int64_t d) { return d == kRows ? "N" : std::to_string(d); }
+
+}  // namespace
+
 Tensor TensorContext::matmul(Tensor a, Tensor b) {
     const std::size_t ra = a->shape().rank(), rb = b->shape().rank();
     if (ra == 2 && rb == 2) {
         if (a->shape().dims[1] != b->shape().dims[0])
             refuse(a->shape().text() + " @ " + b->shape().text() + ": inner dimensions " +
-                   Shape{{a->shape().dims[1]}}.text() + " and " + Shape{{b->shape().dims[0]}}.text() + " differ");
+                   dimension_text(a->shape().dims[1]) + " and " + dimension_text(b->shape().dims[0]) + " differ");
         return contract("ij,jk->ik", a, b);
     }
     if (ra == 2 && rb == 1) return contract("ij,j->i", a, b);

@@ -3,6 +3,7 @@
 // every node but the inputs and scalar constants; matrix form binds what is used more
 // than once (unless it is an input, a transposed or broadcast input), what is named, what
 // nests too deep, and what it can only say in index form.
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -84,11 +85,74 @@ private:
         }
     }
 
-    // lhs = rhs as a binding; the name as it is read afterwards.
-    Fragment bind(const std::string& name, std::span<const std::string> index, const Fragment& rhs) {
+    // lhs = rhs as a binding; the name as it is read afterwards. `written` is the left
+    // side's index when it differs from how the name is read (ranges: t[i:3]).
+    Fragment bind(const std::string& name, std::span<const std::string> index, const Fragment& rhs,
+                  std::span<const std::string> written = {}) {
         const Fragment named = tensor::atom(tensor::name_text(s_, name), rhs.shape);
-        listing_.bindings.emplace_back(tensor::element(s_, named, index).text, rhs.text);
+        listing_.bindings.emplace_back(tensor::element(s_, named, written.empty() ? index : written).text, rhs.text);
         return named;
+    }
+
+    // Which indices of t's index form the right side leaves open, so that its left side
+    // writes their ranges (t[i:3, j]) and the text reads back to the same shape. A view
+    // read by x[i] or x[2*i+1] gives i the range that a plain read or a slice would
+    // (docs/language.md); deltas, scatters, the adjoints of views and constant maps give none.
+    static std::vector<bool> needs_ranges(Tensor t) {
+        const Shape& out = t->shape();
+        std::vector<bool> open(out.rank(), true);
+        switch (t->kind()) {
+            case TensorKind::View: {
+                const Shape& in = t->operand(0)->shape();
+                const std::span<const std::int64_t> affine = t->affine();
+                const std::size_t width = out.rank() + 1;
+                for (std::size_t k = 0; k < out.rank(); ++k) {
+                    std::optional<std::int64_t> inferred;
+                    // A plain read x[..., i, ...] first, then an index alone in its subscript.
+                    for (int pass = 0; pass < 2 && !inferred; ++pass)
+                        for (std::size_t a = 0; a < in.rank() && !inferred; ++a) {
+                            const std::span<const std::int64_t> row = affine.subspan(a * width, width);
+                            const auto others =
+                                std::count_if(row.begin(), row.end() - 1, [](std::int64_t c) { return c != 0; });
+                            const std::int64_t c = row[k], offset = row[out.rank()];
+                            if (c == 0 || others != 1) continue;
+                            if (pass == 0 && c == 1 && offset == 0) inferred = in.dims[a];
+                            if (pass == 1 && c > 0 && in.dims[a] != kRows)
+                                inferred = std::max<std::int64_t>(0, (in.dims[a] - offset + c - 1) / c);
+                        }
+                    open[k] = inferred != out.dims[k];
+                }
+                return open;
+            }
+            case TensorKind::ViewAdjoint:
+            case TensorKind::Delta:
+            case TensorKind::ScatterAdd: return open;
+            case TensorKind::Map: {
+                const Expr body = t->body();
+                if (free_variables(std::span<const Expr>(&body, 1)).empty()) return open;
+                break;
+            }
+            case TensorKind::Broadcast: {
+                // The axes it adds, and those it stretches from 1 (read as x[0]).
+                const Shape& in = t->operand(0)->shape();
+                for (std::size_t k = 0; k < in.rank(); ++k)
+                    open[t->axes()[k]] = in.dims[k] == 1 && out.dims[t->axes()[k]] != 1;
+                return open;
+            }
+            case TensorKind::Reshape:
+                // Axes of 1 that come are not read (t[i,j] = x[i] for a column).
+                for (std::size_t k = 0; k < out.rank(); ++k) open[k] = out.dims[k] == 1;
+                return open;
+            case TensorKind::Param:
+            case TensorKind::Data:
+            case TensorKind::Constant:
+            case TensorKind::Contract:
+            case TensorKind::Sum:
+            case TensorKind::Max:
+            case TensorKind::Permute:
+            case TensorKind::Gather: break;
+        }
+        return std::vector<bool>(out.rank(), false);
     }
 
     // Cheap to repeat: an input or scalar, or an input or a name transposed or broadcast.
@@ -114,8 +178,16 @@ private:
         };
         Fragment rhs = tensor::index_definition(s_, t, operand_fragments(t), lhs, names, options_.share_above, share);
         rhs.shape = t->shape();
+        std::vector<std::string> written;
+        const std::vector<bool> ranges = needs_ranges(t);
+        if (!s_.latex() && std::find(ranges.begin(), ranges.end(), true) != ranges.end())
+            for (std::size_t a = 0; a < lhs.size(); ++a)
+                written.push_back(!ranges[a] ? lhs[a]
+                                             : lhs[a] + ":" +
+                                                   (t->shape().dims[a] == kRows ? std::string("N")
+                                                                                : std::to_string(t->shape().dims[a])));
         const std::size_t k = at_[t];
-        fragments_[k] = bind(name_for(t), lhs, rhs);
+        fragments_[k] = bind(name_for(t), lhs, rhs, written);
         bound_[k] = true;
     }
 

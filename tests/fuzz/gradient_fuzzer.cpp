@@ -1,5 +1,6 @@
 // Any text that parses is differentiated three ways and the results are held to
-// oracles; a failure aborts with the formula, the partial and the point.
+// oracles; a failure aborts with the formula, the partial and the point. Tensor
+// programs are held to the oracle of tensor_oracle.hpp.
 // - The printed gradient (to_infix) parses back to the very same nodes, unsimplified
 //   and simplified (print.hpp promises parse(to_infix(e)) == e).
 // - The simplified gradient equals the unsimplified one where both are finite.
@@ -26,7 +27,9 @@
 #include "gradc/parse.hpp"
 #include "gradc/passes.hpp"
 #include "gradc/print.hpp"
+#include "gradc/tensor_parse.hpp"
 #include "parsed_input.hpp"
+#include "tensor_oracle.hpp"
 
 namespace {
 
@@ -93,6 +96,10 @@ void check_prints_back(gradc::ExprContext& ctx, std::string_view text, std::span
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size > 4096) return 0;
     const std::string_view text(reinterpret_cast<const char*>(data), size);
+    if (gradc::declares_tensors(text)) {
+        gradc::fuzz::check_tensor_program(text);
+        return 0;
+    }
     gradc::ExprContext ctx;
     const std::optional<gradc::Program> program = gradc::fuzz::parsed_input(ctx, text);
     if (!program) return 0;

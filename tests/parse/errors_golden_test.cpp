@@ -1,4 +1,5 @@
-// Golden diagnostics: every tests/data/parse_errors/NAME.input must fail to parse with
+// Golden diagnostics: every tests/data/parse_errors/NAME.input must fail to parse (as a
+// tensor program when it declares a tensor) with
 // exactly the text in NAME.expect (ParseError::what(): position, message, source line
 // and caret). The input is used byte for byte, trailing newline included.
 //
@@ -15,6 +16,7 @@
 
 #include "gradc/error.hpp"
 #include "gradc/parse.hpp"
+#include "gradc/tensor_parse.hpp"
 
 using namespace gradc;
 namespace fs = std::filesystem;
@@ -30,8 +32,12 @@ std::string read_file(const fs::path& path) {
 
 std::string diagnostic_for(const std::string& text) {
     ExprContext ctx;
+    TensorContext tensors;
     try {
-        parse(ctx, text);
+        if (declares_tensors(text))
+            parse_tensor_program(tensors, text);
+        else
+            parse(ctx, text);
     } catch (const ParseError& e) {
         return e.what();
     } catch (const std::exception& e) {

@@ -88,7 +88,9 @@ void check_index_form(std::span<const Tensor> outputs) {
         }
     }
     REQUIRE(listing.bindings.size() == nodes.size());
-    static const std::regex lhs_form(R"(^(\w+)(?:\[([\w,]+)\])?$)");
+    // An index may carry its range, t1[i:3,n:N].
+    static const std::regex lhs_form(R"(^(\w+)(?:\[([\w,:]+)\])?$)");
+    static const std::regex range(R"(:\w+)");
     for (std::size_t k = 0; k < nodes.size(); ++k) {
         const Tensor t = nodes[k];
         const auto& [lhs, rhs] = listing.bindings[k];
@@ -99,7 +101,7 @@ void check_index_form(std::span<const Tensor> outputs) {
         CHECK(!inputs.count(name));
         CHECK(defined.insert(name).second);
         std::vector<std::string> index;
-        for (const Word& w : words(m[2])) index.push_back(w.text);
+        for (const Word& w : words(std::regex_replace(m[2].str(), range, ""))) index.push_back(w.text);
         CHECK(index.size() == (t->kind() == TensorKind::Constant ? 0 : t->shape().rank()));
         CHECK(std::set<std::string>(index.begin(), index.end()).size() == index.size());
         // The tensors it reads are exactly its operands.
@@ -131,7 +133,7 @@ void check_matrix_form(std::span<const Tensor> outputs) {
     std::set<std::string> inputs, defined, used;
     for (const Tensor t : tensor_order(outputs))
         if (t->kind() == TensorKind::Param || t->kind() == TensorKind::Data) inputs.emplace(t->name());
-    static const std::regex lhs_form(R"(^(\w+)(?:\[[\w,]+\])?$)");
+    static const std::regex lhs_form(R"(^(\w+)(?:\[[\w,:]+\])?$)");
     const auto read = [&](const std::string& text) {
         for (const Word& w : words(text))
             if (w.text.size() > 1 && w.text[0] == 't' && std::isdigit(static_cast<unsigned char>(w.text[1]))) {

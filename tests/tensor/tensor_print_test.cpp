@@ -41,7 +41,7 @@ TEST_CASE("the canonical logistic Hessian prints as X' diag(s(1 - s)) X", "[tens
           "t_{1} = \\sigma\\left(X w\\right);\\quad X^\\top \\operatorname{diag}\\left(t_{1} \\odot \\left(1 - "
           "t_{1}\\right)\\right) X");
     CHECK(tensor_text(C, TensorForm::Index) ==
-          "t1[n] = 1;\n"
+          "t1[n:N] = 1;\n"
           "t2[n] = sum(i, X[n,i] * w[i]);\n"
           "t3[n] = sigmoid(t2[n]);\n"
           "t4[n] = t3[n] * (1 - t3[n]) * t1[n];\n"
@@ -68,7 +68,7 @@ TEST_CASE("the gradient of ||Xw - y||^2 prints as 2 X'(Xw - y)", "[tensor][print
     CHECK(tensor_text(g) == "t1 = X @ w - y;\nX' @ (2 * t1)");
     CHECK(tensor_text(canonicalize(ctx, std::span<const Tensor>(&g, 1))[0]) == "t1 = X @ w - y;\nX' @ (2 * t1)");
     CHECK(tensor_text(g, TensorForm::Index) ==
-          "t1[n] = 1;\n"
+          "t1[n:N] = 1;\n"
           "t2[n] = sum(i, X[n,i] * w[i]);\n"
           "t3[n] = t2[n] - y[n];\n"
           "t4[n] = t1[n] * t3[n];\n"
@@ -101,7 +101,7 @@ TEST_CASE("a two-layer tanh network's gradient prints as backpropagation", "[ten
           "\\tanh\\left(t_{1}\\right)^{2}\\right);\\quad X^\\top t_{5},\\quad "
           "\\operatorname{sum}_{0}\\left(t_{5}\\right),\\quad t_{2}^\\top t_{4}");
     CHECK(tensor_text(g, TensorForm::Index) ==
-          "t1[n] = 1;\n"
+          "t1[n:N] = 1;\n"
           "t2[n,i] = sum(j, X[n,j] * W1[j,i]);\n"
           "t3[n,i] = t2[n,i] + b1[i];\n"
           "t4[n,i] = tanh(t3[n,i]);\n"
@@ -128,21 +128,21 @@ TEST_CASE("slices, padding, diagonals and transposes print as NumPy writes them"
                             ctx.permute(T, perm),     ctx.windows(x, 0, 3),  ctx.matmul(ctx.transpose(M), A)};
     // Windows have no NumPy spelling without a loop: index form.
     CHECK(matrix(views) ==
-          "t1[i,j] = x[i+j];\n"
+          "t1[i:5,j:3] = x[i+j];\n"
           "x[1:], x[:-1], x[::2], x[1:-3:2], x[:2], M[:,1:], pad(x, (2, 1), axis=0), diag(A), M', "
           "transpose(T, (2, 0, 1)), t1, M' @ A");
     CHECK(tensor_text(views, TensorForm::Index) ==
           "t1[i] = x[i+1];\n"
-          "t2[i] = x[i];\n"
+          "t2[i:6] = x[i];\n"
           "t3[i] = x[2*i];\n"
-          "t4[i] = x[2*i+1];\n"
-          "t5[i] = x[i];\n"
+          "t4[i:2] = x[2*i+1];\n"
+          "t5[i:2] = x[i];\n"
           "t6[i,j] = M[i,j+1];\n"
-          "t7[i] = x[i-2];\n"
+          "t7[i:10] = x[i-2];\n"
           "t8[i] = A[i,i];\n"
           "t9[i,j] = M[j,i];\n"
           "t10[i,j,k] = T[j,k,i];\n"
-          "t11[i,j] = x[i+j];\n"
+          "t11[i:5,j:3] = x[i+j];\n"
           "t12[i,j] = sum(k, A[k,j] * t9[i,k]);\n"
           "t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12");
     CHECK(tensor_latex(views) ==
@@ -179,14 +179,14 @@ TEST_CASE("softmax cross-entropy and its gradient print with take_along_axis", "
           "t1 = amax(Z, axis=1);\n"
           "t2 = Z - t1[:,None];\n"
           "t3 = sum(exp(t2), axis=1);\n"
-          "t4[n,i] = sum(j, broadcast_to(-1, (N, 1))[n,j] * (y[n,j] == i));\n"
+          "t4[n:N,i:3] = sum(j, broadcast_to(-1, (N, 1))[n,j] * (y[n,j] == i));\n"
           "t5 = (1 / t3)[:,None] * exp(t2);\n"
           "t6 = Z == t1[:,None];\n"
           "sum(t1 + log(t3)) - sum(take_along_axis(Z, y, axis=1)), "
           "t4 + t5 + (1 + sum(-t5, axis=1))[:,None] * t6 / sum(t6, axis=1)[:,None]");
     CHECK(tensor_text(both, TensorForm::Index) ==
           "t1[n] = amax(i, Z[n,i]);\n"
-          "t2[n,i] = t1[n];\n"
+          "t2[n,i:3] = t1[n];\n"
           "t3[n,i] = Z[n,i] - t2[n,i];\n"
           "t4[n,i] = exp(t3[n,i]);\n"
           "t5[n] = sum(i, t4[n,i]);\n"
@@ -197,20 +197,20 @@ TEST_CASE("softmax cross-entropy and its gradient print with take_along_axis", "
           "t10 = sum(n, i, t9[n,i]);\n"
           "t11 = t8 - t10;\n"
           "t12 = -1;\n"
-          "t13[n,i] = t12;\n"
-          "t14[n,i] = sum(j, t13[n,j] * (y[n,j] == i));\n"
-          "t15[n] = 1;\n"
+          "t13[n:N,i:1] = t12;\n"
+          "t14[n:N,i:3] = sum(j, t13[n,j] * (y[n,j] == i));\n"
+          "t15[n:N] = 1;\n"
           "t16[n] = t15[n] * (1 / t5[n]);\n"
-          "t17[n,i] = t16[n];\n"
+          "t17[n,i:3] = t16[n];\n"
           "t18[n,i] = t17[n,i] * exp(t3[n,i]);\n"
           "t19[n,i] = t14[n,i] + t18[n,i];\n"
           "t20[n,i] = -t18[n,i];\n"
           "t21[n] = sum(i, t20[n,i]);\n"
           "t22[n] = t15[n] + t21[n];\n"
-          "t23[n,i] = t22[n];\n"
+          "t23[n,i:3] = t22[n];\n"
           "t24[n,i] = Z[n,i] == t2[n,i];\n"
           "t25[n] = sum(i, t24[n,i]);\n"
-          "t26[n,i] = t25[n];\n"
+          "t26[n,i:3] = t25[n];\n"
           "t27[n,i] = t23[n,i] * t24[n,i] / t26[n,i];\n"
           "t28[n,i] = t19[n,i] + t27[n,i];\n"
           "t11, t28");

@@ -39,7 +39,7 @@ void refuses(const std::string& at, const std::string& message) {
 
 }  // namespace
 
-TEST_CASE("--at items split at commas outside brackets", "[tools][tensor_values]") {
+TEST_CASE("the items of an --at option split at commas outside brackets", "[tools][tensor_values]") {
     const gradc::cli::TensorAssignments a = parse_tensor_assignments("w=[1,2],c=3, X = [[1,2],[3,4]]");
     REQUIRE(a.size() == 3);
     CHECK(a[0].first == "w");

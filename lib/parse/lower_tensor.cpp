@@ -1,0 +1,660 @@
+#include "parse/lower_tensor.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+#include <numbers>
+#include <system_error>
+
+#include "gradc/error.hpp"
+#include "parse/lower.hpp"
+#include "tensor/checks.hpp"
+#include "tensor/substitute.hpp"
+
+namespace gradc::syntax {
+
+namespace {
+
+// Where an operand starts, for messages about it.
+ast::Position position(const ast::Operand& o) {
+    switch (o.value.index()) {
+        case 0: return std::get<ast::Number>(o.value).pos;
+        case 1: return std::get<ast::Name>(o.value).pos;
+        case 2: return std::get<ast::Box<ast::Call>>(o.value)->name.pos;
+        case 3: return std::get<ast::Box<ast::Expr>>(o.value)->pos;
+        case 4: return position(std::get<ast::Box<ast::Postfix>>(o.value)->target);
+        case 5: return std::get<ast::Box<ast::List>>(o.value)->pos;
+        default: return std::get<ast::Box<ast::Tuple>>(o.value)->pos;
+    }
+}
+
+// Whether an operand labelled `have` (a '1' marks an axis of 1 that stretches) lines
+// up with `want` by NumPy's rule, aligned at the right.
+bool aligned(std::string_view have, std::string_view want) {
+    if (have.size() > want.size()) return false;
+    const std::size_t shift = want.size() - have.size();
+    for (std::size_t k = 0; k < have.size(); ++k)
+        if (have[k] != '1' && have[k] != want[shift + k]) return false;
+    return true;
+}
+
+}  // namespace
+
+TensorLowerer::TensorLowerer(TensorContext& ctx, std::string_view source) : ctx_(ctx), source_(source) {}
+
+void TensorLowerer::fail(ast::Position at, std::string message) const {
+    throw ParseError(make_diagnostic(source_, static_cast<std::size_t>(at - source_.data()), std::move(message)));
+}
+
+Tensor TensorLowerer::guarded(ast::Position at, const std::function<Tensor()>& build) const {
+    try {
+        return build();
+    } catch (const SemanticError& e) {
+        fail(at, e.what());
+    }
+}
+
+// --- statements ---------------------------------------------------------------------
+
+void TensorLowerer::check_new_name(const ast::Name& name, std::string_view what) const {
+    const std::string_view text = name.text();
+    if (named_constant(text))
+        fail(name.pos, quoted(text) + " is a constant; choose another name for the " + std::string(what));
+    if (find_function(text) || text == "sum" || text == "amax" || text == "mean" || text == "softmax")
+        fail(name.pos, quoted(text) + " is a function; choose another name for the " + std::string(what));
+    if (const auto it = names_.find(text); it != names_.end())
+        fail(name.pos,
+             quoted(text) + " is already " +
+                 (it->second.tensor->kind() == TensorKind::Param || it->second.tensor->kind() == TensorKind::Data
+                      ? "declared"
+                      : "bound") +
+                 " on line " +
+                 std::to_string(
+                     make_diagnostic(source_, static_cast<std::size_t>(it->second.pos - source_.data()), {}).line) +
+                 "; choose a new name");
+}
+
+void TensorLowerer::declaration(ast::Declaration&& d) {
+    if (results_started_) fail(d.name.pos, "declaration after the results: declarations and bindings come first");
+    check_new_name(d.name, "declaration");
+    const std::string_view kind = d.kind.text();
+    if (kind != "param" && kind != "data")
+        fail(d.kind.pos, "expected 'param' (a trained parameter) or 'data' (an input), found " + quoted(kind));
+    const bool data = kind == "data";
+    Shape shape;
+    for (const ast::Name& dim : d.dims) {
+        const std::string_view text = dim.text();
+        if (text == "N") {
+            if (!data) fail(dim.pos, "N, the rows of the data, is a dimension of data only; a param has a fixed shape");
+            shape.dims.push_back(kRows);
+            continue;
+        }
+        std::int64_t value = 0;
+        const auto [end, ec] = std::from_chars(dim.pos, dim.pos + dim.length, value);
+        if (ec != std::errc() || end != dim.pos + dim.length)
+            fail(dim.pos, "a dimension is a whole number, or N for the rows of the data; found " + quoted(text));
+        shape.dims.push_back(value);
+    }
+    ElementType type = ElementType::Real;
+    if (d.type.pos != nullptr) {
+        if (d.type.text() == "int") {
+            if (!data) fail(d.type.pos, "a param is real; only data may hold indices ('int')");
+            type = ElementType::Index;
+        } else if (d.type.text() != "real") {
+            fail(d.type.pos,
+                 "expected 'int' (indices) or 'real' after the shape, or ';', found " + quoted(d.type.text()));
+        }
+    }
+    const std::string name(d.name.text());
+    const Tensor t = guarded(d.name.pos, [&] { return data ? ctx_.data(name, shape, type) : ctx_.param(name, shape); });
+    names_.emplace(d.name.text(), Entry{t, d.name.pos});
+    out_.inputs.push_back(t);
+    ended_with_binding_ = false;
+}
+
+void TensorLowerer::binding(const ast::BindingHead& head) {
+    if (results_started_)
+        fail(head.name.pos,
+             "statement after the results: bindings ('name = ...;') come first, and several results "
+             "are separated by ','");
+    check_new_name(head.name, "binding");
+    value_ = Value{};
+    value_.is_binding = true;
+    value_.head = head;
+    value_.pos = head.assign;
+    indices_.clear();
+    ranges_.clear();
+    for (const ast::IndexName& i : head.indices) {
+        push_index(i.name);
+        if (i.range.pos == nullptr) continue;
+        std::int64_t size = kRows;
+        if (i.range.text() != "N") {
+            const auto [end, ec] = std::from_chars(i.range.pos, i.range.pos + i.range.length, size);
+            if (ec != std::errc() || end != i.range.pos + i.range.length)
+                fail(i.range.pos, "an index's range is a whole number, or N for the rows");
+        }
+        ranges_.emplace_back(indices_.back().second, size);
+    }
+}
+
+void TensorLowerer::result(ast::Position pos, bool) {
+    results_started_ = true;
+    value_ = Value{};
+    value_.pos = pos;
+    indices_.clear();
+}
+
+void TensorLowerer::term(char op, ast::Position pos, ast::Product&& p) {
+    Lazy t = lower(p);
+    if (value_.terms++ == 0)
+        value_.sum = std::move(t);
+    else
+        value_.sum = combine(op == '+' ? Op::Add : Op::Sub, std::move(*value_.sum), std::move(t), pos);
+}
+
+void TensorLowerer::compare(ast::Comparison&& c) {
+    if (value_.compared)
+        fail(c.op.pos,
+             "comparisons do not chain: compare two values at a time, and multiply comparisons to require "
+             "both");
+    Lazy rhs = lower(c.operand);
+    value_.sum = combine(c.op.op, std::move(*value_.sum), std::move(rhs), c.op.pos);
+    value_.compared = true;
+}
+
+void TensorLowerer::end_value(ast::Position) {
+    const Lazy& v = *value_.sum;
+    if (!value_.is_binding) {
+        out_.outputs.push_back(materialize(v, value_.pos));
+        ended_with_binding_ = false;
+        return;
+    }
+    const ast::BindingHead& head = value_.head;
+    Tensor t;
+    if (head.indices.empty()) {
+        t = materialize(v, head.assign);
+    } else {
+        std::string want;
+        for (const ast::IndexName& i : head.indices) want.push_back(index_label(i.name.text()));
+        for (std::size_t k = 0; k < want.size(); ++k)
+            if (v.out.find(want[k]) == std::string::npos && !range_of(want[k]))
+                fail(head.indices[k].name.pos, "the index " + quoted(head.indices[k].name.text()) +
+                                                   " is read nowhere on the right side, so its range is unknown: "
+                                                   "give it, as in " +
+                                                   quoted(std::string(head.indices[k].name.text()) + ":3"));
+        t = materialize(v, want, head.assign);
+    }
+    indices_.clear();
+    ranges_.clear();
+    names_.emplace(head.name.text(), Entry{t, head.name.pos});
+    out_.bindings.emplace_back(std::string(head.name.text()), t);
+    ended_with_binding_ = true;
+}
+
+TensorProgram TensorLowerer::finish() && {
+    if (out_.outputs.empty())
+        fail(source_.data() + source_.size(),
+             ended_with_binding_ || !out_.bindings.empty()
+                 ? "missing result: after the declarations and bindings, write the expression to compute"
+                 : "missing result: after the declarations, write the expression to compute, as in sum(x @ w)");
+    return std::move(out_);
+}
+
+// --- index names --------------------------------------------------------------------
+
+std::optional<std::int64_t> TensorLowerer::range_of(char label) const noexcept {
+    for (const auto& [l, size] : ranges_)
+        if (l == label) return size;
+    return std::nullopt;
+}
+
+char TensorLowerer::index_label(std::string_view name) const noexcept {
+    for (auto it = indices_.rbegin(); it != indices_.rend(); ++it)
+        if (it->first == name) return it->second;
+    return '\0';
+}
+
+void TensorLowerer::push_index(const ast::Name& name) {
+    const std::string_view text = name.text();
+    if (names_.count(text) != 0)
+        fail(name.pos, quoted(text) + " is a tensor; an index needs a name of its own, such as i, j or n");
+    if (index_label(text) != '\0') fail(name.pos, "the index " + quoted(text) + " is already bound here");
+    if (indices_.size() >= 52) fail(name.pos, "more than 52 indices in one definition");
+    const std::size_t k = indices_.size();
+    indices_.emplace_back(text, k < 26 ? static_cast<char>('a' + k) : static_cast<char>('A' + (k - 26)));
+}
+
+// --- values -------------------------------------------------------------------------
+
+Lazy TensorLowerer::wrap(Tensor t) const {
+    Lazy v;
+    v.body = ctx_.placeholder(0);
+    v.operands = {t};
+    v.labels = {std::string()};
+    v.shape = t->shape();
+    return v;
+}
+
+Lazy TensorLowerer::wrap(Tensor t, std::string labels) const {
+    Lazy v = wrap(t);
+    v.index = true;
+    v.out.clear();
+    for (const char c : labels)
+        if (c != '1' && v.out.find(c) == std::string::npos) v.out.push_back(c);
+    v.labels = {std::move(labels)};
+    return v;
+}
+
+Lazy TensorLowerer::constant(double value) const {
+    Lazy v;
+    v.body = ctx_.scalars().constant(value);
+    return v;
+}
+
+Lazy TensorLowerer::combine(Op op, Lazy a, Lazy b, ast::Position at) {
+    Lazy args[] = {std::move(a), std::move(b)};
+    return apply(op, args, at);
+}
+
+Lazy TensorLowerer::apply(Op op, std::span<Lazy> args, ast::Position at) {
+    Lazy r;
+    std::vector<Expr> bodies;
+    for (Lazy& a : args) {
+        r.index = r.index || a.index;
+        std::vector<Expr> from, to;
+        for (std::size_t k = 0; k < a.operands.size(); ++k) {
+            std::size_t j = 0;
+            while (j < r.operands.size() && !(r.operands[j] == a.operands[k] && r.labels[j] == a.labels[k])) ++j;
+            if (j == r.operands.size()) {
+                r.operands.push_back(a.operands[k]);
+                r.labels.push_back(a.labels[k]);
+            }
+            if (j != k) {
+                from.push_back(ctx_.placeholder(k));
+                to.push_back(ctx_.placeholder(j));
+            }
+        }
+        bodies.push_back(from.empty() ? a.body : tensor::substitute(ctx_.scalars(), a.body, from, to));
+        if (a.index) {
+            for (const char c : a.out)
+                if (r.out.find(c) == std::string::npos) r.out.push_back(c);
+        } else {
+            guarded(at, [&] {
+                r.shape = tensor::broadcast_shapes(r.shape, a.shape);
+                return Tensor{};
+            });
+        }
+    }
+    // Each index ranges over one size.
+    if (r.index) {
+        for (const char c : r.out) {
+            std::int64_t size = -2;
+            for (std::size_t k = 0; k < r.operands.size(); ++k)
+                for (std::size_t axis = 0; axis < r.labels[k].size(); ++axis) {
+                    if (r.labels[k][axis] != c) continue;
+                    const std::int64_t d = r.operands[k]->shape().dims[axis];
+                    if (size != -2 && d != size)
+                        fail(at, "an index ranges over " + Shape{{size}}.text() + " in one operand and " +
+                                     Shape{{d}}.text() + " in another");
+                    size = d;
+                }
+        }
+    }
+    const auto arity = static_cast<std::size_t>(op_info(op).arity);
+    if (bodies.size() != arity) fail(at, "internal: wrong arity");
+    r.body = ctx_.scalars().make(op, bodies);
+    return r;
+}
+
+Lazy TensorLowerer::negate(Lazy v, std::size_t times, ast::Position at) {
+    for (std::size_t i = 0; i < times; ++i) {
+        Lazy arg[] = {std::move(v)};
+        v = apply(Op::Neg, arg, at);
+    }
+    return v;
+}
+
+// The operands renumbered in the order a left-to-right walk of the body meets them,
+// which is the order the printer writes them in: a printed map then reads back to the
+// same body over the same operands. Renaming placeholders can reorder commutative
+// operands, so this repeats until the order holds (twice, almost always).
+Lazy TensorLowerer::in_reading_order(Lazy v) const {
+    for (int round = 0; round < 4 && v.operands.size() > 1; ++round) {
+        std::vector<std::size_t> order;  // operand indices, as met
+        std::vector<Expr> stack{v.body};
+        std::vector<Expr> seen;
+        while (!stack.empty()) {
+            const Expr e = stack.back();
+            stack.pop_back();
+            if (std::find(seen.begin(), seen.end(), e) != seen.end()) continue;
+            seen.push_back(e);
+            for (std::size_t k = 0; k < v.operands.size(); ++k)
+                if (e == ctx_.placeholder(k) && std::find(order.begin(), order.end(), k) == order.end())
+                    order.push_back(k);
+            for (int a = e->arity(); a-- > 0;) stack.push_back(e->arg(a));
+        }
+        bool in_order = order.size() == v.operands.size();
+        for (std::size_t k = 0; k < order.size(); ++k) in_order = in_order && order[k] == k;
+        if (in_order) break;
+        Lazy next = v;
+        std::vector<Expr> from, to;
+        next.operands.clear();
+        next.labels.clear();
+        for (std::size_t k = 0; k < order.size(); ++k) {
+            next.operands.push_back(v.operands[order[k]]);
+            next.labels.push_back(v.labels[order[k]]);
+            from.push_back(ctx_.placeholder(order[k]));
+            to.push_back(ctx_.placeholder(k));
+        }
+        next.body = tensor::substitute(ctx_.scalars(), v.body, from, to);
+        v = std::move(next);
+    }
+    return v;
+}
+
+Tensor TensorLowerer::materialize(const Lazy& lazy, ast::Position at) {
+    if (lazy.index) return materialize(lazy, lazy.out, at);
+    if (lazy.operands.empty()) return ctx_.scalar(lazy.body->value());
+    const Lazy v = in_reading_order(lazy);
+    return guarded(at, [&] { return ctx_.map(v.body, v.operands); });
+}
+
+Tensor TensorLowerer::materialize(const Lazy& lazy, std::string_view want, ast::Position at) {
+    if (lazy.operands.empty()) {
+        Shape to;
+        for (const char c : want) to.dims.push_back(*range_of(c));
+        const Tensor value = ctx_.scalar(lazy.body->value());
+        return want.empty() ? value : guarded(at, [&] { return ctx_.broadcast_to(value, to); });
+    }
+    const Lazy v = in_reading_order(lazy);
+    // The size each label ranges over.
+    const auto size_of = [&](char c) -> std::int64_t {
+        for (std::size_t k = 0; k < v.operands.size(); ++k)
+            if (const std::size_t axis = v.labels[k].find(c); axis != std::string::npos)
+                return v.operands[k]->shape().dims[axis];
+        return range_of(c).value_or(1);
+    };
+    // Indices of the left side that the right side does not read stretch it.
+    const bool stretched =
+        std::any_of(want.begin(), want.end(), [&](char c) { return v.out.find(c) == std::string::npos; });
+    const bool all_aligned = !stretched && std::all_of(v.labels.begin(), v.labels.end(),
+                                                       [&](const std::string& l) { return aligned(l, want); });
+    // a[...] * b[...] whose indices NumPy cannot line up: a contraction that sums nothing.
+    const Expr p0 = ctx_.placeholder(0), p1 = ctx_.placeholder(1);
+    if (!all_aligned && v.operands.size() == 2 && v.body->op() == Op::Mul &&
+        ((v.body->arg(0) == p0 && v.body->arg(1) == p1) || (v.body->arg(0) == p1 && v.body->arg(1) == p0)) &&
+        v.labels[0].find('1') == std::string::npos && v.labels[1].find('1') == std::string::npos) {
+        const std::string spec = v.labels[0] + "," + v.labels[1] + "->" + std::string(want);
+        return guarded(at, [&] { return ctx_.contract(spec, v.operands[0], v.operands[1]); });
+    }
+    std::vector<Tensor> operands;
+    for (std::size_t k = 0; k < v.operands.size(); ++k) {
+        Tensor x = v.operands[k];
+        const std::string& labels = v.labels[k];
+        if (!stretched && aligned(labels, want)) {
+            operands.push_back(x);
+            continue;
+        }
+        if (labels.find('1') != std::string::npos) {
+            // x[n,0]: the axis of 1 stretches over an index of the left side that no
+            // other axis reads, the first after the axis before it.
+            Shape to;
+            for (const char c : want) to.dims.push_back(size_of(c));
+            std::vector<std::size_t> axes;
+            for (const char c : labels) {
+                const std::size_t after = axes.empty() ? 0 : axes.back() + 1;
+                std::size_t a = c == '1' ? after : want.find(c);
+                while (c == '1' && a < want.size() && labels.find(want[a]) != std::string::npos) ++a;
+                if (a >= want.size() || a < after)
+                    fail(at, "a read with 0 on an axis of 1 must keep the left side's order of indices");
+                axes.push_back(a);
+            }
+            operands.push_back(guarded(at, [&] { return ctx_.broadcast(x, to, axes); }));
+            continue;
+        }
+        // Into the left side's order, then stretched to its shape.
+        std::string sorted = labels;
+        std::sort(sorted.begin(), sorted.end(), [&](char a, char b) { return want.find(a) < want.find(b); });
+        if (sorted != labels) {
+            std::vector<std::size_t> perm;
+            for (const char c : sorted) perm.push_back(labels.find(c));
+            x = guarded(at, [&] { return ctx_.permute(x, perm); });
+        }
+        Shape to;
+        std::vector<std::size_t> axes;
+        for (std::size_t a = 0; a < want.size(); ++a) {
+            to.dims.push_back(size_of(want[a]));
+            if (sorted.find(want[a]) != std::string::npos) axes.push_back(a);
+        }
+        if (sorted.size() == want.size()) {
+            operands.push_back(x);
+            continue;
+        }
+        operands.push_back(guarded(at, [&] { return ctx_.broadcast(x, to, axes); }));
+    }
+    return guarded(at, [&] { return ctx_.map(v.body, operands); });
+}
+
+// --- expressions --------------------------------------------------------------------
+
+Lazy TensorLowerer::lower(const ast::Expr& e) {
+    // (i == j) in an index form: 1 where the indices are equal, a delta.
+    if (in_index_form() && e.rest.size() == 1 && e.rest[0].op.op == Op::Eq) {
+        const ast::Name* i = lone_name(e.first);
+        const ast::Name* j = lone_name(e.rest[0].operand);
+        if (i != nullptr && j != nullptr && index_label(i->text()) != '\0' && index_label(j->text()) != '\0') {
+            const char a = index_label(i->text()), b = index_label(j->text());
+            const std::optional<std::int64_t> size = range_of(a) ? range_of(a) : range_of(b);
+            if (!size)
+                fail(i->pos, "the range of (" + std::string(i->text()) + " == " + std::string(j->text()) +
+                                 ") is unknown: give it on the left side, as in t[" + std::string(i->text()) + ":3, " +
+                                 std::string(j->text()) + ":3]");
+            return wrap(guarded(i->pos, [&] { return ctx_.delta(Shape{{*size}}); }), std::string{a, b});
+        }
+    }
+    Lazy lhs = lower(e.first);
+    if (e.rest.empty()) return lhs;
+    if (e.rest.size() > 1) fail(e.rest[1].op.pos, "comparisons do not chain: compare two values at a time");
+    Lazy rhs = lower(e.rest[0].operand);
+    return combine(e.rest[0].op.op, std::move(lhs), std::move(rhs), e.rest[0].op.pos);
+}
+
+Lazy TensorLowerer::lower(const ast::Sum& s) {
+    Lazy acc = lower(s.first);
+    for (const ast::SumTail& t : s.rest)
+        acc = combine(t.op == '+' ? Op::Add : Op::Sub, std::move(acc), lower(t.operand), t.pos);
+    return acc;
+}
+
+Lazy TensorLowerer::lower(const ast::Product& p) {
+    Lazy acc = negate(lower(p.first.power), p.first.minus, position(p.first.power.base));
+    for (const ast::ProductTail& t : p.rest) {
+        Lazy rhs = negate(lower(t.operand.power), t.operand.minus, t.pos);
+        if (t.op == '@') {
+            if (acc.index || rhs.index)
+                fail(t.pos, "'@' is the matrix form; in an index form, write sum(j, a[i,j] * b[j,k])");
+            const Tensor a = materialize(acc, t.pos), b = materialize(rhs, t.pos);
+            acc = wrap(guarded(t.pos, [&] { return ctx_.matmul(a, b); }));
+            continue;
+        }
+        acc = combine(t.op == '*' ? Op::Mul : Op::Div, std::move(acc), std::move(rhs), t.pos);
+    }
+    return acc;
+}
+
+// base ^ e1 ^ ... ^ en is base ^ (e1 ^ (... ^ en)), as in scalar formulas.
+Lazy TensorLowerer::lower(const ast::Power& p) {
+    Lazy base = lower(p.base);
+    if (p.exponents.empty()) return base;
+    std::vector<Lazy> exponents;
+    for (const ast::Exponent& x : p.exponents) exponents.push_back(lower(x.operand));
+    std::size_t i = p.exponents.size() - 1;
+    Lazy acc = negate(std::move(exponents[i]), p.exponents[i].minus, position(p.exponents[i].operand));
+    while (i-- > 0) {
+        const ast::Position at = position(p.exponents[i].operand);
+        acc = negate(combine(Op::Pow, std::move(exponents[i]), std::move(acc), at), p.exponents[i].minus, at);
+    }
+    return combine(Op::Pow, std::move(base), std::move(acc), position(p.base));
+}
+
+Lazy TensorLowerer::lower(const ast::Operand& o) {
+    switch (o.value.index()) {
+        case 0: return lower_number(std::get<ast::Number>(o.value));
+        case 1: return lower_name(std::get<ast::Name>(o.value));
+        case 2: return lower_call(*std::get<ast::Box<ast::Call>>(o.value));
+        case 3: return lower(*std::get<ast::Box<ast::Expr>>(o.value));
+        case 4: return lower_postfix(*std::get<ast::Box<ast::Postfix>>(o.value));
+        case 5: return lower_list(*std::get<ast::Box<ast::List>>(o.value));
+        default:
+            fail(std::get<ast::Box<ast::Tuple>>(o.value)->pos,
+                 "a tuple '(a, b, ...)' is an argument of tensor functions only, as in sum(x, axis=(0, 1))");
+    }
+}
+
+Lazy TensorLowerer::lower_number(const ast::Number& n) {
+    double value = 0.0;
+    const auto [end, ec] = std::from_chars(n.pos, n.pos + n.length, value);
+    if (ec != std::errc() || end != n.pos + n.length) fail(n.pos, "number out of range: " + std::string(n.text()));
+    return constant(value);
+}
+
+Lazy TensorLowerer::lower_name(const ast::Name& n) {
+    const std::string_view name = n.text();
+    if (const auto it = names_.find(name); it != names_.end()) {
+        const Tensor t = it->second.tensor;
+        if (in_index_form() && t->shape().rank() > 0)
+            fail(n.pos, quoted(name) + " has the shape " + t->shape().text() +
+                            "; an index-form definition reads its elements, as in " + std::string(name) + "[i]");
+        if (t->type() == ElementType::Index)
+            fail(n.pos, quoted(name) +
+                            " holds indices: it is read by take_along_axis or inside a subscript, "
+                            "as in z[n, " +
+                            std::string(name) + "[n,k]]");
+        return in_index_form() ? wrap(t, "") : wrap(t);
+    }
+    if (auto c = named_constant(name)) return constant(*c);
+    if (index_label(name) != '\0')
+        fail(n.pos, "the index " + quoted(name) + " is not a value; use it in a subscript, as in x[" +
+                        std::string(name) + "]");
+    if (find_function(name)) fail(n.pos, quoted(name) + " is a function: call it as " + std::string(name) + "(...)");
+    fail(n.pos, quoted(name) +
+                    " is not declared: in a tensor program every tensor is declared before its first "
+                    "use, as in '" +
+                    std::string(name) + ": param[3]' or '" + std::string(name) +
+                    ": data[N,3]' (an index is bound by a definition's left side, h[i] = ..., or by sum(i, ...))");
+}
+
+Lazy TensorLowerer::lower_postfix(const ast::Postfix& p) {
+    if (p.op.kind == '[' && in_index_form()) return lower_element(p);
+    if (in_index_form())
+        fail(p.op.pos, "a transpose is the matrix form; in an index form, swap the indices instead: W[j,i]");
+    const Tensor x = materialize(lower(p.target), p.op.pos);
+    if (p.op.kind != '[') return wrap(guarded(p.op.pos, [&] { return ctx_.transpose(x); }));
+    return sliced(x, p.op);
+}
+
+// NumPy's basic slicing: for each axis in turn an index (the axis goes), a slice
+// start:stop:step (negative bounds count from the end, and bounds past the end are
+// clamped), or None (a new axis of 1).
+Lazy TensorLowerer::sliced(Tensor x, const ast::PostfixOp& op) {
+    const Shape& in = x->shape();
+    std::size_t axis = 0;
+    Shape out;
+    bool reshape = false;
+    for (const ast::Subscript& s : op.subscripts) {
+        if (s.colons == 0 && !s.start) fail(s.pos, "empty subscript: write an index, a slice such as 1:, or None");
+        if (s.colons == 0 && s.start) {
+            const ast::Name* none = nullptr;
+            const ast::Expr& e = *s.start;
+            if (e.rest.empty() && e.first.rest.empty() && e.first.first.rest.empty() &&
+                e.first.first.first.minus == 0 && e.first.first.first.power.exponents.empty())
+                none = std::get_if<ast::Name>(&e.first.first.first.power.base.value);
+            if (none != nullptr && none->text() == "None") {
+                out.dims.push_back(1);
+                reshape = true;
+                continue;
+            }
+        }
+        if (axis >= in.rank()) fail(s.pos, "too many subscripts for the shape " + in.text());
+        const std::int64_t size = in.dims[axis];
+        if (size == kRows) {
+            if (s.colons == 0 || s.start || s.stop || s.step)
+                fail(s.pos, "the rows N are taken whole (:); slices and indices take fixed axes");
+            out.dims.push_back(kRows);
+            ++axis;
+            continue;
+        }
+        const auto bound = [&](const std::optional<ast::Expr>& e, std::int64_t otherwise) {
+            if (!e) return otherwise;
+            std::int64_t v = whole_number(*e, "a slice bound");
+            if (v < 0) v += size;
+            return std::clamp<std::int64_t>(v, 0, size);
+        };
+        if (s.colons == 0) {
+            std::int64_t k = whole_number(*s.start, "an index");
+            if (k < -size || k >= size)
+                fail(s.pos, "the index " + std::to_string(k) + " is outside an axis of " + std::to_string(size));
+            if (k < 0) k += size;
+            const std::size_t a = axis;
+            x = guarded(s.pos, [&] { return ctx_.slice(x, a, k, k + 1); });
+            reshape = true;  // the axis goes
+            ++axis;
+            continue;
+        }
+        const std::int64_t step = s.step ? whole_number(*s.step, "a slice step") : 1;
+        if (step < 1) fail(s.pos, "a slice step is 1 or more (reversed slices are not supported)");
+        const std::int64_t start = bound(s.start, 0);
+        const std::int64_t stop = std::max(start, bound(s.stop, size));
+        if (start != 0 || stop != size || step != 1) {
+            const std::size_t a = axis;
+            x = guarded(s.pos, [&] { return ctx_.slice(x, a, start, stop, step); });
+        }
+        out.dims.push_back(x->shape().dims[axis]);
+        ++axis;
+    }
+    for (; axis < in.rank(); ++axis) out.dims.push_back(x->shape().dims[axis]);
+    if (reshape) x = guarded(op.pos, [&] { return ctx_.reshape(x, out); });
+    return wrap(x);
+}
+
+// [[1, 2], [3, 4]]: every item a number or a list of the same shape.
+Lazy TensorLowerer::lower_list(const ast::List& l) {
+    if (in_index_form()) fail(l.pos, "a list is a constant of the matrix form; bind it first: c = [1, 2];");
+    std::vector<double> values;
+    std::optional<Shape> item_shape;
+    for (const ast::Expr& item : l.items) {
+        const Lazy v = lower(item);
+        Shape shape;
+        if (v.operands.empty()) {
+            values.push_back(v.body->value());
+        } else {
+            const Tensor t = materialize(v, item.pos);
+            if (t->kind() != TensorKind::Constant)
+                fail(item.pos, "a list holds numbers and lists of numbers; this item depends on a tensor");
+            shape = t->shape();
+            values.insert(values.end(), t->values().begin(), t->values().end());
+        }
+        if (item_shape && *item_shape != shape)
+            fail(item.pos, "the items of a list have one shape: this one is " + shape.text() + ", the first " +
+                               item_shape->text());
+        item_shape = shape;
+    }
+    Shape shape{{static_cast<std::int64_t>(l.items.size())}};
+    if (item_shape) shape.dims.insert(shape.dims.end(), item_shape->dims.begin(), item_shape->dims.end());
+    return wrap(guarded(l.pos, [&] { return ctx_.constant(std::move(values), shape); }));
+}
+
+std::int64_t TensorLowerer::whole_number(const ast::Expr& e, std::string_view what) {
+    const auto saved = std::move(indices_);
+    indices_.clear();
+    const Lazy v = lower(e);
+    indices_ = saved;
+    if (!v.operands.empty() || !v.body->is_const())
+        fail(e.pos, std::string(what) + " is a whole number written out, not an expression of tensors");
+    const double d = v.body->value();
+    if (!(d == static_cast<double>(static_cast<std::int64_t>(d))) || std::abs(d) > 1e15)
+        fail(e.pos, std::string(what) + " is a whole number; this is " + std::to_string(d));
+    return static_cast<std::int64_t>(d);
+}
+
+}  // namespace gradc::syntax

@@ -1,0 +1,98 @@
+// Tensor programs for the gradient fuzzer: the gradient of a parsed program, raw and in
+// canonical form, printed in the matrix form and read back, must compute the same
+// values bit for bit (the printers promise a text that reads back; the interpreter
+// sums in one order). A failure aborts with the program and the printed gradient.
+#pragma once
+
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gradc/error.hpp"
+#include "gradc/tensor.hpp"
+#include "gradc/tensor_parse.hpp"
+#include "gradc/tensor_print.hpp"
+
+namespace gradc::fuzz {
+
+inline std::string declarations_of(const TensorProgram& program) {
+    std::string text;
+    for (const Tensor in : program.inputs) {
+        text += std::string(in->name()) + ": " + (in->kind() == TensorKind::Param ? "param" : "data");
+        if (in->shape().rank() > 0) text += in->shape().text();
+        text += in->type() == ElementType::Index ? " int;\n" : ";\n";
+    }
+    return text;
+}
+
+// Whether two values agree bit for bit, NaNs of any payload agreeing.
+inline bool same_values(const std::vector<TensorValue>& a, const std::vector<TensorValue>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        if (a[k].shape != b[k].shape || a[k].reals.size() != b[k].reals.size()) return false;
+        for (std::size_t i = 0; i < a[k].reals.size(); ++i) {
+            const double x = a[k].reals[i], y = b[k].reals[i];
+            if (!(x != x && y != y) && std::memcmp(&x, &y, sizeof x) != 0) return false;
+        }
+    }
+    return true;
+}
+
+inline void check_tensor_program(std::string_view text) {
+    TensorContext ctx;
+    ctx.set_max_nodes(20'000);
+    ParseLimits limits;
+    limits.max_nesting = 200;
+    TensorProgram program;
+    try {
+        program = parse_tensor_program(ctx, text, limits);
+    } catch (const Error&) {
+        return;
+    }
+    const Tensor f = program.outputs.front();
+    if (f->shape().rank() != 0) return;
+    // Small values: two rows, every input at most a few thousand elements, indices 0.
+    TensorBindings bindings;
+    bindings.rows = 2;
+    std::vector<Tensor> wrt;
+    for (const Tensor in : program.inputs) {
+        if (in->shape().elements(2) > 4096) return;
+        TensorValue v{in->shape().bound(2), {}, {}};
+        if (in->type() == ElementType::Index) {
+            v.indices.assign(in->shape().elements(2), 0);
+        } else {
+            for (std::size_t i = 0; i < in->shape().elements(2); ++i)
+                v.reals.push_back(0.375 + 0.25 * static_cast<double>((i * 7 + wrt.size() * 3) % 11) - 1.25);
+            wrt.push_back(in);
+        }
+        bindings.inputs.emplace_back(std::string(in->name()), std::move(v));
+    }
+    if (wrt.empty()) return;
+    try {
+        const std::vector<Tensor> gradient = tensor_gradient(ctx, f, wrt);
+        for (const std::vector<Tensor>& outputs : {gradient, canonicalize(ctx, gradient)}) {
+            const std::string printed = declarations_of(program) + tensor_text(outputs);
+            TensorProgram back;
+            try {
+                back = parse_tensor_program(ctx, printed, limits);
+            } catch (const ParseError& e) {
+                std::fprintf(stderr, "fuzz_gradient: \"%.*s\": the printed gradient does not read back: %s\n%s\n",
+                             static_cast<int>(text.size()), text.data(), e.what(), printed.c_str());
+                std::abort();
+            }
+            if (!same_values(evaluate(back.outputs, bindings), evaluate(outputs, bindings))) {
+                std::fprintf(stderr, "fuzz_gradient: \"%.*s\": the printed gradient reads back to other values\n%s\n",
+                             static_cast<int>(text.size()), text.data(), printed.c_str());
+                std::abort();
+            }
+        }
+    } catch (const LimitError&) {
+    } catch (const SemanticError&) {}
+}
+
+}  // namespace gradc::fuzz
