@@ -3,9 +3,11 @@
 // Values come from the reference interpreter only.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
