@@ -10,6 +10,8 @@
 #include "gradc/autodiff.hpp"
 #include "gradc/error.hpp"
 #include "gradc/gradcheck.hpp"
+#include "gradc/tensor_parse.hpp"
+#include "tensor_formula.hpp"
 
 namespace gradc::cli {
 namespace {
@@ -76,8 +78,10 @@ CLI::App* add_check_command(CLI::App& parent, CheckOptions& options) {
 
 int run_check(const CheckOptions& options) {
     if (!(options.tolerance > 0)) throw Error("--tolerance must be a positive number, as in --tolerance 1e-8");
+    const std::string source = read_formula(options.common.source);
+    if (declares_tensors(source)) return run_tensor_check(options, source);
     ExprContext ctx;
-    Formula formula = load_formula(ctx, options.common);
+    Formula formula = load_formula(ctx, options.common, source);
     use_stable_forms(ctx, formula);  // the gradient checked is the one kernels compile
     const std::vector<std::vector<double>> points = check_points(formula, options);
     const Program& program = formula.program;

@@ -6,6 +6,7 @@
 #include "gradc/autodiff.hpp"
 #include "gradc/error.hpp"
 #include "gradc/passes.hpp"
+#include "gradc/tensor_parse.hpp"
 #include "point.hpp"
 
 namespace gradc::cli {
@@ -37,8 +38,11 @@ CLI::App* add_diff_command(CLI::App& parent, DiffOptions& options) {
 
 int run_diff(const DiffOptions& options) {
     if (options.order < 0) throw Error("--order must be 0 or more (0 is the formula itself), as in --order 2");
+    const std::string source = read_formula(options.common.source);
+    if (declares_tensors(source))
+        throw Error("diff takes scalar formulas; of a tensor program take grad, or hessian for the second derivatives");
     ExprContext ctx;
-    const Formula formula = load_formula(ctx, options.common);
+    const Formula formula = load_formula(ctx, options.common, source);
     const Expr x = the_variable(formula, options.common.wrt_option->count() > 0);
     const Program& program = formula.program;
     std::vector<Expr> derivatives;

@@ -8,13 +8,17 @@
 
 #include "codegen.hpp"
 #include "gradc/error.hpp"
+#include "gradc/tensor_parse.hpp"
+#include "tensor_formula.hpp"
 
 namespace gradc::cli {
 namespace {
 
 int eval_at_point(const CommandOptions& options) {
+    const std::string source = read_formula(options.source);
+    if (declares_tensors(source)) return run_tensor_eval(options, source);
     ExprContext ctx;
-    Formula formula = load_formula(ctx, options);
+    Formula formula = load_formula(ctx, options, source);
     if (!formula.point) {
         if (!formula.program.variables.empty()) {
             std::string message = "eval needs a point: give every variable a value, as in --at ";

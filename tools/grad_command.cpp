@@ -7,6 +7,8 @@
 #include "gradc/autodiff.hpp"
 #include "gradc/passes.hpp"
 #include "gradc/print.hpp"
+#include "gradc/tensor_parse.hpp"
+#include "tensor_formula.hpp"
 
 namespace gradc::cli {
 namespace {
@@ -74,13 +76,17 @@ CLI::App* add_grad_command(CLI::App& parent, CommandOptions& options) {
         "  gradc grad \"x^2*sin(y)\"                   ∂/∂x = 2*x*sin(y), ∂/∂y = x^2*cos(y)\n"
         "  gradc grad \"x^2*sin(y)\" --wrt y           only ∂/∂y\n"
         "  gradc grad \"x^2*sin(y)\" --at x=2,y=0.5    the value and gradient there\n"
-        "  gradc grad \"x^2*sin(y)\" --at x=2,y=0.5 --json --jit");
+        "  gradc grad \"x^2*sin(y)\" --at x=2,y=0.5 --json --jit\n"
+        "  gradc grad \"X: data[N,3]; w: param[3]; sum((X @ w)^2)\"   a tensor program: ∂/∂w = X' @ (2 * (X @ w))\n"
+        "  gradc grad \"X: data[N,3]; w: param[3]; sum((X @ w)^2)\" --at X=@x.npy --at 'w=[1,0,2]'");
     return app;
 }
 
 int run_grad(const CommandOptions& options) {
+    const std::string source = read_formula(options.source);
+    if (declares_tensors(source)) return run_tensor_grad(options, source);
     ExprContext ctx;
-    const Formula formula = load_formula(ctx, options);
+    const Formula formula = load_formula(ctx, options, source);
     if (options.json)
         print_json_result(ctx, formula);
     else if (formula.point)

@@ -6,6 +6,8 @@
 
 #include "gradc/autodiff.hpp"
 #include "gradc/passes.hpp"
+#include "gradc/tensor_parse.hpp"
+#include "tensor_formula.hpp"
 
 namespace gradc::cli {
 namespace {
@@ -87,13 +89,17 @@ CLI::App* add_hessian_command(CLI::App& parent, CommandOptions& options) {
         "Examples:\n"
         "  gradc hessian \"x^3*y\"                 the upper triangle, as formulas\n"
         "  gradc hessian \"x^3*y\" --at x=2,y=3    value, gradient and Hessian there\n"
-        "  gradc hessian \"x^3*y\" --at x=2,y=3 --json");
+        "  gradc hessian \"x^3*y\" --at x=2,y=3 --json\n"
+        "  gradc hessian \"X: data[N,3]; y: data[N]; w: param[3]; sum(softplus(X @ w) - y * (X @ w))\" --wrt w\n"
+        "                                        a tensor program: X' @ diag(t1 * (1 - t1)) @ X");
     return app;
 }
 
 int run_hessian(const CommandOptions& options) {
+    const std::string source = read_formula(options.source);
+    if (declares_tensors(source)) return run_tensor_hessian(options, source);
     ExprContext ctx;
-    const Formula formula = load_formula(ctx, options);
+    const Formula formula = load_formula(ctx, options, source);
     if (options.json)
         print_json_result(ctx, formula);
     else

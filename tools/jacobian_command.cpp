@@ -6,6 +6,8 @@
 
 #include "gradc/autodiff.hpp"
 #include "gradc/passes.hpp"
+#include "gradc/tensor_parse.hpp"
+#include "tensor_formula.hpp"
 
 namespace gradc::cli {
 
@@ -20,8 +22,10 @@ CLI::App* add_jacobian_command(CLI::App& parent, CommandOptions& options) {
 }
 
 int run_jacobian(const CommandOptions& options) {
+    const std::string source = read_formula(options.source);
+    if (declares_tensors(source)) return run_tensor_jacobian(options, source);
     ExprContext ctx;
-    const Formula formula = load_formula(ctx, options);
+    const Formula formula = load_formula(ctx, options, source);
     const std::vector<Expr>& outputs = formula.program.outputs;
     const std::vector<Expr>& wrt = formula.wrt;
     // The values, then the Jacobian row by row, as one list.

@@ -27,21 +27,32 @@ CLI::App* add_subcommand(CLI::App& parent, const std::string& name, const std::s
     if (with_wrt)
         options.wrt_option =
             app->add_option("--wrt", options.wrt, "the variables to differentiate by, in order: --wrt x,y");
-    options.at_option = app->add_option("--at", options.at, "evaluate at a point: --at x=1,y=2");
+    // One value per --at, which may be repeated: a value in brackets holds commas.
+    options.at_option = app->add_option("--at", options.at,
+                                        "evaluate at a point: --at x=1,y=2; for tensors --at 'w=[0.5,-1]' or "
+                                        "--at X=@file.npy (repeated as needed)")
+                            ->allow_extra_args(false);
     app->add_flag("--json", options.json, "write JSON for scripts");
     app->add_flag("--jit", options.jit, "compute numbers with compiled code (LLVM) instead of the interpreter");
     return app;
 }
 
 Formula load_formula(ExprContext& ctx, const CommandOptions& options) {
+    return load_formula(ctx, options, read_formula(options.source));
+}
+
+Formula load_formula(ExprContext& ctx, const CommandOptions& options, const std::string& source) {
     Formula formula;
     ctx.set_max_nodes(limits().max_nodes);
-    formula.program = parse(ctx, read_formula(options.source), limits().parse);
+    formula.program = parse(ctx, source, limits().parse);
     const std::vector<Expr>& variables = formula.program.variables;
     const bool has_wrt = options.wrt_option != nullptr && options.wrt_option->count() > 0;
     formula.wrt = has_wrt ? select_variables(options.wrt, variables) : variables;
     if (options.at_option != nullptr && options.at_option->count() > 0) {
-        formula.point = values_at(options.at, variables);
+        // Repeated --at items are one list: --at x=1 --at y=2 is --at x=1,y=2.
+        std::string at;
+        for (const std::string& item : options.at) at.append(at.empty() ? "" : ",").append(item);
+        formula.point = values_at(at, variables);
         use_stable_forms(ctx, formula);
     }
     formula.jit = options.jit;

@@ -23,7 +23,7 @@ struct CommandOptions {
     bool json = false;
     bool jit = false;  // numbers from compiled code rather than the interpreter
     std::string wrt;
-    std::string at;
+    std::vector<std::string> at;  // each --at, in order: it may be repeated
     // Set when the command has the option; its count() tells whether it was given.
     CLI::Option* wrt_option = nullptr;
     CLI::Option* at_option = nullptr;
@@ -48,6 +48,8 @@ struct Formula {
 // Parses the formula under the command-line limits. With --at, where every result is a
 // number, the outputs are then in their stable forms (use_stable_forms).
 Formula load_formula(ExprContext& ctx, const CommandOptions& options);
+// The same for the formula's text, read by the caller (read_formula).
+Formula load_formula(ExprContext& ctx, const CommandOptions& options, const std::string& source);
 
 // Replaces the formula's outputs by their stable forms (stable_forms(), passes.hpp), as
 // compile_point() does before differentiating: derivatives taken of them are then
