@@ -27,7 +27,8 @@ std::optional<TensorLowerer::Affine> TensorLowerer::affine_of(const ast::Expr& e
     const auto add = [&overflow](Affine& into, const Affine& a, std::int64_t sign) {
         const auto accumulate = [&](std::int64_t& to, std::int64_t value) {
             std::int64_t scaled = 0;
-            overflow = overflow || __builtin_mul_overflow(value, sign, &scaled) || __builtin_add_overflow(to, scaled, &to);
+            overflow =
+                overflow || __builtin_mul_overflow(value, sign, &scaled) || __builtin_add_overflow(to, scaled, &to);
         };
         accumulate(into.offset, a.offset);
         for (const auto& [label, c] : a.terms) {
