@@ -142,6 +142,7 @@ private:
     Lazy sliced(Tensor x, const ast::PostfixOp& op);
     Lazy negate(Lazy v, std::size_t times, ast::Position at);
     Lazy in_reading_order(Lazy v) const;
+    Tensor diag_vector(const ast::Unary& u);
     void check_new_name(const ast::Name& name, std::string_view what) const;
 
     TensorContext& ctx_;

@@ -212,11 +212,30 @@ TEST_CASE("formulas without declarations refuse the tensor syntax and keep their
     CHECK(message("max(x, 1) + min(x, y)") == "(no error)");
 }
 
-TEST_CASE("the logistic Hessian of a parsed program prints as X' diag(s(1 - s)) X", "[parse][tensor]") {
+TEST_CASE("the logistic Hessian of a parsed program prints as X' diag(s(1 - s)) X and reads back", "[parse][tensor]") {
     TensorContext ctx;
-    const TensorProgram p =
-        parse_tensor_program(ctx, "X: data[N,3]; y: data[N]; w: param[3]; sum(softplus(X @ w) - y * (X @ w))");
+    const std::string declarations = "X: data[N,3]; y: data[N]; w: param[3];";
+    const TensorProgram p = parse_tensor_program(ctx, declarations + "sum(softplus(X @ w) - y * (X @ w))");
     const Tensor H = tensor_hessian(ctx, p.outputs[0], p.inputs[2]);
     const Tensor C = canonicalize(ctx, std::span<const Tensor>(&H, 1))[0];
-    CHECK(tensor_text(C) == "t1 = sigmoid(X @ w);\nX' @ diag(t1 * (1 - t1)) @ X");
+    const std::string text = tensor_text(C);
+    CHECK(text == "t1 = sigmoid(X @ w);\nX' @ diag(t1 * (1 - t1)) @ X");
+    // diag(v) @ X scales the rows of X: a contraction, no N x N matrix. The chain is
+    // printed without the association canonicalize() chose, so values agree to rounding.
+    const Tensor back = parse_tensor_program(ctx, declarations + text).outputs[0];
+    TensorBindings b;
+    b.rows = 4;
+    b.inputs.push_back({"X", TensorValue{{4, 3}, {1, 2, 3, -1, 0.5, 2, 0.25, -2, 1, 3, 1, -1}, {}}});
+    b.inputs.push_back({"y", TensorValue{{4}, {1, 0, 1, 0}, {}}});
+    b.inputs.push_back({"w", TensorValue{{3}, {0.1, 0.2, -0.3}, {}}});
+    const std::vector<TensorValue> want = evaluate(std::span<const Tensor>(&C, 1), b);
+    const std::vector<TensorValue> got = evaluate(std::span<const Tensor>(&back, 1), b);
+    REQUIRE(got[0].shape == want[0].shape);
+    for (std::size_t k = 0; k < want[0].reals.size(); ++k)
+        CHECK(got[0].reals[k] == Approx(want[0].reals[k]).epsilon(1e-14));
+    const Tensor X = ctx.data("X", Shape{{kRows, 3}}), w = ctx.param("w", Shape{{3}});
+    CHECK(parse_one(ctx, declarations + "diag(w) @ X'") == ctx.contract("i,ij->ij", w, ctx.transpose(X)));
+    CHECK(parse_one(ctx, declarations + "X @ diag(w)") == ctx.contract("ij,j->ij", X, w));
+    CHECK(parse_one(ctx, declarations + "diag(w)")->shape() == Shape{{3, 3}});
+    CHECK(error_of(declarations + "diag(y)").find("a factor of '@' only") != std::string::npos);
 }
