@@ -102,8 +102,6 @@ Lazy TensorLowerer::lower_element(const ast::Postfix& p) {
     if (entry != names_.end()) {
         x = entry->second.tensor;
         what = quoted(name->text());
-    } else if (name != nullptr && index_label(name->text()) == '\0' && !find_function(name->text())) {
-        lower_name(*name);  // reports it undeclared
     } else {
         // The elements of a matrix-form value: (W @ b)[i], cos(W)[i,j].
         const auto saved = std::move(indices_);

@@ -192,6 +192,9 @@ TEST_CASE("every tensor is declared and every index bound", "[parse][tensor]") {
           std::string::npos);
     CHECK(error_of("w: param[3]; sum(w, w)").find("sum(i, ...) sums over the index i") == 0);
     CHECK(error_of("w: param[3]; h = 2*w;").find("missing result") == 0);
+    // Found by fuzz_parse: a constant read by subscripts, a bound far past any axis.
+    CHECK(error_of("M: param[3,3]; d[i] = pi[i,i]; d").find("the value has the shape []") == 0);
+    CHECK(error_of("x: param[10]; sum(x[:19999999999999999999999999])").find("a slice bound is a whole number") == 0);
 }
 
 TEST_CASE("formulas without declarations refuse the tensor syntax and keep their meaning", "[parse][tensor]") {
