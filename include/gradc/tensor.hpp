@@ -7,8 +7,9 @@
 // - Shapes are static, except that one dimension may be the symbolic row count N
 //   (kRows), bound when data arrives. A shape's element count is overflow-checked.
 // - Elements are IEEE doubles, except index tensors (data of ElementType::Index: class
-//   labels, token ids), which hold int64 and are read only by gather and scatter_add;
-//   an index outside its axis is an error when the program runs, never a wild read.
+//   labels, token ids), which hold int64 and are read only by gather and scatter_add,
+//   directly or through a reshape (labels y[N] picked along rows as y[N,1]); an index
+//   outside its axis is an error when the program runs, never a wild read.
 // - Layout is row-major (C order): the last index moves fastest.
 // - map applies an ordinary scalar expression elementwise: its body is an Expr over
 //   placeholders p0, p1, ... (TensorContext::placeholder) standing for the operands,
@@ -188,7 +189,7 @@ public:
     Tensor permute(Tensor x, std::span<const std::size_t> perm);
     Tensor transpose(Tensor x);  // reverses the axes
     // The same elements, row-major, in another shape of equal count; N may only keep
-    // its place among the axes that are not 1.
+    // its place among the axes that are not 1. Index data may be reshaped too.
     Tensor reshape(Tensor x, Shape to);
 
     // take_along_axis: out[i] = x[i with axis replaced by index[i]], out shaped as

@@ -94,6 +94,22 @@ std::optional<TensorLowerer::Affine> TensorLowerer::affine_of(const ast::Expr& e
     return sum;
 }
 
+Tensor TensorLowerer::index_tensor_of(const ast::Operand& o) {
+    if (const ast::Name* name = std::get_if<ast::Name>(&o.value)) {
+        const auto entry = names_.find(name->text());
+        return entry != names_.end() && entry->second.tensor->type() == ElementType::Index ? entry->second.tensor
+                                                                                           : nullptr;
+    }
+    // reshape(y, (N, 1)), as the printers write an index tensor given an axis of 1.
+    const auto* call = std::get_if<ast::Box<ast::Call>>(&o.value);
+    if (call == nullptr || (*call)->name.text() != "reshape" || (*call)->args.size() != 2) return nullptr;
+    const ast::Operand* inner = lone_operand((*call)->args[0].value);
+    const Tensor y = inner ? index_tensor_of(*inner) : nullptr;
+    if (y == nullptr) return nullptr;
+    const Shape to = shape_argument((*call)->args[1].value);
+    return guarded((*call)->name.pos, [&] { return ctx_.reshape(y, to); });
+}
+
 Lazy TensorLowerer::lower_element(const ast::Postfix& p) {
     const ast::Name* name = std::get_if<ast::Name>(&p.target.value);
     const auto entry = name != nullptr ? names_.find(name->text()) : names_.end();
@@ -111,8 +127,8 @@ Lazy TensorLowerer::lower_element(const ast::Postfix& p) {
         x = materialize(value, p.op.pos);
         what = "the value";
     }
-    if (x->type() == ElementType::Index)
-        fail(p.op.pos, what + " holds indices: read it inside a subscript, as in z[n, y[n,k]]");
+    // An index tensor's elements are read only to define a reshape of it (t[n,k:1] = y[n]);
+    // materialize() refuses any other use.
     const std::vector<ast::Subscript>& subs = p.op.subscripts;
     if (subs.size() != x->shape().rank())
         fail(p.op.pos, what + " has the shape " + x->shape().text() + ": read it with " +
@@ -155,17 +171,14 @@ Lazy TensorLowerer::lower_element(const ast::Postfix& p) {
             continue;
         }
         const auto* read = std::get_if<ast::Box<ast::Postfix>>(&o->value);
-        const ast::Name* index_name = read ? std::get_if<ast::Name>(&(*read)->target.value) : nullptr;
-        const auto index_entry = index_name != nullptr ? names_.find(index_name->text()) : names_.end();
-        if (index_entry == names_.end() || index_entry->second.tensor->type() != ElementType::Index ||
-            (*read)->op.kind != '[')
-            fail(s.pos, kIndexHelp);
+        const Tensor index = read && (*read)->op.kind == '[' ? index_tensor_of((*read)->target) : nullptr;
+        if (index == nullptr) fail(s.pos, kIndexHelp);
         if (pick_axis) fail(s.pos, "one subscript at a time may read an index tensor");
         pick_axis = axis;
-        index_tensor = index_entry->second.tensor;
+        index_tensor = index;
         if ((*read)->op.subscripts.size() != index_tensor->shape().rank())
-            fail((*read)->op.pos, quoted(index_name->text()) + " has the shape " + index_tensor->shape().text() +
-                                      ": read it with " + std::to_string(index_tensor->shape().rank()) + " indices");
+            fail((*read)->op.pos, "the index tensor has the shape " + index_tensor->shape().text() + ": read it with " +
+                                      std::to_string(index_tensor->shape().rank()) + " indices");
         for (const ast::Subscript& is : (*read)->op.subscripts) {
             const ast::Operand* io = is.colons == 0 && is.start ? lone_operand(*is.start) : nullptr;
             const ast::Name* i = io ? std::get_if<ast::Name>(&io->value) : nullptr;
@@ -186,6 +199,22 @@ Lazy TensorLowerer::lower_element(const ast::Postfix& p) {
     if (labels.find('*') != std::string::npos) {
         if (pick_axis) fail(p.op.pos, "a pick through an index tensor takes plain indices elsewhere");
         return wrap_view(x, labels, affine, p.op.pos);
+    }
+    if (pick_axis && index_tensor->shape().rank() + 1 == x->shape().rank()) {
+        // z[n, y[n]]: one element per row, y read by x's other indices. The index gets an
+        // axis of 1 at the picked place (take_along_axis's shape), which then stretches.
+        std::string others = labels;
+        others.erase(*pick_axis, 1);
+        if (others != index_labels)
+            fail(p.op.pos, "a pick z[n, y[n]] reads the index tensor by the other indices of z, in their order");
+        Shape with_one = index_tensor->shape();
+        with_one.dims.insert(with_one.dims.begin() + static_cast<std::ptrdiff_t>(*pick_axis), 1);
+        const std::size_t axis = *pick_axis;
+        const Tensor y = guarded(p.op.pos, [&] { return ctx_.reshape(index_tensor, with_one); });
+        x = guarded(p.op.pos, [&] { return ctx_.gather(x, axis, y); });
+        labels = others;
+        labels.insert(labels.begin() + static_cast<std::ptrdiff_t>(axis), '1');
+        return wrap(x, labels);
     }
     if (pick_axis) {
         // take_along_axis: the index tensor covers x's trailing axes and gives their labels.
@@ -310,16 +339,14 @@ std::optional<Lazy> TensorLowerer::lower_indicator_sum(const ast::Expr& body, co
         return materialize(v, order, at);
     };
     // scatter_add: one indicator whose left side reads an index tensor.
-    const ast::Name* index_name = nullptr;
     if (indicators.size() == 1 && summed.size() == 1) {
         const ast::Operand* o = nullptr;
         const ast::Sum& lhs = indicators[0]->first;
         if (lhs.rest.empty() && lhs.first.rest.empty() && lhs.first.first.minus == 0) o = &lhs.first.first.power.base;
         const auto* read = o ? std::get_if<ast::Box<ast::Postfix>>(&o->value) : nullptr;
-        index_name = read ? std::get_if<ast::Name>(&(*read)->target.value) : nullptr;
-        const auto entry = index_name ? names_.find(index_name->text()) : names_.end();
-        if (entry != names_.end() && entry->second.tensor->type() == ElementType::Index) {
-            const Tensor y = entry->second.tensor;
+        const Tensor index = read && (*read)->op.kind == '[' ? index_tensor_of((*read)->target) : nullptr;
+        if (index != nullptr) {
+            const Tensor y = index;
             std::string index_labels;
             for (const ast::Subscript& is : (*read)->op.subscripts) {
                 const ast::Operand* io = is.colons == 0 && is.start ? lone_operand(*is.start) : nullptr;

@@ -368,6 +368,26 @@ Tensor TensorLowerer::materialize(const Lazy& lazy, std::string_view want, ast::
         return want.empty() ? value : guarded(at, [&] { return ctx_.broadcast_to(value, to); });
     }
     const Lazy v = in_reading_order(lazy);
+    // An index tensor's elements: only the tensor itself, or a reshape that gives it
+    // axes of 1 (t[n,k:1] = y[n]).
+    if (v.operands.size() == 1 && v.operands[0]->type() == ElementType::Index) {
+        const Tensor y = v.operands[0];
+        std::string kept;
+        Shape to;
+        for (const char c : want) {
+            if (v.labels[0].find(c) != std::string::npos) {
+                kept.push_back(c);
+                to.dims.push_back(y->shape().dims[v.labels[0].find(c)]);
+            } else if (range_of(c) == 1) {
+                to.dims.push_back(1);
+            } else {
+                fail(at, "an index tensor is read only to give it axes of 1, as in t[n,k:1] = y[n]");
+            }
+        }
+        if (v.body != ctx_.placeholder(0) || kept != v.labels[0])
+            fail(at, "an index tensor enters only take_along_axis, a subscript (z[n, y[n]]) and reshape");
+        return guarded(at, [&] { return ctx_.reshape(y, to); });
+    }
     // The size each label ranges over.
     const auto size_of = [&](char c) -> std::int64_t {
         for (std::size_t k = 0; k < v.operands.size(); ++k)
@@ -391,7 +411,7 @@ Tensor TensorLowerer::materialize(const Lazy& lazy, std::string_view want, ast::
     std::vector<Tensor> operands;
     for (std::size_t k = 0; k < v.operands.size(); ++k) {
         Tensor x = v.operands[k];
-        const std::string& labels = v.labels[k];
+        std::string labels = v.labels[k];
         if (!stretched && aligned(labels, want)) {
             operands.push_back(x);
             continue;
@@ -402,16 +422,32 @@ Tensor TensorLowerer::materialize(const Lazy& lazy, std::string_view want, ast::
             Shape to;
             for (const char c : want) to.dims.push_back(size_of(c));
             std::vector<std::size_t> axes;
+            bool fits = true;
             for (const char c : labels) {
                 const std::size_t after = axes.empty() ? 0 : axes.back() + 1;
                 std::size_t a = c == '1' ? after : want.find(c);
                 while (c == '1' && a < want.size() && labels.find(want[a]) != std::string::npos) ++a;
-                if (a >= want.size() || a < after)
-                    fail(at, "a read with 0 on an axis of 1 must keep the left side's order of indices");
+                fits = fits && a < want.size() && a >= after;
                 axes.push_back(a);
             }
-            operands.push_back(guarded(at, [&] { return ctx_.broadcast(x, to, axes); }));
-            continue;
+            if (fits) {
+                operands.push_back(guarded(at, [&] { return ctx_.broadcast(x, to, axes); }));
+                continue;
+            }
+            // Else the axes of 1 go (z[n, y[n]] picks one element per row).
+            Shape without;
+            std::string kept;
+            for (std::size_t a = 0; a < labels.size(); ++a)
+                if (labels[a] != '1') {
+                    without.dims.push_back(x->shape().dims[a]);
+                    kept.push_back(labels[a]);
+                }
+            x = guarded(at, [&] { return ctx_.reshape(x, without); });
+            labels = kept;
+            if (labels == want) {
+                operands.push_back(x);
+                continue;
+            }
         }
         // Into the left side's order, then stretched to its shape.
         std::string sorted = labels;

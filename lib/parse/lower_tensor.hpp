@@ -143,6 +143,8 @@ private:
     Lazy negate(Lazy v, std::size_t times, ast::Position at);
     Lazy in_reading_order(Lazy v) const;
     Tensor diag_vector(const ast::Unary& u);
+    // The index tensor an operand names, `y` or `reshape(y, (N, 1))`, or null.
+    Tensor index_tensor_of(const ast::Operand& o);
     void check_new_name(const ast::Name& name, std::string_view what) const;
 
     TensorContext& ctx_;

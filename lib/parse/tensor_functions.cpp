@@ -91,15 +91,21 @@ Lazy TensorLowerer::lower_tensor_function(std::string_view name, const ast::Call
         require_axis();
         const Tensor x = tensor_argument(*args[0]);
         const ast::Operand* o = lone_operand(*args[1]);
-        const ast::Name* index = o ? std::get_if<ast::Name>(&o->value) : nullptr;
-        const auto entry = index ? names_.find(index->text()) : names_.end();
-        if (entry == names_.end() || entry->second.tensor->type() != ElementType::Index)
+        Tensor y = o ? index_tensor_of(*o) : nullptr;
+        if (y == nullptr)
             fail(args[1]->pos,
                  "take_along_axis picks by an index tensor: declare it as data with 'int', as in "
-                 "'y: data[N,1] int'");
+                 "'y: data[N] int'");
         const std::size_t a = axes_argument(axis, x->shape(), at).front();
-        const Tensor y = entry->second.tensor;
-        return build([&] { return ctx_.gather(x, a, y); });
+        if (y->shape().rank() + 1 != x->shape().rank()) return build([&] { return ctx_.gather(x, a, y); });
+        // One label per row (y: data[N] int): the pick z[n, y[n]], the picked axis gone.
+        Shape with_one = y->shape();
+        with_one.dims.insert(with_one.dims.begin() + static_cast<std::ptrdiff_t>(a), 1);
+        y = guarded(at, [&] { return ctx_.reshape(y, with_one); });
+        const Tensor picked = guarded(at, [&] { return ctx_.gather(x, a, y); });
+        Shape without = picked->shape();
+        without.dims.erase(without.dims.begin() + static_cast<std::ptrdiff_t>(a));
+        return build([&] { return ctx_.reshape(picked, without); });
     }
     if (name == "diag") {
         const Tensor x = tensor_argument(*args[0]);
@@ -126,7 +132,10 @@ Lazy TensorLowerer::lower_tensor_function(std::string_view name, const ast::Call
         return build([&] { return ctx_.permute(x, perm); });
     }
     if (name == "reshape" || name == "broadcast_to") {
-        const Tensor x = tensor_argument(*args[0]);
+        // An index tensor may be reshaped: reshape(y, (N, 1)).
+        const ast::Operand* o = name == "reshape" ? lone_operand(*args[0]) : nullptr;
+        const Tensor index = o ? index_tensor_of(*o) : nullptr;
+        const Tensor x = index ? index : tensor_argument(*args[0]);
         const Shape to = shape_argument(*args[1]);
         if (name == "reshape") return build([&] { return ctx_.reshape(x, to); });
         return build([&] { return ctx_.broadcast_to(x, to); });

@@ -449,7 +449,10 @@ Tensor TensorContext::transpose(Tensor x) {
 }
 
 Tensor TensorContext::reshape(Tensor x, Shape to) {
-    if (x->type() != ElementType::Real) refuse("an index tensor enters only gather and scatter_add");
+    // Index data may be reshaped (its elements keep their order), so that labels read as
+    // y: data[N] pick along a row as take_along_axis wants them, shaped [N,1].
+    if (x->type() != ElementType::Real && x->kind() != TensorKind::Data && x->kind() != TensorKind::Reshape)
+        refuse("an index tensor enters only gather, scatter_add and reshape");
     check_shape(to);
     const Shape& from = x->shape();
     // N keeps its place among the dimensions that are not 1: what comes before it and
@@ -474,6 +477,7 @@ Tensor TensorContext::reshape(Tensor x, Shape to) {
     if (x->kind() == TensorKind::Reshape) return reshape(x->operand(0), std::move(to));
     TensorNode n;
     n.kind_ = TensorKind::Reshape;
+    n.type_ = x->type();
     n.shape_ = std::move(to);
     n.operands_ = {x};
     return intern(n);
@@ -497,8 +501,8 @@ std::size_t leading_axes(const Shape& x, std::size_t axis, const Shape& index, s
 }
 
 void check_index(Tensor index, std::string_view what) {
-    if (index->kind() != TensorKind::Data || index->type() != ElementType::Index)
-        refuse(std::string(what) + " takes an index tensor (data of ElementType::Index)");
+    if (index->type() != ElementType::Index)
+        refuse(std::string(what) + " takes an index tensor (data of ElementType::Index, or a reshape of it)");
 }
 
 }  // namespace

@@ -66,6 +66,7 @@ std::vector<std::vector<typename Policy::Value>> expand(std::span<const Tensor> 
             case TensorKind::Permute:
             case TensorKind::Reshape: {
                 std::vector<Value> args(t->operands().size());
+                if (t->type() == ElementType::Index) break;  // read through index_values()
                 if (any) do {
                         operand_offsets(t, operand_dims, at, out.size(), offsets);
                         for (std::size_t k = 0; k < args.size(); ++k) args[k] = operand(k)[offsets[k]];

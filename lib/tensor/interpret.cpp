@@ -98,10 +98,12 @@ std::vector<std::size_t> bound_dims(Tensor node, const TensorBindings& bindings)
 }
 
 const std::vector<std::int64_t>& index_values(Tensor node, const TensorBindings& bindings) {
+    while (node->kind() == TensorKind::Reshape) node = node->operand(0);  // the same elements in order
     return bound_input(node, bindings).indices;
 }
 
 std::size_t checked_position(Tensor index, std::int64_t value, std::size_t size) {
+    while (index->kind() == TensorKind::Reshape) index = index->operand(0);
     if (value < 0 || static_cast<std::uint64_t>(value) >= size)
         throw Error("the index tensor '" + std::string(index->name()) + "' holds " + std::to_string(value) +
                     ", outside 0 ... " + std::to_string(size) + " - 1 of the axis it indexes");

@@ -3,6 +3,7 @@
 // errors are ParseErrors at the operator, and programs without declarations keep their
 // scalar meaning.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -157,6 +158,48 @@ TEST_CASE("picking one element per row: take_along_axis and z[n, y[n,k]]", "[par
     const Tensor picked = parse_one(ctx, "z2: data[N,3]; y: data[N,1] int; p[n,k] = z2[n, y[n,k]]; p");
     CHECK(picked == ctx.gather(zd, 1, y));
     CHECK(parse_one(ctx, "z2: data[N,3]; y: data[N,1] int; take_along_axis(z2, y, axis=1)") == picked);
+}
+
+TEST_CASE("one label per row: y: data[N] int picks z[n, y[n]]", "[parse][tensor]") {
+    TensorContext ctx;
+    const std::string decl = "X: data[N,3]; y: data[N] int; W: param[3,3]; z = X @ W; ";
+    const TensorProgram index_form = parse_tensor_program(ctx, decl + "p[n] = z[n, y[n]]; p");
+    const TensorProgram matrix_form = parse_tensor_program(ctx, decl + "take_along_axis(z, y, axis=1)");
+    TensorBindings b;
+    b.rows = 4;
+    b.inputs.push_back({"X", TensorValue{{4, 3}, {1, 2, 3, -1, 0.5, 2, 0.25, -2, 1, 3, 1, -1}, {}}});
+    b.inputs.push_back({"y", TensorValue{{4}, {}, {2, 0, 1, 2}}});
+    b.inputs.push_back({"W", TensorValue{{3, 3}, {0.1, 0.2, -0.3, 1, -1, 0.5, 0.25, 0, 2}, {}}});
+    const std::vector<TensorValue> z = evaluate(parse_tensor_program(ctx, decl + "z").outputs, b);
+    const std::vector<TensorValue> picked = evaluate(index_form.outputs, b);
+    CHECK(evaluate(matrix_form.outputs, b)[0].reals == picked[0].reals);
+    REQUIRE(picked[0].shape == std::vector<std::size_t>{4});
+    for (std::size_t n = 0; n < 4; ++n)
+        CHECK(picked[0].reals[n] == z[0].reals[n * 3 + static_cast<std::size_t>(b.inputs[1].second.indices[n])]);
+    // Softmax cross-entropy by W: its gradient is X' (softmax(z) - onehot(y)), and its
+    // printed form reads back to the same values.
+    const TensorProgram loss =
+        parse_tensor_program(ctx, decl + "sum(logsumexp(z, axis=1)) - sum(take_along_axis(z, y, axis=1))");
+    const Tensor W = ctx.param("W", Shape{{3, 3}});
+    const Tensor g = tensor_gradient(ctx, loss.outputs[0], std::span<const Tensor>(&W, 1))[0];
+    const std::vector<double> got = evaluate(std::span<const Tensor>(&g, 1), b)[0].reals;
+    std::vector<double> want(9, 0.0);
+    for (std::size_t n = 0; n < 4; ++n) {
+        double total = 0;
+        for (std::size_t c = 0; c < 3; ++c) total += std::exp(z[0].reals[n * 3 + c]);
+        for (std::size_t c = 0; c < 3; ++c) {
+            const double d = std::exp(z[0].reals[n * 3 + c]) / total -
+                             (static_cast<std::int64_t>(c) == b.inputs[1].second.indices[n] ? 1.0 : 0.0);
+            for (std::size_t i = 0; i < 3; ++i) want[i * 3 + c] += b.inputs[0].second.reals[n * 3 + i] * d;
+        }
+    }
+    for (std::size_t k = 0; k < 9; ++k) CHECK(got[k] == Approx(want[k]).epsilon(1e-12).margin(1e-14));
+    for (const TensorForm form : {TensorForm::Matrix, TensorForm::Index}) {
+        const std::string text = tensor_text(g, form);
+        INFO(text);
+        const Tensor back = parse_tensor_program(ctx, "X: data[N,3]; y: data[N] int; W: param[3,3];" + text).outputs[0];
+        CHECK(evaluate(std::span<const Tensor>(&back, 1), b)[0].reals == got);
+    }
 }
 
 TEST_CASE("constants: lists, full, eye", "[parse][tensor]") {
