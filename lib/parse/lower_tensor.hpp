@@ -135,7 +135,7 @@ private:
     Lazy lower_tensor_function(std::string_view name, const ast::Call& c,  // tensor_functions.cpp
                                std::span<const ast::Expr* const> args, const ast::Expr* axis);
     Tensor tensor_argument(const ast::Expr& e);
-    std::vector<std::size_t> axes_argument(const ast::Expr* axis, const Shape& of, ast::Position at);
+    std::vector<std::size_t> axes_argument(const ast::Expr* axis, const Shape& of);
     Shape shape_argument(const ast::Expr& e);
     // The items of a tuple, or the expression alone.
     std::vector<const ast::Expr*> tuple_items(const ast::Expr& e);

@@ -17,7 +17,7 @@ std::vector<const ast::Expr*> TensorLowerer::tuple_items(const ast::Expr& e) {
 
 Tensor TensorLowerer::tensor_argument(const ast::Expr& e) { return materialize(lower(e), e.pos); }
 
-std::vector<std::size_t> TensorLowerer::axes_argument(const ast::Expr* axis, const Shape& of, ast::Position at) {
+std::vector<std::size_t> TensorLowerer::axes_argument(const ast::Expr* axis, const Shape& of) {
     std::vector<std::size_t> axes;
     if (axis == nullptr) {
         for (std::size_t k = 0; k < of.rank(); ++k) axes.push_back(k);
@@ -32,7 +32,6 @@ std::vector<std::size_t> TensorLowerer::axes_argument(const ast::Expr* axis, con
         if (a < 0) a += rank;
         axes.push_back(static_cast<std::size_t>(a));
     }
-    (void)at;
     return axes;
 }
 
@@ -62,7 +61,7 @@ Lazy TensorLowerer::lower_tensor_function(std::string_view name, const ast::Call
     };
     if (name == "sum" || name == "amax" || name == "mean" || name == "logsumexp") {
         const Tensor x = tensor_argument(*args[0]);
-        const std::vector<std::size_t> axes = axes_argument(axis, x->shape(), at);
+        const std::vector<std::size_t> axes = axes_argument(axis, x->shape());
         if (name == "sum") return build([&] { return ctx_.sum(x, axes); });
         if (name == "amax") return build([&] { return ctx_.max(x, axes); });
         if (name == "mean") return build([&] { return ctx_.mean(x, axes); });
@@ -72,7 +71,7 @@ Lazy TensorLowerer::lower_tensor_function(std::string_view name, const ast::Call
         // exp(z - logsumexp(z)) and z - logsumexp(z), the logsumexp stretched back over
         // the reduced axes: one elementwise map that later operators may extend.
         const Tensor z = tensor_argument(*args[0]);
-        const std::vector<std::size_t> axes = axes_argument(axis, z->shape(), at);
+        const std::vector<std::size_t> axes = axes_argument(axis, z->shape());
         const Tensor lse = guarded(at, [&] { return ctx_.logsumexp(z, axes); });
         std::vector<std::size_t> kept;
         for (std::size_t k = 0; k < z->shape().rank(); ++k)
@@ -96,7 +95,7 @@ Lazy TensorLowerer::lower_tensor_function(std::string_view name, const ast::Call
             fail(args[1]->pos,
                  "take_along_axis picks by an index tensor: declare it as data with 'int', as in "
                  "'y: data[N] int'");
-        const std::size_t a = axes_argument(axis, x->shape(), at).front();
+        const std::size_t a = axes_argument(axis, x->shape()).front();
         if (y->shape().rank() + 1 != x->shape().rank()) return build([&] { return ctx_.gather(x, a, y); });
         // One label per row (y: data[N] int): the pick z[n, y[n]], the picked axis gone.
         Shape with_one = y->shape();
@@ -128,7 +127,7 @@ Lazy TensorLowerer::lower_tensor_function(std::string_view name, const ast::Call
     if (name == "transpose") {
         const Tensor x = tensor_argument(*args[0]);
         if (args.size() == 1) return build([&] { return ctx_.transpose(x); });
-        const std::vector<std::size_t> perm = axes_argument(args[1], x->shape(), args[1]->pos);
+        const std::vector<std::size_t> perm = axes_argument(args[1], x->shape());
         return build([&] { return ctx_.permute(x, perm); });
     }
     if (name == "reshape" || name == "broadcast_to") {
@@ -154,7 +153,7 @@ Lazy TensorLowerer::lower_tensor_function(std::string_view name, const ast::Call
     const std::vector<const ast::Expr*> widths = tuple_items(*args[1]);
     if (widths.size() != 2) fail(args[1]->pos, "pad takes the widths before and after, as in (1, 2)");
     const std::int64_t low = whole_number(*widths[0], "a pad width"), high = whole_number(*widths[1], "a pad width");
-    const std::size_t a = axes_argument(axis, x->shape(), at).front();
+    const std::size_t a = axes_argument(axis, x->shape()).front();
     return build([&] { return ctx_.pad(x, a, low, high); });
 }
 
