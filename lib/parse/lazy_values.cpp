@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "gradc/error.hpp"
 #include "parse/lower_tensor.hpp"
@@ -60,22 +62,31 @@ Lazy TensorLowerer::combine(Op op, Lazy a, Lazy b, ast::Position at) {
 Lazy TensorLowerer::apply(Op op, std::span<Lazy> args, ast::Position at) {
     Lazy r;
     std::vector<Expr> bodies;
-    for (Lazy& a : args) {
+    for (std::size_t n = 0; n < args.size(); ++n) {
+        Lazy& a = args[n];
         r.index = r.index || a.index;
-        std::vector<Expr> from, to;
-        for (std::size_t k = 0; k < a.operands.size(); ++k) {
-            std::size_t j = 0;
-            while (j < r.operands.size() && !(r.operands[j] == a.operands[k] && r.labels[j] == a.labels[k])) ++j;
-            if (j == r.operands.size()) {
-                r.operands.push_back(a.operands[k]);
-                r.labels.push_back(a.labels[k]);
+        if (n == 0) {
+            // The first argument's operands keep their numbers: a long chain of terms
+            // then costs one lookup per new operand, not a renumbering of all of them.
+            r.operands = std::move(a.operands);
+            r.labels = std::move(a.labels);
+            bodies.push_back(a.body);
+        } else {
+            std::vector<Expr> from, to;
+            for (std::size_t k = 0; k < a.operands.size(); ++k) {
+                std::size_t j = 0;
+                while (j < r.operands.size() && !(r.operands[j] == a.operands[k] && r.labels[j] == a.labels[k])) ++j;
+                if (j == r.operands.size()) {
+                    r.operands.push_back(a.operands[k]);
+                    r.labels.push_back(a.labels[k]);
+                }
+                if (j != k) {
+                    from.push_back(ctx_.placeholder(k));
+                    to.push_back(ctx_.placeholder(j));
+                }
             }
-            if (j != k) {
-                from.push_back(ctx_.placeholder(k));
-                to.push_back(ctx_.placeholder(j));
-            }
+            bodies.push_back(from.empty() ? a.body : tensor::substitute(ctx_.scalars(), a.body, from, to));
         }
-        bodies.push_back(from.empty() ? a.body : tensor::substitute(ctx_.scalars(), a.body, from, to));
         if (a.index) {
             for (const char c : a.out)
                 if (r.out.find(c) == std::string::npos) r.out.push_back(c);
@@ -120,21 +131,28 @@ Lazy TensorLowerer::negate(Lazy v, std::size_t times, ast::Position at) {
 // same body over the same operands. Renaming placeholders can reorder commutative
 // operands, so this repeats until the order holds (twice, almost always).
 Lazy TensorLowerer::in_reading_order(Lazy v) const {
+    std::unordered_map<Expr, std::size_t> operand_of;  // placeholder -> operand
+    for (std::size_t k = 0; k < v.operands.size(); ++k) operand_of.emplace(ctx_.placeholder(k), k);
     for (int round = 0; round < 4 && v.operands.size() > 1; ++round) {
         std::vector<std::size_t> order;  // operand indices, as met
+        std::vector<bool> met(v.operands.size(), false);
         std::vector<Expr> stack{v.body};
-        std::vector<Expr> seen;
+        std::unordered_set<Expr> seen;
         while (!stack.empty()) {
             const Expr e = stack.back();
             stack.pop_back();
-            if (std::find(seen.begin(), seen.end(), e) != seen.end()) continue;
-            seen.push_back(e);
-            for (std::size_t k = 0; k < v.operands.size(); ++k)
-                if (e == ctx_.placeholder(k) && std::find(order.begin(), order.end(), k) == order.end())
-                    order.push_back(k);
+            if (!seen.insert(e).second) continue;
+            if (const auto it = operand_of.find(e); it != operand_of.end() && !met[it->second]) {
+                met[it->second] = true;
+                order.push_back(it->second);
+            }
             for (int a = e->arity(); a-- > 0;) stack.push_back(e->arg(a));
         }
-        bool in_order = order.size() == v.operands.size();
+        // Operands the body does not read (where(0, x, w) folds x away) keep their place
+        // after the others: their shapes still broadcast into the result's.
+        for (std::size_t k = 0; k < v.operands.size(); ++k)
+            if (!met[k]) order.push_back(k);
+        bool in_order = true;
         for (std::size_t k = 0; k < order.size(); ++k) in_order = in_order && order[k] == k;
         if (in_order) break;
         Lazy next = v;
@@ -202,7 +220,7 @@ Tensor TensorLowerer::materialize(const Lazy& lazy, std::string_view want, ast::
                                                        [&](const std::string& l) { return aligned(l, want); });
     // a[...] * b[...] whose indices NumPy cannot line up: a contraction that sums nothing.
     const Expr p0 = ctx_.placeholder(0), p1 = ctx_.placeholder(1);
-    if (!all_aligned && v.operands.size() == 2 && v.body->op() == Op::Mul &&
+    if (!all_aligned && !stretched && v.operands.size() == 2 && v.body->op() == Op::Mul &&
         ((v.body->arg(0) == p0 && v.body->arg(1) == p1) || (v.body->arg(0) == p1 && v.body->arg(1) == p0)) &&
         v.labels[0].find('1') == std::string::npos && v.labels[1].find('1') == std::string::npos) {
         const std::string spec = v.labels[0] + "," + v.labels[1] + "->" + std::string(want);

@@ -255,7 +255,12 @@ Expr Lowerer::lower(const ast::Operand& o) {
         case 2: return lower_call(*std::get<ast::Box<ast::Call>>(o.value));
         case 3: return lower(*std::get<ast::Box<ast::Expr>>(o.value));
         case 4: {
-            const ast::PostfixOp& op = std::get<ast::Box<ast::Postfix>>(o.value)->op;
+            const ast::Postfix& postfix = *std::get<ast::Box<ast::Postfix>>(o.value);
+            const ast::PostfixOp& op = postfix.op;
+            if (const ast::Name* n = std::get_if<ast::Name>(&postfix.target.value);
+                n != nullptr && op.kind == '[' && find_function(n->text()))
+                fail(op.pos,
+                     cat(quoted(n->text()), " is a function: call it with parentheses, as in ", n->text(), "(x)"));
             tensor_syntax(op.pos, op.kind == '[' ? "a subscript '[...]'" : "a transpose");
         }
         case 5:

@@ -120,11 +120,7 @@ Lazy TensorLowerer::lower_element(const ast::Postfix& p) {
         what = quoted(name->text());
     } else {
         // The elements of a matrix-form value: (W @ b)[i], cos(W)[i,j].
-        const auto saved = std::move(indices_);
-        indices_.clear();
-        const Lazy value = lower(p.target);
-        indices_ = saved;
-        x = materialize(value, p.op.pos);
+        x = outside_index_form([&] { return materialize(lower(p.target), p.op.pos); });
         what = "the value";
     }
     // An index tensor's elements are read only to define a reshape of it (t[n,k:1] = y[n]);
@@ -304,7 +300,7 @@ const ast::Expr* indicator(const ast::Unary& u) {
 //   sum(k, l, g[k,l] * (2*k+l == i) * (l == j))      the adjoint of a view
 // Null when `body` is not of either form.
 std::optional<Lazy> TensorLowerer::lower_indicator_sum(const ast::Expr& body, const std::vector<char>& summed,
-                                                       ast::Position at) {
+                                                       ast::Position at, std::optional<Lazy>& whole) {
     if (!body.rest.empty() || !body.first.rest.empty()) return std::nullopt;
     const ast::Product& p = body.first.first;
     std::vector<const ast::Unary*> factors{&p.first};
@@ -331,43 +327,59 @@ std::optional<Lazy> TensorLowerer::lower_indicator_sum(const ast::Expr& body, co
         if (label == '\0' || std::find(summed.begin(), summed.end(), label) != summed.end()) return std::nullopt;
         out.push_back(label);
     }
-    const auto read_value = [&](std::string_view order) {
+    // The value factor, lowered once.
+    const Lazy probe = [&] {
         ast::Expr e;
         e.pos = body.pos;
         e.first.first.first = *value;
-        const Lazy v = lower(e);
-        return materialize(v, order, at);
+        return lower(e);
+    }();
+    // Not of either form: the whole body, from the value already lowered (lowering it
+    // again would double the work at every level of nested sums).
+    const auto fallback = [&]() -> std::optional<Lazy> {
+        std::vector<Lazy> parts;
+        for (const ast::Unary* f : factors) {
+            if (f == value) {
+                parts.push_back(probe);
+                continue;
+            }
+            ast::Expr e;
+            e.pos = body.pos;
+            e.first.first.first = *f;
+            parts.push_back(lower(e));
+        }
+        Lazy product = std::move(parts.front());
+        for (std::size_t k = 1; k < parts.size(); ++k)
+            product = combine(Op::Mul, std::move(product), std::move(parts[k]), at);
+        whole = std::move(product);
+        return std::nullopt;
     };
     // scatter_add: one indicator whose left side reads an index tensor.
     if (indicators.size() == 1 && summed.size() == 1) {
         const ast::Operand* o = nullptr;
         const ast::Sum& lhs = indicators[0]->first;
-        if (lhs.rest.empty() && lhs.first.rest.empty() && lhs.first.first.minus == 0) o = &lhs.first.first.power.base;
+        if (lhs.rest.empty() && lhs.first.rest.empty() && lhs.first.first.minus == 0 &&
+            lhs.first.first.power.exponents.empty())
+            o = &lhs.first.first.power.base;
         const auto* read = o ? std::get_if<ast::Box<ast::Postfix>>(&o->value) : nullptr;
         const Tensor index = read && (*read)->op.kind == '[' ? index_tensor_of((*read)->target) : nullptr;
-        if (index != nullptr) {
+        if (index != nullptr && (*read)->op.subscripts.size() == index->shape().rank()) {
             const Tensor y = index;
             std::string index_labels;
             for (const ast::Subscript& is : (*read)->op.subscripts) {
                 const ast::Operand* io = is.colons == 0 && is.start ? lone_operand(*is.start) : nullptr;
                 const ast::Name* i = io ? std::get_if<ast::Name>(&io->value) : nullptr;
-                if (i == nullptr || index_label(i->text()) == '\0') return std::nullopt;
+                if (i == nullptr || index_label(i->text()) == '\0') return fallback();
                 index_labels.push_back(index_label(i->text()));
             }
             // The source is read over the result's indices with the summed one in place of c.
-            const Lazy probe = [&] {
-                ast::Expr e;
-                e.pos = body.pos;
-                e.first.first.first = *value;
-                return lower(e);
-            }();
             const char k = summed[0], c = out[0];
             const std::string& source_order = probe.out;
             if (source_order.size() < index_labels.size() ||
                 source_order.substr(source_order.size() - index_labels.size()) != index_labels)
-                return std::nullopt;
+                return fallback();
             const std::size_t axis = source_order.find(k);
-            if (axis == std::string::npos || !range_of(c)) return std::nullopt;
+            if (axis == std::string::npos || !range_of(c)) return fallback();
             const Tensor source = materialize(probe, source_order, at);
             Shape shape = source->shape();
             shape.dims[axis] = *range_of(c);
@@ -378,9 +390,13 @@ std::optional<Lazy> TensorLowerer::lower_indicator_sum(const ast::Expr& body, co
     }
     // The adjoint of a view: the value reads exactly the summed indices, and each
     // indicator's left side is an affine form of them.
+    std::string read_labels = probe.out, summed_labels(summed.begin(), summed.end());
+    std::sort(read_labels.begin(), read_labels.end());
+    std::sort(summed_labels.begin(), summed_labels.end());
+    if (read_labels != summed_labels) return fallback();
     Shape shape;
     for (const char c : out) {
-        if (!range_of(c)) return std::nullopt;
+        if (!range_of(c)) return fallback();
         shape.dims.push_back(*range_of(c));
     }
     const std::string view_order(summed.begin(), summed.end());
@@ -390,18 +406,18 @@ std::optional<Lazy> TensorLowerer::lower_indicator_sum(const ast::Expr& body, co
         lhs.pos = e->pos;
         lhs.first = e->first;
         const std::optional<Affine> a = affine_of(lhs);
-        if (!a) return std::nullopt;
+        if (!a) return fallback();
         for (const char k : view_order) {
             std::int64_t coefficient = 0;
             for (const auto& [label, c] : a->terms) {
-                if (std::find(summed.begin(), summed.end(), label) == summed.end() && c != 0) return std::nullopt;
+                if (std::find(summed.begin(), summed.end(), label) == summed.end() && c != 0) return fallback();
                 if (label == k) coefficient = c;
             }
             rows.push_back(coefficient);
         }
         rows.push_back(a->offset);
     }
-    const Tensor g = read_value(view_order);
+    const Tensor g = materialize(probe, view_order, at);
     return wrap(guarded(at, [&] { return ctx_.view_adjoint(g, shape, rows); }), out);
 }
 
@@ -416,12 +432,15 @@ Lazy TensorLowerer::lower_index_reduction(const ast::Call& c, bool max) {
         push_index(*i);
         summed.push_back(indices_.back().second);
     }
+    // Outside an index-form definition, sum(i, x[i]) is a value of the matrix form.
+    const auto result = [&](Tensor t, const std::string& labels) { return outer == 0 ? wrap(t) : wrap(t, labels); };
+    std::optional<Lazy> whole;
     if (!max)
-        if (std::optional<Lazy> scattered = lower_indicator_sum(c.args.back().value, summed, c.name.pos)) {
+        if (std::optional<Lazy> scattered = lower_indicator_sum(c.args.back().value, summed, c.name.pos, whole)) {
             indices_.resize(outer);
-            return *scattered;
+            return outer == 0 ? wrap(materialize(*scattered, c.name.pos)) : *scattered;
         }
-    const Lazy body = lower(c.args.back().value);
+    const Lazy body = whole ? std::move(*whole) : lower(c.args.back().value);
     indices_.resize(outer);
     std::string kept;
     for (const char l : body.out)
@@ -431,19 +450,22 @@ Lazy TensorLowerer::lower_index_reduction(const ast::Call& c, bool max) {
             fail(c.args[k].value.pos, "the index is read nowhere in the body, so its range is unknown");
     const ast::Position at = c.name.pos;
     const Expr p0 = ctx_.placeholder(0), p1 = ctx_.placeholder(1);
-    const bool product = !max && body.operands.size() == 2 && body.body->op() == Op::Mul &&
-                         ((body.body->arg(0) == p0 && body.body->arg(1) == p1) ||
-                          (body.body->arg(0) == p1 && body.body->arg(1) == p0)) &&
-                         body.labels[0].find('1') == std::string::npos && body.labels[1].find('1') == std::string::npos;
+    // A product of two reads summed over indices both read is a contraction, as @ is.
+    bool product = !max && body.operands.size() == 2 && body.body->op() == Op::Mul &&
+                   ((body.body->arg(0) == p0 && body.body->arg(1) == p1) ||
+                    (body.body->arg(0) == p1 && body.body->arg(1) == p0)) &&
+                   body.labels[0].find('1') == std::string::npos && body.labels[1].find('1') == std::string::npos;
+    for (const char k : summed)
+        product = product && body.labels[0].find(k) != std::string::npos && body.labels[1].find(k) != std::string::npos;
     if (product) {
         const std::string spec = body.labels[0] + "," + body.labels[1] + "->" + kept;
-        return wrap(guarded(at, [&] { return ctx_.contract(spec, body.operands[0], body.operands[1]); }), kept);
+        return result(guarded(at, [&] { return ctx_.contract(spec, body.operands[0], body.operands[1]); }), kept);
     }
     const Tensor t = materialize(body, body.out, at);
     std::vector<std::size_t> axes;
     for (std::size_t a = 0; a < body.out.size(); ++a)
         if (std::find(summed.begin(), summed.end(), body.out[a]) != summed.end()) axes.push_back(a);
-    return wrap(guarded(at, [&] { return max ? ctx_.max(t, axes) : ctx_.sum(t, axes); }), kept);
+    return result(guarded(at, [&] { return max ? ctx_.max(t, axes) : ctx_.sum(t, axes); }), kept);
 }
 
 }  // namespace gradc::syntax

@@ -47,7 +47,11 @@ void TensorLowerer::check_new_name(const ast::Name& name, std::string_view what)
     const std::string_view text = name.text();
     if (named_constant(text))
         fail(name.pos, quoted(text) + " is a constant; choose another name for the " + std::string(what));
-    if (find_function(text) || text == "sum" || text == "amax" || text == "mean" || text == "softmax")
+    if (text == "N" || text == "None")
+        fail(name.pos, quoted(text) +
+                           " is a word of the language (the rows; a new axis); choose another name for the " +
+                           std::string(what));
+    if (find_function(text) || is_tensor_function(text))
         fail(name.pos, quoted(text) + " is a function; choose another name for the " + std::string(what));
     if (const auto it = names_.find(text); it != names_.end())
         fail(name.pos,
@@ -220,6 +224,7 @@ Lazy TensorLowerer::lower(const ast::Expr& e) {
         const ast::Name* j = lone_name(e.rest[0].operand);
         if (i != nullptr && j != nullptr && index_label(i->text()) != '\0' && index_label(j->text()) != '\0') {
             const char a = index_label(i->text()), b = index_label(j->text());
+            if (a == b) return constant(1.0);
             const std::optional<std::int64_t> size = range_of(a) ? range_of(a) : range_of(b);
             if (!size)
                 fail(i->pos, "the range of (" + std::string(i->text()) + " == " + std::string(j->text()) +
@@ -250,7 +255,9 @@ Tensor TensorLowerer::diag_vector(const ast::Unary& u) {
         (*call)->args[0].keyword.pos != nullptr)
         return nullptr;
     const Tensor v = tensor_argument((*call)->args[0].value);
-    return v->shape().rank() == 1 ? v : nullptr;
+    if (v->shape().rank() == 1) return v;
+    lowered_diag_arguments_.emplace(&**call, v);
+    return nullptr;
 }
 
 // A product chain. diag(v) @ M and M @ diag(v) scale M's rows or columns without
@@ -463,10 +470,7 @@ Lazy TensorLowerer::lower_list(const ast::List& l) {
 }
 
 std::int64_t TensorLowerer::whole_number(const ast::Expr& e, std::string_view what) {
-    const auto saved = std::move(indices_);
-    indices_.clear();
-    const Lazy v = lower(e);
-    indices_ = saved;
+    const Lazy v = outside_index_form([&] { return lower(e); });
     if (!v.operands.empty() || !v.body->is_const())
         fail(e.pos, std::string(what) + " is a whole number written out, not an expression of tensors");
     const double d = v.body->value();

@@ -44,7 +44,14 @@ inline const ast::Name* lone_name(const ast::Sum& s) {
     return std::get_if<ast::Name>(&u.power.base.value);
 }
 
+// tensor_calls.cpp: whether `name` is a function of the matrix form (sum, diag, ...).
+bool is_tensor_function(std::string_view name) noexcept;
+
 inline std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// A constant filled with one number is an array up to this many elements, a stretched
+// number beyond.
+inline constexpr std::size_t kLargestConstant = std::size_t{1} << 20;
 
 // An elementwise expression over tensors, not yet a node.
 struct Lazy {
@@ -95,6 +102,19 @@ public:
     char index_label(std::string_view name) const noexcept;
     // The range a definition's left side gives an index (`i:3`), if it gives one.
     std::optional<std::int64_t> range_of(char label) const noexcept;
+    // Runs `f` as in the matrix form, with no index bound and no range given (a value
+    // read by subscripts, (W @ b)[i]; a whole number in a subscript).
+    template <class F>
+    auto outside_index_form(F f) {
+        auto indices = std::move(indices_);
+        auto ranges = std::move(ranges_);
+        indices_.clear();
+        ranges_.clear();
+        auto result = f();
+        indices_ = std::move(indices);
+        ranges_ = std::move(ranges);
+        return result;
+    }
     // sum(i, ...) / amax(i, ...): the index names bound while lowering the body.
     void push_index(const ast::Name& name);
     void pop_index() { indices_.pop_back(); }
@@ -129,13 +149,16 @@ private:
         std::int64_t offset = 0;
     };
     std::optional<Affine> affine_of(const ast::Expr& e) const;
-    std::optional<Lazy> lower_indicator_sum(const ast::Expr& body, const std::vector<char>& summed, ast::Position at);
+    // Null when `body` is not of that form, with `whole` set to the body once lowered.
+    std::optional<Lazy> lower_indicator_sum(const ast::Expr& body, const std::vector<char>& summed, ast::Position at,
+                                            std::optional<Lazy>& whole);
     Lazy wrap_view(Tensor x, const std::string& labels, const std::vector<std::optional<Affine>>& affine,
                    ast::Position at);
     Lazy lower_tensor_function(std::string_view name, const ast::Call& c,  // tensor_functions.cpp
                                std::span<const ast::Expr* const> args, const ast::Expr* axis);
     Tensor tensor_argument(const ast::Expr& e);
     std::vector<std::size_t> axes_argument(const ast::Expr* axis, const Shape& of);
+    std::size_t single_axis(const ast::Expr* axis, const Shape& of);
     Shape shape_argument(const ast::Expr& e);
     // The items of a tuple, or the expression alone.
     std::vector<const ast::Expr*> tuple_items(const ast::Expr& e);
@@ -153,6 +176,8 @@ private:
     std::unordered_map<std::string_view, Entry> names_;
     std::vector<std::pair<std::string_view, char>> indices_;  // bound index names, innermost last
     std::vector<std::pair<char, std::int64_t>> ranges_;       // ranges written on the left side
+    // diag(M)'s argument, once lowered by diag_vector(): not lowered a second time.
+    std::unordered_map<const ast::Call*, Tensor> lowered_diag_arguments_;
     Value value_;
     bool results_started_ = false;
     bool ended_with_binding_ = false;

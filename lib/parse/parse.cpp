@@ -10,7 +10,9 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 #include "gradc/error.hpp"
 #include "gradc/parse.hpp"
@@ -42,15 +44,20 @@ constexpr std::size_t kStackBase = std::size_t{8} << 20;
 // an unoptimized AddressSanitizer build), which saves starting a thread per call.
 constexpr std::size_t kCallerStackLevels = 16;
 
-// The deepest nesting outside comments: parentheses and brackets, and the postfix
-// operators of a chain (x'', x[0][1]), each of which wraps what comes before it. The
-// first '(', '[' or "'" past `max_nesting` is an error there, found before the
-// recursive parse could exhaust any stack; balance is left to the grammar, which
-// reports it in source order.
+// The deepest nesting outside comments, a bound on the depth of the syntax tree: each
+// parenthesis and bracket, and each postfix operator applied to an operand (x'', x[0][1],
+// (...)' wraps all of the operand before it). The first '(', '[' or "'" past
+// `max_nesting` is an error there, found before the recursive parse could exhaust any
+// stack; balance is left to the grammar, which reports it in source order.
 std::size_t check_nesting(std::string_view source, std::size_t max_nesting) {
-    std::size_t depth = 0, chain = 0, deepest = 0;
     const char* const begin = source.data();
     const char* const end = begin + source.size();
+    std::size_t depth = 0, deepest = 0;
+    // `operand`: the depth of the operand being read at this level (its groups and
+    // postfix operators so far); an operator or separator starts a new one. `most`: the
+    // deepest operand of this level. Both are kept for the enclosing levels.
+    std::size_t operand = 0, most = 0;
+    std::vector<std::pair<std::size_t, std::size_t>> enclosing;
     const auto deeper = [&](const char* p, std::size_t levels) {
         if (levels > max_nesting)
             throw ParseError(make_diagnostic(source, static_cast<std::size_t>(p - begin),
@@ -59,35 +66,51 @@ std::size_t check_nesting(std::string_view source, std::size_t max_nesting) {
                                                  "ParseLimits::max_nesting (gradc --max-nesting)"));
         deepest = std::max(deepest, levels);
     };
-    // The last character that is not blank, which tells a subscript from a list.
-    char last = '\0';
     for (const char* p = begin; p != end; ++p) {
-        const char c = *p;
-        switch (c) {
+        switch (*p) {
             case '#':
                 p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
                 if (p == nullptr) return deepest;
-                continue;
-            case '(': deeper(p, ++depth + chain); break;
-            case '[':
-                if (last == ']' || last == ')' || last == '\'' || syntax::lex::is_name_char(last)) ++chain;
-                deeper(p, ++depth + chain);
                 break;
-            case '\'': deeper(p, depth + ++chain); break;
-            case '.':
-                if (p + 1 != end && p[1] == 'T') deeper(p, depth + ++chain);
+            case '(':
+            case '[':
+                enclosing.emplace_back(operand, most);
+                operand = most = 0;
+                deeper(p, ++depth);
                 break;
             case ')':
-            case ']':
+            case ']': {
+                const std::size_t inside = std::max(operand, most);
                 if (depth > 0) --depth;
+                if (!enclosing.empty()) {
+                    std::tie(operand, most) = enclosing.back();
+                    enclosing.pop_back();
+                }
+                operand += inside + 1;
+                deeper(p, depth + operand);
+                break;
+            }
+            case '\'': deeper(p, depth + ++operand); break;
+            case '.':
+                if (p + 1 != end && p[1] == 'T') deeper(p, depth + ++operand);
                 break;
             case ';':
             case ',':
-                if (depth == 0) chain = 0;
+            case '+':
+            case '-':
+            case '*':
+            case '/':
+            case '@':
+            case '^':
+            case '=':
+            case '<':
+            case '>':
+            case '!':
+                most = std::max(most, operand);
+                operand = 0;
                 break;
             default: break;
         }
-        if (!syntax::lex::is_space(c)) last = c;
     }
     return deepest;
 }

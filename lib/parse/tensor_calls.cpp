@@ -49,6 +49,16 @@ constexpr TensorFunction kTensorFunctions[] = {
     {"pad", 2, 2, "axis", "pad(x, (1, 2), axis=0)"},
 };
 
+// Whether `keywords` (space-separated) lists `k`.
+bool lists(std::string_view keywords, std::string_view k) {
+    while (!keywords.empty()) {
+        const std::size_t space = std::min(keywords.find(' '), keywords.size());
+        if (keywords.substr(0, space) == k) return true;
+        keywords.remove_prefix(std::min(space + 1, keywords.size()));
+    }
+    return false;
+}
+
 const TensorFunction* find_tensor_function(std::string_view name) {
     for (const TensorFunction& f : kTensorFunctions)
         if (f.name == name) return &f;
@@ -56,6 +66,8 @@ const TensorFunction* find_tensor_function(std::string_view name) {
 }
 
 }  // namespace
+
+bool is_tensor_function(std::string_view name) noexcept { return find_tensor_function(name) != nullptr; }
 
 Lazy TensorLowerer::lower_call(const ast::Call& c) {
     const std::string_view name = c.name.text();
@@ -118,7 +130,7 @@ Lazy TensorLowerer::lower_call(const ast::Call& c) {
                              " positional arguments, got " + std::to_string(args.positional.size()) + ": write " +
                              std::string(f->usage));
     for (const auto& [k, e] : args.keywords)
-        if (f->keywords.find(k) == std::string_view::npos)
+        if (!lists(f->keywords, k))
             fail(e->pos, quoted(name) + " takes no keyword " + quoted(k) + ": write " + std::string(f->usage));
     return lower_tensor_function(f->name, c, args.positional, args.keyword("axis"));
 }

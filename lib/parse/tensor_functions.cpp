@@ -35,6 +35,12 @@ std::vector<std::size_t> TensorLowerer::axes_argument(const ast::Expr* axis, con
     return axes;
 }
 
+std::size_t TensorLowerer::single_axis(const ast::Expr* axis, const Shape& of) {
+    const std::vector<std::size_t> axes = axes_argument(axis, of);
+    if (axes.size() != 1) fail(axis->pos, "one axis here, as in axis=1");
+    return axes.front();
+}
+
 Shape TensorLowerer::shape_argument(const ast::Expr& e) {
     Shape shape;
     for (const ast::Expr* item : tuple_items(e)) {
@@ -95,7 +101,7 @@ Lazy TensorLowerer::lower_tensor_function(std::string_view name, const ast::Call
             fail(args[1]->pos,
                  "take_along_axis picks by an index tensor: declare it as data with 'int', as in "
                  "'y: data[N] int'");
-        const std::size_t a = axes_argument(axis, x->shape()).front();
+        const std::size_t a = single_axis(axis, x->shape());
         if (y->shape().rank() + 1 != x->shape().rank()) return build([&] { return ctx_.gather(x, a, y); });
         // One label per row (y: data[N] int): the pick z[n, y[n]], the picked axis gone.
         Shape with_one = y->shape();
@@ -107,7 +113,8 @@ Lazy TensorLowerer::lower_tensor_function(std::string_view name, const ast::Call
         return build([&] { return ctx_.reshape(picked, without); });
     }
     if (name == "diag") {
-        const Tensor x = tensor_argument(*args[0]);
+        const auto lowered = lowered_diag_arguments_.find(&c);
+        const Tensor x = lowered != lowered_diag_arguments_.end() ? lowered->second : tensor_argument(*args[0]);
         if (x->shape().rank() == 2) return build([&] { return ctx_.diagonal(x, 0, 1); });
         if (x->shape().rank() != 1 || x->shape().dims[0] == kRows)
             fail(at, "diag takes a vector of fixed size (a diagonal matrix) or a matrix (its diagonal); the shape is " +
@@ -144,7 +151,9 @@ Lazy TensorLowerer::lower_tensor_function(std::string_view name, const ast::Call
         const Lazy v = lower(*args[1]);
         if (!v.operands.empty() || !v.body->is_const()) fail(args[1]->pos, "full takes a number to fill with");
         const double value = v.body->value();
-        if (to.has_rows()) return build([&] { return ctx_.broadcast_to(ctx_.scalar(value), to); });
+        // Large or over N: a stretched number, not an array the text would have to allocate.
+        if (to.has_rows() || to.elements() > kLargestConstant)
+            return build([&] { return ctx_.broadcast_to(ctx_.scalar(value), to); });
         return build([&] { return ctx_.constant(std::vector<double>(to.elements(), value), to); });
     }
     // pad(x, (low, high), axis=k)
@@ -153,7 +162,7 @@ Lazy TensorLowerer::lower_tensor_function(std::string_view name, const ast::Call
     const std::vector<const ast::Expr*> widths = tuple_items(*args[1]);
     if (widths.size() != 2) fail(args[1]->pos, "pad takes the widths before and after, as in (1, 2)");
     const std::int64_t low = whole_number(*widths[0], "a pad width"), high = whole_number(*widths[1], "a pad width");
-    const std::size_t a = axes_argument(axis, x->shape()).front();
+    const std::size_t a = single_axis(axis, x->shape());
     return build([&] { return ctx_.pad(x, a, low, high); });
 }
 

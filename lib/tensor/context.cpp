@@ -179,7 +179,7 @@ Tensor TensorContext::map(Expr body, std::span<const Tensor> operands) {
     }
     for (std::size_t k = 0; k < operands.size(); ++k)
         if (body == placeholder(k) && operands[k]->shape() == shape) return operands[k];
-    if (body->is_const() && !shape.has_rows())
+    if (body->is_const() && !shape.has_rows() && shape.elements() <= (std::size_t{1} << 20))
         return constant(std::vector<double>(shape.elements(), body->value()), shape);
     TensorNode n;
     n.kind_ = TensorKind::Map;
@@ -308,6 +308,7 @@ Tensor TensorContext::matmul(Tensor a, Tensor b) {
     }
     if (ra == 2 && rb == 1) return contract("ij,j->i", a, b);
     if (ra == 1 && rb == 2) return contract("j,jk->k", a, b);
+    if (ra == 1 && rb == 1) return contract("j,j->", a, b);
     refuse("@ takes matrices and vectors; the shapes are " + a->shape().text() + " and " + b->shape().text());
 }
 

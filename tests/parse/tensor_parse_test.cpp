@@ -256,6 +256,7 @@ TEST_CASE("formulas without declarations refuse the tensor syntax and keep their
     CHECK(message("sum(x, axis=1)").find("belongs to tensor programs") != std::string::npos);
     CHECK(message("w: param[3]; sum(w)").find("parse_tensor_program") != std::string::npos);
     CHECK(message("max(x, 1) + min(x, y)") == "(no error)");
+    CHECK(message("sin[x]") == "'sin' is a function: call it with parentheses, as in sin(x)");
 }
 
 TEST_CASE("the logistic Hessian of a parsed program prints as X' diag(s(1 - s)) X and reads back", "[parse][tensor]") {
@@ -284,4 +285,54 @@ TEST_CASE("the logistic Hessian of a parsed program prints as X' diag(s(1 - s)) 
     CHECK(parse_one(ctx, declarations + "X @ diag(w)") == ctx.contract("ij,j->ij", X, w));
     CHECK(parse_one(ctx, declarations + "diag(w)")->shape() == Shape{{3, 3}});
     CHECK(error_of(declarations + "diag(y)").find("a factor of '@' only") != std::string::npos);
+}
+
+TEST_CASE("hard cases: empty axes, constants that fold, stale ranges, forms that only look alike", "[parse][tensor]") {
+    CHECK(error_of("z: param[3,4]; y: data[3,1] int; sum(take_along_axis(z, y, axis=()))") ==
+          "one axis here, as in axis=1");
+    CHECK(error_of("x: param[3]; sum(pad(x, (1, 2), axis=(0, 0)))") == "one axis here, as in axis=1");
+    CHECK(error_of("x: param[3]; sum(x, ax=1)").find("'sum' takes no keyword 'ax'") == 0);
+    CHECK(error_of("N: param[3]; sum(N)").find("'N' is a word of the language") == 0);
+    CHECK(error_of("diag: param[3]; sum(diag)").find("'diag' is a function") == 0);
+    TensorContext ctx;
+    TensorBindings b;
+    b.inputs.push_back({"x", TensorValue{{3, 4}, std::vector<double>(12, 1.0), {}}});
+    b.inputs.push_back({"w", TensorValue{{4}, {1, 2, 3, 4}, {}}});
+    b.inputs.push_back({"v", TensorValue{{3}, {1, 2, 4}, {}}});
+    const auto value = [&](const std::string& source) {
+        const Tensor t = parse_one(ctx, "x: param[3,4]; w: param[4]; v: param[3]; " + source);
+        return evaluate(std::span<const Tensor>(&t, 1), b)[0].reals;
+    };
+    // where(0, x, w) folds to w, stretched over x's shape as NumPy's where does.
+    CHECK(value("sum(where(0, x, w))") == std::vector<double>{30});
+    // A sum inside a value read by subscripts knows no range of the left side.
+    CHECK(value("h[i:4] = (sum(k, v[k]) * w)[i]; sum(h)") == std::vector<double>{70});
+    // Products that are no contraction: an index of the left side read by neither factor,
+    // a summed index read by one.
+    CHECK(value("h[i, j:2] = v[i] * v[i]; sum(h)") == std::vector<double>{42});
+    CHECK(value("h[j] = sum(k, v[k] * w[j]); sum(h)") == std::vector<double>{70});
+    // (i == i) is 1; a vector @ a vector is their dot product.
+    CHECK(value("h[i] = v[i] * (i == i); sum(h)") == std::vector<double>{7});
+    CHECK(value("v @ v") == std::vector<double>{21});
+    // A view adjoint's form with a value that reads other indices is a plain sum.
+    CHECK(value("t[i:3, j:2] = sum(k, l, v[k] * (k == i) * (l == j)); sum(t)").size() == 1);
+    // A constant sum over a delta: k ranges as i does.
+    CHECK(value("t[i:3] = sum(k, 2 * (k == i)); sum(t)") == std::vector<double>{6});
+    // Large fills are stretched numbers, not arrays.
+    CHECK(parse_one(ctx, "x: param[3,4]; full((100000, 100000), 1)")->kind() == TensorKind::Broadcast);
+}
+
+TEST_CASE("long tensor formulas parse in linear time and within the nesting limit", "[parse][tensor]") {
+    std::string sum = "x: param[3]; ";
+    for (int k = 0; k < 20000; ++k) sum += (k ? " + x[0]" : "x[0]");
+    TensorContext ctx;
+    CHECK(parse_one(ctx, sum)->shape() == Shape{});
+    std::string nested = "M: param[2,2]; sum(";
+    for (int k = 0; k < 80; ++k) nested += "diag(";
+    nested += "M";
+    for (int k = 0; k < 80; ++k) nested += ")";
+    nested += ")";
+    CHECK(parse_one(ctx, nested)->shape() == Shape{});
+    std::string deep = "M: param[2,2]; sum(((M'''')'')')";
+    CHECK(parse_one(ctx, deep)->shape() == Shape{});
 }
