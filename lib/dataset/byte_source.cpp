@@ -61,7 +61,7 @@ public:
     std::uint64_t size() const noexcept override { return bytes_.size(); }
 
     std::size_t read_at(std::uint64_t offset, std::span<std::byte> out) override {
-        if (offset >= bytes_.size()) return 0;
+        if (offset >= bytes_.size() || out.empty()) return 0;  // memcpy takes no null pointer, even for 0 bytes
         const std::size_t n = std::min<std::uint64_t>(out.size(), bytes_.size() - offset);
         std::memcpy(out.data(), bytes_.data() + offset, n);
         return n;
