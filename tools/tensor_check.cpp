@@ -143,18 +143,7 @@ int run_tensor_check(const CheckOptions& options, const std::string& source) {
         }
         results_json.emplace_back(std::move(partials));
     }
-    const bool ok = largest <= options.tolerance;
-    if (options.common.json) {
-        print_json(JsonObject{{"ok", Json(ok)},
-                              {"max_rel_error", largest},
-                              {"tolerance", options.tolerance},
-                              {"points", static_cast<double>(points.size())},
-                              {"partials", one_or_array(std::move(results_json))}});
-    } else {
-        std::cout << (ok ? "ok" : "FAILED") << ": largest error " << number_text(largest) << (ok ? " <= " : " > ")
-                  << "tolerance " << number_text(options.tolerance) << '\n';
-    }
-    return ok ? kExitOk : kExitCheckFailed;
+    return check_summary(options, largest, points.size(), std::move(results_json));
 }
 
 }  // namespace gradc::cli

@@ -91,10 +91,11 @@ Lazy TensorLowerer::apply(Op op, std::span<Lazy> args, ast::Position at) {
             for (const char c : a.out)
                 if (r.out.find(c) == std::string::npos) r.out.push_back(c);
         } else {
-            guarded(at, [&] {
+            try {
                 r.shape = tensor::broadcast_shapes(r.shape, a.shape);
-                return Tensor{};
-            });
+            } catch (const SemanticError& e) {
+                fail(at, e.what());
+            }
         }
     }
     // Each index ranges over one size.

@@ -94,6 +94,12 @@ std::optional<TensorLowerer::Affine> TensorLowerer::affine_of(const ast::Expr& e
     return sum;
 }
 
+char TensorLowerer::subscript_label(const ast::Subscript& s) const noexcept {
+    const ast::Operand* o = s.colons == 0 && s.start ? lone_operand(*s.start) : nullptr;
+    const ast::Name* i = o ? std::get_if<ast::Name>(&o->value) : nullptr;
+    return i ? index_label(i->text()) : '\0';
+}
+
 Tensor TensorLowerer::index_tensor_of(const ast::Operand& o) {
     if (const ast::Name* name = std::get_if<ast::Name>(&o.value)) {
         const auto entry = names_.find(name->text());
@@ -176,11 +182,9 @@ Lazy TensorLowerer::lower_element(const ast::Postfix& p) {
             fail((*read)->op.pos, "the index tensor has the shape " + index_tensor->shape().text() + ": read it with " +
                                       std::to_string(index_tensor->shape().rank()) + " indices");
         for (const ast::Subscript& is : (*read)->op.subscripts) {
-            const ast::Operand* io = is.colons == 0 && is.start ? lone_operand(*is.start) : nullptr;
-            const ast::Name* i = io ? std::get_if<ast::Name>(&io->value) : nullptr;
-            if (i == nullptr || index_label(i->text()) == '\0')
-                fail(is.pos, "an index tensor is read with bound index names, as in y[n,k]");
-            index_labels.push_back(index_label(i->text()));
+            const char label = subscript_label(is);
+            if (label == '\0') fail(is.pos, "an index tensor is read with bound index names, as in y[n,k]");
+            index_labels.push_back(label);
         }
         labels.push_back('?');
     }
@@ -367,10 +371,9 @@ std::optional<Lazy> TensorLowerer::lower_indicator_sum(const ast::Expr& body, co
             const Tensor y = index;
             std::string index_labels;
             for (const ast::Subscript& is : (*read)->op.subscripts) {
-                const ast::Operand* io = is.colons == 0 && is.start ? lone_operand(*is.start) : nullptr;
-                const ast::Name* i = io ? std::get_if<ast::Name>(&io->value) : nullptr;
-                if (i == nullptr || index_label(i->text()) == '\0') return fallback();
-                index_labels.push_back(index_label(i->text()));
+                const char label = subscript_label(is);
+                if (label == '\0') return fallback();
+                index_labels.push_back(label);
             }
             // The source is read over the result's indices with the summed one in place of c.
             const char k = summed[0], c = out[0];

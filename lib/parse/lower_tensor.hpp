@@ -100,6 +100,8 @@ public:
     bool in_index_form() const noexcept { return !indices_.empty(); }
     // The label of a bound index name, or '\0'.
     char index_label(std::string_view name) const noexcept;
+    // The label of a subscript that is a bound index name alone, or '\0'.
+    char subscript_label(const ast::Subscript& s) const noexcept;
     // The range a definition's left side gives an index (`i:3`), if it gives one.
     std::optional<std::int64_t> range_of(char label) const noexcept;
     // Runs `f` as in the matrix form, with no index bound and no range given (a value

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "gradc/error.hpp"
 #include "gradc/tensor.hpp"
@@ -32,8 +34,10 @@ inline void check_shape(const Shape& s) {
     s.elements(1);  // overflow
 }
 
-// NumPy's broadcast of two shapes (aligned at the right), or a SemanticError.
-inline Shape broadcast_shapes(const Shape& a, const Shape& b) {
+// NumPy's broadcast of two shapes (aligned at the right), or nothing when a pair of
+// dimensions differs and neither is 1 (that pair then in `conflict`, when given).
+inline std::optional<Shape> broadcast_of(const Shape& a, const Shape& b,
+                                         std::pair<std::int64_t, std::int64_t>* conflict = nullptr) {
     Shape out;
     out.dims.resize(std::max(a.rank(), b.rank()));
     for (std::size_t k = 0; k < out.rank(); ++k) {
@@ -45,11 +49,19 @@ inline Shape broadcast_shapes(const Shape& a, const Shape& b) {
         } else if (da == 1) {
             out.dims[k] = db;
         } else {
-            refuse("the shapes " + a.text() + " and " + b.text() + " do not broadcast: dimensions " +
-                   Shape{{da}}.text() + " and " + Shape{{db}}.text() + " differ and neither is 1");
+            if (conflict != nullptr) *conflict = {da, db};
+            return std::nullopt;
         }
     }
     return out;
+}
+
+// The same, or a SemanticError that names both shapes.
+inline Shape broadcast_shapes(const Shape& a, const Shape& b) {
+    std::pair<std::int64_t, std::int64_t> conflict;
+    if (std::optional<Shape> out = broadcast_of(a, b, &conflict)) return *out;
+    refuse("the shapes " + a.text() + " and " + b.text() + " do not broadcast: dimensions " +
+           Shape{{conflict.first}}.text() + " and " + Shape{{conflict.second}}.text() + " differ and neither is 1");
 }
 
 }  // namespace gradc::tensor

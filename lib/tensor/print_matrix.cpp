@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "tensor/checks.hpp"
 #include "tensor/print.hpp"
 
 namespace gradc::tensor {
@@ -123,19 +124,6 @@ bool is_subsequence(std::string_view part, std::string_view whole) {
     return at == part.size();
 }
 
-// NumPy's broadcast of two shapes; N matches N only.
-Shape broadcast_shapes(const Shape& a, const Shape& b) {
-    Shape out;
-    out.dims.resize(std::max(a.rank(), b.rank()));
-    for (std::size_t k = 0; k < out.rank(); ++k) {
-        const std::size_t from_end = out.rank() - 1 - k;
-        const std::int64_t da = from_end < a.rank() ? a.dims[a.rank() - 1 - from_end] : 1;
-        const std::int64_t db = from_end < b.rank() ? b.dims[b.rank() - 1 - from_end] : 1;
-        out.dims[k] = da == 1 ? db : da;
-    }
-    return out;
-}
-
 std::optional<Fragment> contraction(const Syntax& s, Tensor t, const Fragment& fa, const Fragment& fb,
                                     std::span<const std::optional<Fragment>> expanded) {
     const std::string la(t->labels(0)), lb(t->labels(1)), lo(t->output_labels());
@@ -148,11 +136,11 @@ std::optional<Fragment> contraction(const Syntax& s, Tensor t, const Fragment& f
     std::sort(sb.begin(), sb.end());
     // The same labels on both sides: an elementwise product, summed over what the output drops.
     if (sa == sb && la == lb && la == lo && expanded[0] && expanded[1]) {
-        if (broadcast_shapes(expanded[0]->shape, expanded[1]->shape) == shape)
+        if (broadcast_of(expanded[0]->shape, expanded[1]->shape) == shape)
             return elementwise(s, *expanded[0], *expanded[1], shape);
     }
     for (std::size_t k = 0; k < 2 && sa == sb && la == lb && la == lo; ++k)
-        if (expanded[k] && broadcast_shapes(expanded[k]->shape, (k ? fa : fb).shape) == shape)
+        if (expanded[k] && broadcast_of(expanded[k]->shape, (k ? fa : fb).shape) == shape)
             return k ? elementwise(s, fa, *expanded[1], shape) : elementwise(s, *expanded[0], fb, shape);
     if (sa == sb && is_subsequence(lo, la)) {
         const Fragment product =
@@ -315,7 +303,8 @@ std::optional<Fragment> map(const Syntax& s, Tensor t, std::span<const Fragment>
         Shape shape;
         for (std::size_t k = 0; k < operands.size(); ++k)
             if (uses[k] > 0)
-                shape = broadcast_shapes(shape, expand && expanded[k] ? expanded[k]->shape : operands[k].shape);
+                shape =
+                    broadcast_of(shape, expand && expanded[k] ? expanded[k]->shape : operands[k].shape).value_or(shape);
         return shape;
     };
     const bool expand = true;
