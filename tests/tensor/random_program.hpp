@@ -14,6 +14,12 @@ namespace gradc::testing {
 
 inline constexpr std::size_t kRowCount = 3;
 
+// The kinds build() makes (all but Delta, which only derivatives make).
+inline constexpr TensorKind kBuiltKinds[] = {
+    TensorKind::Param,  TensorKind::Data,       TensorKind::Constant,  TensorKind::Map,        TensorKind::Contract,
+    TensorKind::Sum,    TensorKind::Max,        TensorKind::Broadcast, TensorKind::Permute,    TensorKind::Reshape,
+    TensorKind::Gather, TensorKind::ScatterAdd, TensorKind::View,      TensorKind::ViewAdjoint};
+
 struct Program {
     TensorContext ctx;
     std::vector<Tensor> inputs;  // the real inputs, by which gradients are taken

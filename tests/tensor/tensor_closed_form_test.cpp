@@ -8,6 +8,7 @@
 
 #include "gradc/tensor.hpp"
 #include "tensor/random_reals.hpp"
+#include "tensor/two_layer_net.hpp"
 
 using namespace gradc;
 using gradc::testing::random_reals;
@@ -101,15 +102,8 @@ TEST_CASE("a two-layer network's gradient is backpropagation written out", "[ten
     // f = Σ (tanh(X W1 + b1) w2 - t)^2 for X [n,3], W1 [3,4], b1 [4], w2 [4].
     std::mt19937_64 random(4);
     const std::size_t n = 5, d = 3, h = 4;
-    TensorContext ctx;
-    const Tensor X = ctx.data("X", Shape{{kRows, 3}}), t = ctx.data("t", Shape{{kRows}});
-    const Tensor W1 = ctx.param("W1", Shape{{3, 4}}), b1 = ctx.param("b1", Shape{{4}}),
-                 w2 = ctx.param("w2", Shape{{4}});
-    const Tensor hidden = ctx.map(Op::Tanh, ctx.add(ctx.matmul(X, W1), b1));
-    const Tensor r = ctx.sub(ctx.matmul(hidden, w2), t);
-    const Tensor f = ctx.sum(ctx.mul(r, r));
-    const Tensor params[] = {W1, b1, w2};
-    const std::vector<Tensor> g = tensor_gradient(ctx, f, params);
+    const testing::TwoLayerNet net;
+    const std::vector<Tensor>& g = net.g;
     const std::vector<double> x = random_reals(n * d, random), ts = random_reals(n, random),
                               w1 = random_reals(d * h, random), bias = random_reals(h, random),
                               v = random_reals(h, random);

@@ -12,6 +12,7 @@
 #include "gradc/tensor.hpp"
 #include "gradc/tensor_print.hpp"
 #include "tensor/random_program.hpp"
+#include "tensor/two_layer_net.hpp"
 
 using namespace gradc;
 
@@ -79,15 +80,8 @@ TEST_CASE("the gradient of ||Xw - y||^2 prints as 2 X'(Xw - y)", "[tensor][print
 }
 
 TEST_CASE("a two-layer tanh network's gradient prints as backpropagation", "[tensor][print]") {
-    TensorContext ctx;
-    const Tensor X = ctx.data("X", Shape{{kRows, 3}}), t = ctx.data("t", Shape{{kRows}});
-    const Tensor W1 = ctx.param("W1", Shape{{3, 4}}), b1 = ctx.param("b1", Shape{{4}}),
-                 w2 = ctx.param("w2", Shape{{4}});
-    const Tensor hidden = ctx.map(Op::Tanh, ctx.add(ctx.matmul(X, W1), b1));
-    const Tensor r = ctx.sub(ctx.matmul(hidden, w2), t);
-    const Tensor f = ctx.sum(ctx.mul(r, r));
-    const Tensor params[] = {W1, b1, w2};
-    const std::vector<Tensor> g = tensor_gradient(ctx, f, params);
+    const testing::TwoLayerNet net;
+    const std::vector<Tensor>& g = net.g;
     CHECK(matrix(g) ==
           "t1 = X @ W1 + b1;\n"
           "t2 = tanh(t1);\n"
