@@ -59,11 +59,21 @@ Lazy TensorLowerer::combine(Op op, Lazy a, Lazy b, ast::Position at) {
     return apply(op, args, at);
 }
 
+Lazy TensorLowerer::settled(Lazy v) {
+    if (v.diagonal == nullptr) return v;
+    const Tensor x = v.diagonal;
+    const std::int64_t n = x->shape().dims[0];
+    if (n == kRows)
+        fail(v.diagonal_at, "diag(v) of a vector over the rows N is a factor of '@' only, as in diag(v) @ X");
+    return wrap(guarded(v.diagonal_at, [&] { return ctx_.view_adjoint(x, Shape{{n, n}}, {1, 0, 1, 0}); }));
+}
+
 Lazy TensorLowerer::apply(Op op, std::span<Lazy> args, ast::Position at) {
     Lazy r;
     std::vector<Expr> bodies;
     for (std::size_t n = 0; n < args.size(); ++n) {
         Lazy& a = args[n];
+        a = settled(std::move(a));
         r.index = r.index || a.index;
         if (n == 0) {
             // The first argument's operands keep their numbers: a long chain of terms
@@ -173,6 +183,7 @@ Lazy TensorLowerer::in_reading_order(Lazy v) const {
 }
 
 Tensor TensorLowerer::materialize(const Lazy& lazy, ast::Position at) {
+    if (lazy.diagonal != nullptr) return materialize(settled(lazy), at);
     if (lazy.index) return materialize(lazy, lazy.out, at);
     if (lazy.operands.empty()) return ctx_.scalar(lazy.body->value());
     const Lazy v = in_reading_order(lazy);
@@ -180,6 +191,7 @@ Tensor TensorLowerer::materialize(const Lazy& lazy, ast::Position at) {
 }
 
 Tensor TensorLowerer::materialize(const Lazy& lazy, std::string_view want, ast::Position at) {
+    if (lazy.diagonal != nullptr) return materialize(settled(lazy), want, at);
     if (lazy.operands.empty()) {
         Shape to;
         for (const char c : want) to.dims.push_back(*range_of(c));

@@ -247,64 +247,34 @@ Lazy TensorLowerer::lower(const ast::Sum& s) {
     return acc;
 }
 
-// The vector v of a factor written diag(v), or null.
-Tensor TensorLowerer::diag_vector(const ast::Unary& u) {
-    if (u.minus != 0 || !u.power.exponents.empty() || in_index_form()) return nullptr;
-    const auto* call = std::get_if<ast::Box<ast::Call>>(&u.power.base.value);
-    if (call == nullptr || (*call)->name.text() != "diag" || (*call)->args.size() != 1 ||
-        (*call)->args[0].keyword.pos != nullptr)
-        return nullptr;
-    const Tensor v = tensor_argument((*call)->args[0].value);
-    if (v->shape().rank() == 1) return v;
-    lowered_diag_arguments_.emplace(&**call, v);
-    return nullptr;
-}
-
 // A product chain. diag(v) @ M and M @ diag(v) scale M's rows or columns without
 // building the diagonal matrix (as the printers write that contraction), so they also
-// work for a vector over the rows N.
+// work for a vector over the rows N: diag(v) stays pending (Lazy::diagonal) until an
+// '@' takes it or something else settles it into a matrix.
 Lazy TensorLowerer::lower(const ast::Product& p) {
-    Tensor diag = diag_vector(p.first);  // the pending diag(v), not yet a matrix
-    Lazy acc = diag ? Lazy{} : negate(lower(p.first.power), p.first.minus, position(p.first.power.base));
-    const auto settle = [&](ast::Position at) {  // diag(v) as the matrix it is
-        if (diag == nullptr) return;
-        const std::int64_t n = diag->shape().dims[0];
-        if (n == kRows) fail(at, "diag(v) of a vector over the rows N is a factor of '@' only, as in diag(v) @ X");
-        const Tensor v = diag;
-        acc = wrap(guarded(at, [&] { return ctx_.view_adjoint(v, Shape{{n, n}}, {1, 0, 1, 0}); }));
-        diag = nullptr;
-    };
+    Lazy acc = negate(lower(p.first.power), p.first.minus, position(p.first.power.base));
     for (const ast::ProductTail& t : p.rest) {
-        if (t.op == '@') {
-            const Tensor right_diag = diag_vector(t.operand);
-            if (right_diag != nullptr && diag == nullptr) {
-                if (acc.index) fail(t.pos, "'@' is the matrix form; in an index form, write sum(j, a[i,j] * b[j,k])");
-                const Tensor a = materialize(acc, t.pos);
-                const char* spec = a->shape().rank() == 2 ? "ij,j->ij" : "j,j->j";
-                acc = wrap(guarded(t.pos, [&] { return ctx_.contract(spec, a, right_diag); }));
-                continue;
-            }
-            Lazy rhs = negate(lower(t.operand.power), t.operand.minus, t.pos);
-            if (acc.index || rhs.index)
-                fail(t.pos, "'@' is the matrix form; in an index form, write sum(j, a[i,j] * b[j,k])");
-            const Tensor b = materialize(rhs, t.pos);
-            if (diag != nullptr) {
-                const Tensor v = diag;
-                const char* spec = b->shape().rank() == 2 ? "i,ij->ij" : "i,i->i";
-                acc = wrap(guarded(t.pos, [&] { return ctx_.contract(spec, v, b); }));
-                diag = nullptr;
-                continue;
-            }
-            const Tensor a = materialize(acc, t.pos);
-            acc = wrap(guarded(t.pos, [&] { return ctx_.matmul(a, b); }));
+        Lazy rhs = negate(lower(t.operand.power), t.operand.minus, t.pos);
+        if (t.op != '@') {
+            acc = combine(t.op == '*' ? Op::Mul : Op::Div, std::move(acc), std::move(rhs), t.pos);
             continue;
         }
-        settle(t.pos);
-        Lazy rhs = negate(lower(t.operand.power), t.operand.minus, t.pos);
-        acc = combine(t.op == '*' ? Op::Mul : Op::Div, std::move(acc), std::move(rhs), t.pos);
+        if (acc.index || rhs.index)
+            fail(t.pos, "'@' is the matrix form; in an index form, write sum(j, a[i,j] * b[j,k])");
+        if (acc.diagonal != nullptr) {
+            const Tensor v = acc.diagonal, b = materialize(rhs, t.pos);
+            const char* spec = b->shape().rank() == 2 ? "i,ij->ij" : "i,i->i";
+            acc = wrap(guarded(t.pos, [&] { return ctx_.contract(spec, v, b); }));
+        } else if (rhs.diagonal != nullptr) {
+            const Tensor a = materialize(acc, t.pos), v = rhs.diagonal;
+            const char* spec = a->shape().rank() == 2 ? "ij,j->ij" : "j,j->j";
+            acc = wrap(guarded(t.pos, [&] { return ctx_.contract(spec, a, v); }));
+        } else {
+            const Tensor a = materialize(acc, t.pos), b = materialize(rhs, t.pos);
+            acc = wrap(guarded(t.pos, [&] { return ctx_.matmul(a, b); }));
+        }
     }
-    settle(position(p.first.power.base));
-    return acc;
+    return settled(std::move(acc));
 }
 
 // base ^ e1 ^ ... ^ en is base ^ (e1 ^ (... ^ en)), as in scalar formulas.

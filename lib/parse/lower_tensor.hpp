@@ -61,6 +61,10 @@ struct Lazy {
     Shape shape;                              // matrix form: the broadcast shape
     std::string out;                          // index form: the value's labels, in order
     bool index = false;                       // an index-form value
+    // diag(v) of a vector, pending: '@' scales rows or columns by v; anything else
+    // settles it into the diagonal matrix (settled()), which must have fixed size.
+    Tensor diagonal = nullptr;
+    ast::Position diagonal_at = nullptr;
 };
 
 class TensorLowerer final : public StatementSink {
@@ -167,7 +171,7 @@ private:
     Lazy sliced(Tensor x, const ast::PostfixOp& op);
     Lazy negate(Lazy v, std::size_t times, ast::Position at);
     Lazy in_reading_order(Lazy v) const;
-    Tensor diag_vector(const ast::Unary& u);
+    Lazy settled(Lazy v);
     // The index tensor an operand names, `y` or `reshape(y, (N, 1))`, or null.
     Tensor index_tensor_of(const ast::Operand& o);
     void check_new_name(const ast::Name& name, std::string_view what) const;
@@ -178,8 +182,6 @@ private:
     std::unordered_map<std::string_view, Entry> names_;
     std::vector<std::pair<std::string_view, char>> indices_;  // bound index names, innermost last
     std::vector<std::pair<char, std::int64_t>> ranges_;       // ranges written on the left side
-    // diag(M)'s argument, once lowered by diag_vector(): not lowered a second time.
-    std::unordered_map<const ast::Call*, Tensor> lowered_diag_arguments_;
     Value value_;
     bool results_started_ = false;
     bool ended_with_binding_ = false;

@@ -113,14 +113,15 @@ Lazy TensorLowerer::lower_tensor_function(std::string_view name, const ast::Call
         return build([&] { return ctx_.reshape(picked, without); });
     }
     if (name == "diag") {
-        const auto lowered = lowered_diag_arguments_.find(&c);
-        const Tensor x = lowered != lowered_diag_arguments_.end() ? lowered->second : tensor_argument(*args[0]);
+        const Tensor x = tensor_argument(*args[0]);
         if (x->shape().rank() == 2) return build([&] { return ctx_.diagonal(x, 0, 1); });
-        if (x->shape().rank() != 1 || x->shape().dims[0] == kRows)
-            fail(at, "diag takes a vector of fixed size (a diagonal matrix) or a matrix (its diagonal); the shape is " +
+        if (x->shape().rank() != 1)
+            fail(at, "diag takes a vector (a diagonal matrix) or a matrix (its diagonal); the shape is " +
                          x->shape().text());
-        const std::int64_t n = x->shape().dims[0];
-        return build([&] { return ctx_.view_adjoint(x, Shape{{n, n}}, {1, 0, 1, 0}); });
+        Lazy pending;  // the matrix only if no '@' takes it (lower(Product))
+        pending.diagonal = x;
+        pending.diagonal_at = at;
+        return pending;
     }
     if (name == "outer") {
         const Tensor a = tensor_argument(*args[0]), b = tensor_argument(*args[1]);
