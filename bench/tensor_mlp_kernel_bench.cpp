@@ -95,10 +95,12 @@ struct BuildCost {
 
 template <class Build>
 BuildCost measure(Build build_it) {
-    std::ofstream("/proc/self/clear_refs") << "5";
     BuildCost cost;
-    const double rss = status_kib("VmRSS");
-    cost.from_hwm = status_kib("VmHWM") <= rss + 64;
+    std::ofstream reset("/proc/self/clear_refs");
+    reset << "5";
+    reset.close();
+    cost.from_hwm = !reset.fail();
+    const double at_reset = status_kib("VmHWM");  // the resident memory when the peak was reset
     rusage before{};
     getrusage(RUSAGE_SELF, &before);
     const auto start = Clock::now();
@@ -106,7 +108,7 @@ BuildCost measure(Build build_it) {
     cost.ms = ms_since(start);
     rusage after{};
     getrusage(RUSAGE_SELF, &after);
-    cost.peak_mib = cost.from_hwm ? (status_kib("VmHWM") - rss) / 1024
+    cost.peak_mib = cost.from_hwm ? (status_kib("VmHWM") - at_reset) / 1024
                                   : static_cast<double>(after.ru_maxrss - before.ru_maxrss) / 1024;
     return cost;
 }
