@@ -40,6 +40,11 @@ private:
     llvm::Value* compute_gather(Tensor t, const At& at);
     llvm::Value* reduce(Tensor t, const At& at, unsigned width);  // loop_reduce.cpp
     void scatter(const Stage& stage);                            // loop_reduce.cpp
+    void emit_rows(const Stage& stage);                          // every other stage
+    void emit_pack(const Stage& stage);                          // loop_tile.cpp
+    void emit_tiled(const Stage& stage);                         // loop_tile.cpp
+    // One register tile of emit_tiled: `units` × `columns` elements.
+    void tile(const Stage& stage, const std::vector<llvm::Value*>& units, const std::vector<llvm::Value*>& columns);
 
     // Reads through `access` at element `at`.
     llvm::Value* read(const Access& access, const At& at, unsigned width);
@@ -77,6 +82,9 @@ private:
     llvm::Value* rows_;
     std::unordered_map<std::size_t, llvm::Value*> buffer_cache_;
     std::unordered_map<std::int64_t, llvm::Value*> rows_powers_;
+    // Values of inline nodes already computed for the element being emitted (a tiled
+    // contraction's sum, before its epilogue).
+    std::unordered_map<Tensor, llvm::Value*> given_;
     ExprContext helpers_;  // max(a, b), lowered with scalar max's NaN rule
     Expr max_node_;
 };

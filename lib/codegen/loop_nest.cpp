@@ -167,6 +167,7 @@ llvm::Value* StageEmitter::read(const Access& access, const At& at, unsigned wid
 
 llvm::Value* StageEmitter::element(Tensor t, const At& at, unsigned width) {
     const NodePlan& node = plan_.of(t);
+    if (const auto it = given_.find(t); it != given_.end()) return it->second;
     if (node.role == Role::Inline) return compute(t, at, width);
     if (node.role == Role::Constant && t->values().size() == 1) return splat(t->values()[0], width);
     GRADC_ASSERT(node.role != Role::IndexAlias, "index data read as reals");
@@ -291,42 +292,55 @@ llvm::Value* StageEmitter::compute_gather(Tensor t, const At& at) {
 }
 
 void StageEmitter::emit_stage(const Stage& stage) {
+    if (stage.pack)
+        emit_pack(stage);
+    else if (stage.sequential)
+        scatter(stage);
+    else if (stage.tiled != nullptr)
+        emit_tiled(stage);
+    else
+        emit_rows(stage);
+    b_.CreateRetVoid();
+}
+
+void StageEmitter::emit_rows(const Stage& stage) {
     const Tensor root = stage.root;
     const NodePlan& node = plan_.of(root);
     llvm::Value* home = buffer(node.access.slot);
     const llvm::Align align(8);
-    if (stage.sequential) {
-        scatter(stage);
-    } else if (node.dims.empty()) {
+    if (node.dims.empty()) {
         b_.CreateAlignedStore(compute(root, At{}, 1), home, align);
-    } else {
-        llvm::Value* begin = function_->getArg(2);
-        llvm::Value* end = function_->getArg(3);
-        const std::size_t rank = node.dims.size();
-        const std::vector<Extent> outer(node.dims.begin(), node.dims.end() - 1);
-        llvm::Value* inner = extent(node.dims.back());
-        const unsigned lanes = stage.vectorizable ? options_.lanes : 1;
-        loop(begin, end, i64(1), [&](llvm::Value* unit) {
-            std::vector<llvm::Value*> at = outer.empty() ? std::vector<llvm::Value*>{} : unflatten(unit, outer);
-            llvm::Value* row = b_.CreateMul(unit, inner);  // the root is row-major
-            at.push_back(nullptr);
-            llvm::Value* done = i64(0);
-            if (lanes > 1) {
-                done = b_.CreateMul(b_.CreateUDiv(inner, i64(lanes)), i64(lanes));
-                loop(i64(0), done, i64(lanes), [&](llvm::Value* j) {
-                    at.back() = j;
-                    llvm::Value* v = compute(root, At{at, static_cast<int>(rank - 1)}, lanes);
-                    b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(row, j)), align);
-                });
-            }
+        return;
+    }
+    llvm::Value* begin = function_->getArg(2);
+    llvm::Value* end = function_->getArg(3);
+    const std::size_t rank = node.dims.size();
+    const std::vector<Extent> outer(node.dims.begin(), node.dims.end() - 1);
+    const Extent width = node.dims.back();
+    llvm::Value* inner = extent(width);
+    unsigned lanes = stage.vectorizable ? options_.lanes : 1;
+    if (width.rows == 0 && width.value < static_cast<std::int64_t>(lanes)) lanes = 1;  // not one vector
+    const bool whole_vectors = lanes > 1 && width.rows == 0 && width.value % lanes == 0;
+    loop(begin, end, i64(1), [&](llvm::Value* unit) {
+        std::vector<llvm::Value*> at = outer.empty() ? std::vector<llvm::Value*>{} : unflatten(unit, outer);
+        llvm::Value* row = b_.CreateMul(unit, inner);  // the root is row-major
+        at.push_back(nullptr);
+        llvm::Value* done = i64(0);
+        if (lanes > 1) {
+            done = b_.CreateMul(b_.CreateUDiv(inner, i64(lanes)), i64(lanes));
+            loop(i64(0), done, i64(lanes), [&](llvm::Value* j) {
+                at.back() = j;
+                llvm::Value* v = compute(root, At{at, static_cast<int>(rank - 1)}, lanes);
+                b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(row, j)), align);
+            });
+        }
+        if (!whole_vectors)
             loop(done, inner, i64(1), [&](llvm::Value* j) {
                 at.back() = j;
                 llvm::Value* v = compute(root, At{at, -1}, 1);
                 b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(row, j)), align);
             });
-        });
-    }
-    b_.CreateRetVoid();
+    });
 }
 
 std::vector<std::string> emit_loop_nests(llvm::Module& module, const LoopPlan& plan, const std::string& prefix,

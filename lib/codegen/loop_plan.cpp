@@ -52,6 +52,35 @@ std::vector<Extent> summed_extents(Tensor t, const std::vector<Extent>& a, const
     return out;
 }
 
+// The axis of contraction operand `k` that carries its one summed label.
+std::size_t summed_axis(Tensor c, std::size_t k) {
+    const std::string_view labels = c->labels(k), lo = c->output_labels();
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        if (lo.find(labels[i]) == std::string_view::npos) return i;
+    return labels.size();
+}
+
+// The contraction a stage can compute in register tiles: the root, or the root map's
+// inline operand of the root's shape; with one summed label, appearing once in each
+// operand, over enough terms (N, or at least 16) for vectors of 8 partials to pay.
+Tensor tiled_contraction(const LoopPlan& plan, Tensor root) {
+    Tensor c = nullptr;
+    if (root->kind() == TensorKind::Contract) c = root;
+    if (root->kind() == TensorKind::Map)
+        for (const Tensor o : root->operands())
+            if (o->kind() == TensorKind::Contract && plan.of(o).role == Role::Inline && o->shape() == root->shape())
+                c = o;
+    if (c == nullptr || c->shape().rank() == 0) return nullptr;
+    std::string summed;
+    for (std::size_t k = 0; k < 2; ++k)
+        for (const char l : c->labels(k))
+            if (c->output_labels().find(l) == std::string_view::npos) summed.push_back(l);
+    if (summed.size() != 2 || summed[0] != summed[1]) return nullptr;
+    const Extent k = plan.of(c->operand(0)).dims[summed_axis(c, 0)];
+    if (k.rows == 0 && k.value < 16) return nullptr;
+    return c;
+}
+
 }  // namespace
 
 std::int64_t Extent::bound(std::size_t n) const noexcept {
@@ -67,12 +96,17 @@ Tensor index_source(Tensor index) {
     return index;
 }
 
+const Access& LoopPlan::operand_access(Tensor t, std::size_t k) const {
+    const auto it = packed.find({t->id(), k});
+    return it != packed.end() ? it->second : of(t->operand(k)).access;
+}
+
 std::size_t LoopPlan::position(Tensor t) const {
     GRADC_ASSERT(t->id() < slot_of_id.size() && slot_of_id[t->id()] != 0, "a node outside the planned program");
     return slot_of_id[t->id()] - 1;
 }
 
-LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse) {
+LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse, bool tile) {
     LoopPlan plan;
     plan.order = tensor_order(outputs);
     const std::size_t count = plan.order.size();
@@ -191,15 +225,50 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
     }
 
     // Stages, each with the extents its elements sum over (for cutting work into tasks).
+    std::map<std::pair<std::uint32_t, std::size_t>, std::size_t> packs;  // (node id, axis) -> slot
     for (std::size_t p = 0; p < count; ++p) {
         const Tensor root = plan.order[p];
         if (plan.nodes[p].role != Role::Stored) continue;
         Stage stage;
         stage.root = root;
+        stage.loop_dims = plan.nodes[p].dims;
         stage.sequential = root->kind() == TensorKind::ScatterAdd || root->kind() == TensorKind::ViewAdjoint;
         const TensorKind k = root->kind();
         stage.vectorizable = k == TensorKind::Map || k == TensorKind::Contract || k == TensorKind::Sum ||
                              k == TensorKind::Max || k == TensorKind::Broadcast || k == TensorKind::Permute;
+        if (tile) stage.tiled = tiled_contraction(plan, root);
+        if (stage.tiled != nullptr) {
+            // Operands not contiguous along the summed index are packed first.
+            const Tensor c = stage.tiled;
+            for (std::size_t operand = 0; operand < 2; ++operand) {
+                const Tensor x = c->operand(operand);
+                const std::size_t axis = summed_axis(c, operand);
+                const NodePlan& xp = plan.of(x);
+                if (xp.access.strides[axis] == Extent{1, 0}) continue;
+                auto [it, fresh] = packs.try_emplace({x->id(), axis}, 0);
+                if (fresh) {
+                    it->second = new_slot(Slot::Kind::Scratch, 0, element_count(xp.dims));
+                    Stage pack;
+                    pack.root = x;
+                    pack.pack = Stage::Pack{it->second, axis};
+                    for (std::size_t a = 0; a < xp.dims.size(); ++a)
+                        if (a != axis) pack.loop_dims.push_back(xp.dims[a]);
+                    pack.loop_dims.push_back(xp.dims[axis]);
+                    plan.stages.push_back(std::move(pack));
+                }
+                // The packed layout: row-major over the other axes, then `axis`.
+                Access packed{it->second, std::vector<Extent>(xp.dims.size())};
+                Extent stride{1, 0};
+                packed.strides[axis] = stride;
+                stride = xp.dims[axis];
+                for (std::size_t a = xp.dims.size(); a-- > 0;) {
+                    if (a == axis) continue;
+                    packed.strides[a] = stride;
+                    stride = times(stride, xp.dims[a]);
+                }
+                plan.packed[{c->id(), operand}] = std::move(packed);
+            }
+        }
         // The nodes computed in this stage's loop: the root and its inline operands.
         std::vector<Tensor> pending{root};
         while (!pending.empty()) {

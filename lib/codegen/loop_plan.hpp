@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -46,11 +48,25 @@ struct NodePlan {
 };
 
 struct Stage {
-    Tensor root = nullptr;  // a Stored node
+    Tensor root = nullptr;  // a Stored node; for a pack, the node copied
     bool sequential = false;  // scatter_add or view_adjoint: one pass over the source
     bool vectorizable = false;  // every node computed in the loop takes SIMD lanes
-    // Work per unit (one innermost row of the root) in multiply-adds, for cutting the
-    // units into tasks; N counted as the call's row count.
+    // A contraction over one summed index whose operands run contiguously along it (in
+    // place, or packed by an earlier stage): computed in register tiles of output
+    // elements, the 8 partial sums of an element being the 8 lanes of one vector. The
+    // root itself, or the inline operand of the root map (its epilogue).
+    Tensor tiled = nullptr;
+    // A pack: root's elements copied to slot `pack.slot` with axis `pack.axis` innermost.
+    struct Pack {
+        std::size_t slot = 0;
+        std::size_t axis = 0;
+    };
+    std::optional<Pack> pack;
+    // The index space the stage loops over (root's dims, or a pack's order): units are
+    // every index but the last, each unit one innermost row.
+    std::vector<Extent> loop_dims;
+    // Work per element in multiply-adds, for cutting the units into tasks; N counted
+    // as the call's row count.
     std::vector<Extent> work_terms;
 };
 
@@ -71,7 +87,12 @@ struct LoopPlan {
     // this slot (with its row-major layout) after the stages ran.
     std::vector<std::pair<std::size_t, std::size_t>> output_copies;  // (output, slot)
 
+    // Contraction operands read from a packed copy: (contraction id, operand) -> access.
+    std::map<std::pair<std::uint32_t, std::size_t>, Access> packed;
+
     const NodePlan& of(Tensor t) const { return nodes[position(t)]; }
+    // How contraction `t` reads its operand `k`: packed, or where the operand is.
+    const Access& operand_access(Tensor t, std::size_t k) const;
     std::size_t position(Tensor t) const;
     std::vector<std::size_t> slot_of_id;  // node id -> position + 1 (0: not in the program)
 };
@@ -79,7 +100,8 @@ struct LoopPlan {
 // Every node's role, the stages and the buffers. Throws SemanticError when an output
 // reads an input not among `inputs`, an input is listed twice or is no Param or Data,
 // or an output holds index data.
-LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse);
+// `tile`: compute contractions in register tiles (SIMD code only).
+LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse, bool tile);
 
 // The data node an index tensor (index data, perhaps reshaped) reads.
 Tensor index_source(Tensor index);

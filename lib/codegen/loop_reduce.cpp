@@ -161,36 +161,41 @@ llvm::Value* StageEmitter::reduce(Tensor t, const At& at, unsigned width) {
         return b_.CreateLoad(type, m);
     }
 
+    if (r.summed.empty()) return term({});  // one term: t + -0.0 ... is t
     std::vector<llvm::Value*> partial(8);
     llvm::Value* count = i64(1);
     if (flat) {
         Extent total{1, 0};
         for (const Extent& e : r.summed) total = times(total, e);
         count = extent(total);
+        const bool few = total.rows == 0 && total.value < 8;  // no block of 8
         std::vector<llvm::AllocaInst*> acc(8);
         for (auto& a : acc) {
             a = local(type);
             b_.CreateStore(splat(-0.0, width), a);
         }
         llvm::Value* blocks = b_.CreateLShr(count, i64(3));
-        loop(i64(0), blocks, i64(1), [&](llvm::Value* m) {
-            llvm::Value* base = b_.CreateShl(m, i64(3));
-            for (unsigned j = 0; j < 8; ++j)
-                b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(type, acc[j]), term({b_.CreateAdd(base, i64(j))})), acc[j]);
-        });
-        // The last count mod 8 terms; reads past the end are clamped to the last term and
-        // replaced by -0.0.
-        llvm::Value* rest = b_.CreateAnd(count, i64(7));
-        when(b_.CreateICmpNE(rest, i64(0)), [&] {
+        if (!few)
+            loop(i64(0), blocks, i64(1), [&](llvm::Value* m) {
+                llvm::Value* base = b_.CreateShl(m, i64(3));
+                for (unsigned j = 0; j < 8; ++j)
+                    b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(type, acc[j]), term({b_.CreateAdd(base, i64(j))})),
+                                   acc[j]);
+            });
+        // The last count mod 8 terms, t mod 8 = j for the j-th: one loop over an array of
+        // the partials, so the term's code appears once more rather than seven times.
+        if (total.rows != 0 || total.value % 8 != 0) {
             llvm::Value* base = b_.CreateShl(blocks, i64(3));
-            llvm::Value* last = b_.CreateSub(count, i64(1));
-            for (unsigned j = 0; j < 7; ++j) {
-                llvm::Value* k = b_.CreateAdd(base, i64(j));
-                k = b_.CreateSelect(b_.CreateICmpULT(k, last), k, last);
-                llvm::Value* v = b_.CreateSelect(b_.CreateICmpULT(i64(j), rest), term({k}), splat(-0.0, width));
-                b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(type, acc[j]), v), acc[j]);
-            }
-        });
+            llvm::AllocaInst* rest = local(type, i64(8));
+            for (unsigned j = 0; j < 8; ++j)
+                b_.CreateStore(b_.CreateLoad(type, acc[j]), b_.CreateConstInBoundsGEP1_64(type, rest, j));
+            loop(base, count, i64(1), [&](llvm::Value* k) {
+                llvm::Value* slot = b_.CreateInBoundsGEP(type, rest, b_.CreateSub(k, base));
+                b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(type, slot), term({k})), slot);
+            });
+            for (unsigned j = 0; j < 8; ++j)
+                b_.CreateStore(b_.CreateLoad(type, b_.CreateConstInBoundsGEP1_64(type, rest, j)), acc[j]);
+        }
         for (unsigned j = 0; j < 8; ++j) partial[j] = b_.CreateLoad(type, acc[j]);
     } else {
         llvm::AllocaInst* acc = local(type, i64(8));

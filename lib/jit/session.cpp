@@ -172,7 +172,8 @@ CompiledFunctions Session::compile_functions(const ModuleBuilder& build, std::si
         module->setDataLayout(machine->createDataLayout());
         module->setTargetTriple(machine->getTargetTriple().str());
         names = build(*module, prefix);
-        const backend::Pipeline pipeline = backend::choose_pipeline(options_, nodes);
+        backend::Pipeline pipeline = backend::choose_pipeline(options_, nodes);
+        pipeline.loop_nests = true;
         backend::optimize(*module, *machine, pipeline);
         backend::set_codegen_level(*module, pipeline.codegen_level);
     }

@@ -49,7 +49,15 @@ namespace {
 // little, small enough that a 256-row batch of a layer splits over threads.
 constexpr std::int64_t kTaskWork = 1 << 14;
 
+// Scratch buffers start on 64-byte lines (8 doubles): whole-vector loads from them
+// never straddle two lines. The caller's memory may start anywhere, so a kernel asks
+// for one line more and skips to the first boundary.
 std::size_t round_up(std::size_t n) { return (n + 7) / 8 * 8; }
+
+double* first_line(double* p) {
+    const auto address = reinterpret_cast<std::uintptr_t>(p);
+    return p + ((64 - address % 64) % 64) / sizeof(double);
+}
 
 std::size_t product(const std::vector<Extent>& extents, std::size_t rows) {
     std::size_t n = 1;
@@ -84,7 +92,7 @@ std::size_t TensorKernel::output_size(std::size_t output, std::size_t rows) cons
 }
 
 std::size_t TensorKernel::scratch_size(std::size_t rows) const {
-    std::size_t total = 0;
+    std::size_t total = 8;  // room to reach a 64-byte boundary
     if (code_)
         for (const codegen::Slot& s : code_->slots)
             if (s.kind == codegen::Slot::Kind::Scratch)
@@ -119,6 +127,7 @@ void TensorKernel::operator()(std::span<const void* const> inputs, std::size_t r
         if (terms.bound(rows) == 0) throw Error("max over an empty axis has no value");
 
     std::vector<void*> table(code.slots.size());
+    double* const lines = jit_detail::first_line(scratch.data());
     std::size_t offset = 0;
     for (std::size_t s = 0; s < code.slots.size(); ++s) {
         const codegen::Slot& slot = code.slots[s];
@@ -129,7 +138,7 @@ void TensorKernel::operator()(std::span<const void* const> inputs, std::size_t r
                 table[s] = const_cast<double*>(code.constants[slot.index].data());
                 break;
             case codegen::Slot::Kind::Scratch:
-                table[s] = scratch.data() + offset;
+                table[s] = lines + offset;
                 offset += jit_detail::round_up(static_cast<std::size_t>(slot.doubles.bound(rows)));
                 break;
         }
@@ -191,8 +200,8 @@ std::vector<TensorValue> TensorKernel::operator()(const TensorBindings& bindings
 
 TensorKernel compile_tensor(Jit& jit, std::span<const Tensor> outputs, std::span<const Tensor> inputs,
                             const TensorCompileOptions& options) {
-    const codegen::LoopPlan plan = codegen::plan_loops(outputs, inputs, options.fuse);
     jit_detail::Session& session = jit_detail::SessionOf::get(jit);
+    const codegen::LoopPlan plan = codegen::plan_loops(outputs, inputs, options.fuse, session.lanes() > 1);
     codegen::LoopNestOptions nest;
     nest.lanes = session.lanes();
     nest.lowering.integer_powers_by_multiplication = session.options().integer_powers_by_multiplication;
@@ -228,7 +237,7 @@ TensorKernel compile_tensor(Jit& jit, std::span<const Tensor> outputs, std::span
         plan.order.size());
     for (std::size_t s = 0; s < plan.stages.size(); ++s) {
         const codegen::Stage& stage = plan.stages[s];
-        const std::vector<Extent>& dims = plan.of(stage.root).dims;
+        const std::vector<Extent>& dims = stage.loop_dims;
         jit_detail::StageRun run;
         run.function = reinterpret_cast<jit_detail::StageRun::Function>(compiled.addresses[s]);
         run.whole = stage.sequential || dims.empty();
