@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "eval_command.hpp"
 #include "gradc/emit.hpp"
 #include "subcommand.hpp"
+#include "tensor_formula.hpp"
 
 namespace gradc::cli {
 
@@ -49,6 +51,11 @@ inline constexpr const char* kCodegenCommandNames[] = {"check", "minimize", "fit
 
 // --jit: the values of `outputs` at the formula's point, by a compiled kernel.
 std::vector<double> compiled_values(const Formula& formula, const std::vector<Expr>& outputs);
+
+// --jit for tensor programs: `outputs` compiled once as functions of `inputs`, with the
+// options under which tensor kernels give the interpreter's bits (scalar libm calls,
+// x^k by pow: JitOptions::vector_math and integer_powers_by_multiplication off).
+TensorFunction compiled_tensor_values(std::span<const Tensor> outputs, std::span<const Tensor> inputs);
 
 // eval --data: the results at every row of a CSV file, by a compiled map kernel.
 int eval_rows(const EvalOptions& options);
