@@ -1,11 +1,12 @@
 // The code generation of the commands, in gradc-llvm only (codegen.hpp): the JIT
 // sessions, --jit values, eval --data, emit's machine code, and the subcommands that
-// exist to compile: check, minimize, fit and predict.
+// exist to compile: check, minimize, fit, predict and bench.
 #include <algorithm>
 #include <iostream>
 #include <span>
 #include <utility>
 
+#include "bench_command.hpp"
 #include "check_command.hpp"
 #include "codegen.hpp"
 #include "fit_command.hpp"
@@ -59,16 +60,26 @@ public:
         if (predict_app_->parsed()) return run_predict(predict_);
         return std::nullopt;
     }
+    void add_bench(CLI::App& app, FormulaTargets& formula_of) override {
+        bench_app_ = listed(add_bench_command(app, bench_));
+        formula_of["bench"] = &bench_.common.source.expr;
+    }
+    std::optional<int> run_bench() override {
+        if (!bench_app_->parsed()) return std::nullopt;
+        return cli::run_bench(bench_);
+    }
 
 private:
     CheckOptions check_;
     MinimizeCommandOptions minimize_;
     FitCommandOptions fit_;
     PredictOptions predict_;
+    BenchOptions bench_;
     CLI::App* check_app_ = nullptr;
     CLI::App* minimize_app_ = nullptr;
     CLI::App* fit_app_ = nullptr;
     CLI::App* predict_app_ = nullptr;
+    CLI::App* bench_app_ = nullptr;
 };
 
 }  // namespace
