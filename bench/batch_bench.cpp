@@ -7,12 +7,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "baselines/logistic_loop.hpp"
+#include "bench_table.hpp"
 #include "gradc/gradc.hpp"
 
 namespace {
@@ -121,36 +121,21 @@ bool results_agree() {
     return ok;
 }
 
-class RatioReporter : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override {
-        // One run each, or with --benchmark_repetitions the median.
-        for (const Run& run : runs)
-            if (run.run_type == Run::RT_Iteration || run.aggregate_name == "median")
-                times_[run.run_name.str()] = run.GetAdjustedRealTime();
-        ConsoleReporter::ReportRuns(runs);
-    }
-    void Finalize() override {
-        ConsoleReporter::Finalize();
-        const double fast = times_["handwritten_fast_math"];
-        const double ieee = times_["handwritten_ieee"];
-        const double one = times_["gradc_batch/1/real_time"];
-        const double two = times_["gradc_batch/2/real_time"];
-        std::printf("\nlogistic regression, %zu rows x %zu features, loss + gradient (ms per pass):\n", kRows,
-                    kFeatures);
-        std::printf("  hand-written -O3 -march=native      %8.3f\n", ieee);
-        std::printf("  hand-written with -ffast-math       %8.3f\n", fast);
-        std::printf(
-            "  gradc batch kernel, 1 thread        %8.3f   %.2fx the fast-math loop's time, %.2fx the IEEE loop's\n",
-            one, one / fast, one / ieee);
-        std::printf("  gradc batch kernel, 2 threads       %8.3f   %.2fx faster than 1 thread\n", two, one / two);
-        std::printf("  gradc parse + differentiate + compile: %.1f ms, %u rows per SIMD vector\n",
-                    compiled().compile_ms, compiled().kernel.lanes());
-    }
-
-private:
-    std::map<std::string, double> times_;  // real time per iteration, in ms (the benchmarks' unit)
-};
+void print_table(const gradc::bench::TableReporter& runs) {
+    const double fast = runs.time("handwritten_fast_math");
+    const double ieee = runs.time("handwritten_ieee");
+    const double one = runs.time("gradc_batch/1/real_time");
+    const double two = runs.time("gradc_batch/2/real_time");
+    std::printf("\nlogistic regression, %zu rows x %zu features, loss + gradient (ms per pass):\n", kRows, kFeatures);
+    std::printf("  hand-written -O3 -march=native      %8.3f\n", ieee);
+    std::printf("  hand-written with -ffast-math       %8.3f\n", fast);
+    std::printf(
+        "  gradc batch kernel, 1 thread        %8.3f   %.2fx the fast-math loop's time, %.2fx the IEEE loop's\n", one,
+        one / fast, one / ieee);
+    std::printf("  gradc batch kernel, 2 threads       %8.3f   %.2fx faster than 1 thread\n", two, one / two);
+    std::printf("  gradc parse + differentiate + compile: %.1f ms, %u rows per SIMD vector\n", compiled().compile_ms,
+                compiled().kernel.lanes());
+}
 
 }  // namespace
 
@@ -160,8 +145,5 @@ BENCHMARK(gradc_batch)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTi
 
 int main(int argc, char** argv) {
     if (!results_agree()) return 1;
-    benchmark::Initialize(&argc, argv);
-    RatioReporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    benchmark::Shutdown();
+    return gradc::bench::run_with_table(argc, argv, print_table);
 }

@@ -162,8 +162,9 @@ struct JitStats {
 };
 
 namespace jit_detail {
-class Session;  // the LLVM state behind a Jit (lib/jit/session.hpp)
-}
+class Session;        // the LLVM state behind a Jit (lib/jit/session.hpp)
+struct SessionOf;     // how the tensor kernels (tensor_jit.hpp) reach it
+}  // namespace jit_detail
 
 // One ORC LLJIT session. Copies share the session. compile() may be called from
 // several threads at once.
@@ -192,6 +193,7 @@ public:
     JitStats stats() const;
 
 private:
+    friend struct jit_detail::SessionOf;
     std::shared_ptr<jit_detail::Session> session_;
 };
 

@@ -7,6 +7,10 @@
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Transforms/InstCombine/InstCombine.h>
 #include <llvm/Transforms/Scalar/EarlyCSE.h>
+#include <llvm/Transforms/Scalar/LICM.h>
+#include <llvm/Transforms/Scalar/LoopPassManager.h>
+#include <llvm/Transforms/Scalar/SROA.h>
+#include <llvm/Transforms/Scalar/SimplifyCFG.h>
 
 namespace gradc::backend {
 
@@ -63,7 +67,18 @@ void optimize(llvm::Module& module, llvm::TargetMachine& machine, const Pipeline
     builder.registerLoopAnalyses(loops);
     builder.crossRegisterProxies(loops, functions, cgscc, modules);
     llvm::ModulePassManager passes;
-    if (pipeline.light) {
+    if (pipeline.loop_nests) {
+        llvm::FunctionPassManager local;
+        local.addPass(llvm::SROAPass(llvm::SROAOptions::ModifyCFG));
+        local.addPass(llvm::EarlyCSEPass(/*UseMemorySSA=*/true));
+        local.addPass(llvm::InstCombinePass());
+        local.addPass(llvm::SimplifyCFGPass());
+        local.addPass(
+            llvm::createFunctionToLoopPassAdaptor(llvm::LICMPass(llvm::LICMOptions()), /*UseMemorySSA=*/true));
+        local.addPass(llvm::InstCombinePass());
+        local.addPass(llvm::EarlyCSEPass(/*UseMemorySSA=*/true));
+        passes.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(local)));
+    } else if (pipeline.light) {
         // The DAG is already free of common subexpressions; what is left to gain is
         // local: folding constants and simplifying selects and compares.
         llvm::FunctionPassManager local;

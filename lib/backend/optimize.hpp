@@ -15,6 +15,10 @@ namespace gradc::backend {
 struct Pipeline {
     OptLevel ir_level = OptLevel::O2;
     bool light = false;  // a few linear function passes instead of the full pipeline
+    // Loop nests written already blocked and vectorized (tensor kernels): promote
+    // locals to registers, simplify, hoist invariants out of loops; no unrolling or
+    // vectorizing of their own, which would cost compile time and gain nothing.
+    bool loop_nests = false;
     llvm::CodeGenOptLevel codegen_level = llvm::CodeGenOptLevel::Default;
     std::size_t block_instructions = 0;  // see codegen::PointFunctionOptions
 };

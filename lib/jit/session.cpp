@@ -106,7 +106,6 @@ Session::~Session() = default;
 CompiledCode Session::compile(std::span<const Expr> outputs, std::span<const Expr> inputs, KernelRequest request) {
     const codegen::Schedule schedule = codegen::make_schedule(outputs, inputs);
     std::string key = unit_key(schedule, request, lanes_);
-    std::uint64_t symbol = 0;
     {
         std::lock_guard lock(mutex_);
         if (auto it = cache_.find(key); it != cache_.end())
@@ -115,18 +114,9 @@ CompiledCode Session::compile(std::span<const Expr> outputs, std::span<const Exp
                 void* address = unit->address;
                 return CompiledCode{std::move(unit), address};
             }
-        if (free_symbols_.empty()) {
-            symbol = next_symbol_++;
-        } else {
-            symbol = free_symbols_.back();
-            free_symbols_.pop_back();
-        }
-        ++live_units_;
     }
-    auto unit = std::make_shared<Unit>(shared_from_this(), std::move(key), symbol);
-    unit->tracker = lljit_->getMainJITDylib().createResourceTracker();
-
-    const std::string name = "gradc_kernel_" + std::to_string(symbol);
+    std::shared_ptr<Unit> unit = new_unit(std::move(key));
+    const std::string name = "gradc_kernel_" + std::to_string(unit->symbol);
     auto context = std::make_unique<llvm::LLVMContext>();
     std::unique_ptr<llvm::Module> module;
     {
@@ -152,6 +142,53 @@ CompiledCode Session::compile(std::span<const Expr> outputs, std::span<const Exp
     if (existing) result = std::move(existing);  // ours is freed here, outside the lock
     void* address = result->address;
     return CompiledCode{std::move(result), address};
+}
+
+std::shared_ptr<Session::Unit> Session::new_unit(std::string key) {
+    std::uint64_t symbol = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (free_symbols_.empty()) {
+            symbol = next_symbol_++;
+        } else {
+            symbol = free_symbols_.back();
+            free_symbols_.pop_back();
+        }
+        ++live_units_;
+    }
+    auto unit = std::make_shared<Unit>(shared_from_this(), std::move(key), symbol);
+    unit->tracker = lljit_->getMainJITDylib().createResourceTracker();
+    return unit;
+}
+
+CompiledFunctions Session::compile_functions(const ModuleBuilder& build, std::size_t nodes) {
+    std::shared_ptr<Unit> unit = new_unit({});
+    const std::string prefix = "gradc_kernel_" + std::to_string(unit->symbol);
+    auto context = std::make_unique<llvm::LLVMContext>();
+    auto module = std::make_unique<llvm::Module>("gradc", *context);
+    std::vector<std::string> names;
+    {
+        auto machine = take(machine_builder_.createTargetMachine(), "setting up the target");
+        module->setDataLayout(machine->createDataLayout());
+        module->setTargetTriple(machine->getTargetTriple().str());
+        names = build(*module, prefix);
+        backend::Pipeline pipeline = backend::choose_pipeline(options_, nodes);
+        pipeline.loop_nests = true;
+        backend::optimize(*module, *machine, pipeline);
+        backend::set_codegen_level(*module, pipeline.codegen_level);
+    }
+    backend::check(
+        lljit_->addIRModule(unit->tracker, llvm::orc::ThreadSafeModule(std::move(module), std::move(context))),
+        "adding a kernel");
+    CompiledFunctions code;
+    for (const std::string& name : names)
+        code.addresses.push_back(take(lljit_->lookup(name), "compiling a kernel").toPtr<void*>());
+    {
+        std::lock_guard lock(mutex_);
+        ++compiled_;
+    }
+    code.unit = std::move(unit);
+    return code;
 }
 
 JitStats Session::stats() const {

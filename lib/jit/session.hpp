@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -28,6 +29,23 @@ struct CompiledCode {
     void* address = nullptr;
 };
 
+// Several functions of one module, alive as long as some copy of `unit` is.
+struct CompiledFunctions {
+    std::shared_ptr<const void> unit;
+    std::vector<void*> addresses;
+};
+
+// Fills `module` (its data layout and target set) with functions whose names start with
+// `prefix`, and returns their names.
+using ModuleBuilder = std::function<std::vector<std::string>(llvm::Module& module, const std::string& prefix)>;
+
+class Session;
+
+// The session behind a Jit, for kernel builders outside the Jit class.
+struct SessionOf {
+    static Session& get(const Jit& jit) { return *jit.session_; }
+};
+
 class Session : public std::enable_shared_from_this<Session> {
 public:
     // Throws JitError when the target cannot be set up (an unknown CPU).
@@ -40,7 +58,12 @@ public:
     // called from several threads at once.
     CompiledCode compile(std::span<const Expr> outputs, std::span<const Expr> inputs, backend::KernelRequest request);
 
+    // A module of several functions built by `build` (the tensor kernels), optimized as
+    // a kernel of `nodes` nodes. Never cached: each call compiles.
+    CompiledFunctions compile_functions(const ModuleBuilder& build, std::size_t nodes);
+
     const CodegenOptions& options() const noexcept { return options_; }
+    bool vector_math() const noexcept { return vector_math_; }  // libmvec is loaded and asked for
     const std::string& cpu_name() const noexcept { return cpu_name_; }
     const std::string& cpu_features() const noexcept { return cpu_features_; }
     unsigned lanes() const noexcept { return lanes_; }  // rows per SIMD vector in Sum and Map kernels
@@ -51,6 +74,8 @@ private:
     struct Unit;
 
     explicit Session(CodegenOptions options);
+    // A fresh symbol number and a unit for it (counted live).
+    std::shared_ptr<Unit> new_unit(std::string key);
     // Called by a unit's destructor, once its code is freed.
     void forget(const std::string& key, std::uint64_t symbol);
 

@@ -1,0 +1,92 @@
+// The code generator of one stage function (loop_nest.hpp): element values of nodes
+// at an index, loops, and reads through a node's strides. Elementwise kinds are in
+// loop_nest.cpp, reductions and scatters in loop_reduce.cpp.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include <llvm/IR/IRBuilder.h>
+
+#include "codegen/loop_nest.hpp"
+#include "gradc/expr.hpp"
+
+namespace gradc::codegen {
+
+// The index of an element: one i64 per axis of the node; with lanes, lane j reads the
+// element whose axis `lane` is at[lane] + j (lane -1: every lane reads the same one).
+struct At {
+    std::vector<llvm::Value*> at;
+    int lane = -1;
+};
+
+class StageEmitter {
+public:
+    StageEmitter(llvm::Function* function, const LoopPlan& plan, const LoopNestOptions& options);
+
+    void emit_stage(const Stage& stage);
+
+private:
+    // Element values: doubles for width 1, else vectors of `width` doubles.
+    llvm::Type* row_type(unsigned width) const;
+    // The node's value at `at`: computed here when inline, else read from its buffer.
+    llvm::Value* element(Tensor t, const At& at, unsigned width);
+    // The node's value computed from its operands (the root of a stage, or inline).
+    llvm::Value* compute(Tensor t, const At& at, unsigned width);
+    llvm::Value* compute_map(Tensor t, const At& at, unsigned width);
+    llvm::Value* compute_view(Tensor t, const At& at);
+    llvm::Value* compute_gather(Tensor t, const At& at);
+    llvm::Value* reduce(Tensor t, const At& at, unsigned width);  // loop_reduce.cpp
+    void scatter(const Stage& stage);                            // loop_reduce.cpp
+    void emit_rows(const Stage& stage);                          // every other stage
+    void emit_pack(const Stage& stage);                          // loop_tile.cpp
+    void emit_tiled(const Stage& stage);                         // loop_tile.cpp
+    // One register tile of emit_tiled: `units` × `columns` elements.
+    void tile(const Stage& stage, const std::vector<llvm::Value*>& units, const std::vector<llvm::Value*>& columns);
+
+    // Reads through `access` at element `at`.
+    llvm::Value* read(const Access& access, const At& at, unsigned width);
+    llvm::Value* load_lanes(llvm::Value* base, llvm::Value* offset, const Extent& lane_stride, unsigned width);
+    llvm::Value* offset_of(const std::vector<Extent>& strides, const std::vector<llvm::Value*>& at);
+    // Row-major flat position of `at` in `dims`, and the reverse.
+    llvm::Value* flat_of(const std::vector<Extent>& dims, const std::vector<llvm::Value*>& at);
+    std::vector<llvm::Value*> unflatten(llvm::Value* flat, const std::vector<Extent>& dims);
+
+    // for (i = begin; i < end; i += step) body(i); leaves the builder after the loop.
+    void loop(llvm::Value* begin, llvm::Value* end, llvm::Value* step, const std::function<void(llvm::Value*)>& body);
+    // Nested loops over every index of `dims`, row-major.
+    void loop_all(const std::vector<Extent>& dims, const std::function<void(const std::vector<llvm::Value*>&)>& body);
+    // if (condition) then(); leaves the builder after it.
+    void when(llvm::Value* condition, const std::function<void()>& then);
+
+    // Values computed once at the top of the function.
+    llvm::Value* extent(const Extent& e);
+    llvm::Value* buffer(std::size_t slot);
+    llvm::AllocaInst* local(llvm::Type* type, llvm::Value* count = nullptr);
+    llvm::Value* i64(std::int64_t v) const;
+    llvm::Value* splat(double v, unsigned width) const;
+    llvm::Value* max_of(llvm::Value* a, llvm::Value* b);
+
+    llvm::Function* function_;
+    const LoopPlan& plan_;
+    LoopNestOptions options_;
+    llvm::LLVMContext& context_;
+    llvm::IRBuilder<> b_;
+    std::unique_ptr<llvm::IRBuilder<>> top_;  // inserts before the entry block's branch
+    llvm::Type* f64_;
+    llvm::Type* i64_;
+    llvm::Type* ptr_;
+    llvm::Value* buffers_;
+    llvm::Value* rows_;
+    std::unordered_map<std::size_t, llvm::Value*> buffer_cache_;
+    std::unordered_map<std::int64_t, llvm::Value*> rows_powers_;
+    // Values of inline nodes already computed for the element being emitted (a tiled
+    // contraction's sum, before its epilogue).
+    std::unordered_map<Tensor, llvm::Value*> given_;
+    ExprContext helpers_;  // max(a, b), lowered with scalar max's NaN rule
+    Expr max_node_;
+};
+
+}  // namespace gradc::codegen

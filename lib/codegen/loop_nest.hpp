@@ -1,0 +1,35 @@
+// LLVM IR for the stages of a loop plan (loop_plan.hpp), one function a stage:
+//
+//     void stage(void* const* buffers, uint64_t rows, uint64_t begin, uint64_t end);
+//
+// - buffers[s] is slot s of the plan: inputs (doubles, or int64 for index data),
+//   outputs, constants and scratch, each row-major; rows is N.
+// - A stage computes the units [begin, end) of its root node: a unit is one innermost
+//   row (all of the root when it is a scalar, or when the stage is sequential: a
+//   scatter_add or view_adjoint, which ignores the range and runs whole).
+// - An innermost row runs `lanes` elements at a time, one per SIMD lane, then the rest
+//   one at a time; each element's sums are computed whole by its lane in the
+//   documented order (tensor.hpp), so the bits depend on neither the lanes nor how
+//   units are spread over threads.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <llvm/IR/Module.h>
+
+#include "codegen/loop_plan.hpp"
+#include "codegen/lower_op.hpp"
+
+namespace gradc::codegen {
+
+struct LoopNestOptions {
+    unsigned lanes = 1;  // 1 (scalar), 2, 4 or 8
+    LoweringOptions lowering;
+};
+
+// The stages' functions, named prefix + "_" + stage number; returns their names.
+std::vector<std::string> emit_loop_nests(llvm::Module& module, const LoopPlan& plan, const std::string& prefix,
+                                         const LoopNestOptions& options);
+
+}  // namespace gradc::codegen

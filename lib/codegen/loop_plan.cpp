@@ -1,0 +1,299 @@
+#include "codegen/loop_plan.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "gradc/error.hpp"
+
+namespace gradc::codegen {
+
+namespace {
+
+// Inline nodes are emitted by recursion into their operands; past this depth a node is
+// stored instead, so the emitter's recursion stays shallow whatever the program.
+constexpr int kMaxInlineDepth = 16;
+
+std::vector<Extent> extents_of(const Shape& shape) {
+    std::vector<Extent> dims;
+    for (const std::int64_t d : shape.dims) dims.push_back(d == kRows ? Extent{1, 1} : Extent{d, 0});
+    return dims;
+}
+
+std::vector<Extent> row_major(const std::vector<Extent>& dims) {
+    std::vector<Extent> strides(dims.size(), Extent{1, 0});
+    for (std::size_t k = dims.size(); k-- > 1;) strides[k - 1] = times(strides[k], dims[k]);
+    return strides;
+}
+
+bool is_reduction(Tensor t) {
+    return t->kind() == TensorKind::Contract || t->kind() == TensorKind::Sum || t->kind() == TensorKind::Max;
+}
+
+Extent element_count(const std::vector<Extent>& dims) {
+    Extent n{1, 0};
+    for (const Extent& d : dims) n = times(n, d);
+    return n;
+}
+
+// The extents a reduction sums over, per element of its result.
+std::vector<Extent> summed_extents(Tensor t, const std::vector<Extent>& a, const std::vector<Extent>& b) {
+    std::vector<Extent> out;
+    if (t->kind() == TensorKind::Contract) {
+        const std::string_view la = t->labels(0), lb = t->labels(1), lo = t->output_labels();
+        std::string seen;
+        for (std::size_t i = 0; i < la.size(); ++i)
+            if (lo.find(la[i]) == std::string_view::npos) seen.push_back(la[i]), out.push_back(a[i]);
+        for (std::size_t i = 0; i < lb.size(); ++i)
+            if (lo.find(lb[i]) == std::string_view::npos && seen.find(lb[i]) == std::string::npos)
+                seen.push_back(lb[i]), out.push_back(b[i]);
+    } else {
+        for (const std::size_t axis : t->axes()) out.push_back(a[axis]);
+    }
+    return out;
+}
+
+// The axis of contraction operand `k` that carries its one summed label.
+std::size_t summed_axis(Tensor c, std::size_t k) {
+    const std::string_view labels = c->labels(k), lo = c->output_labels();
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        if (lo.find(labels[i]) == std::string_view::npos) return i;
+    return labels.size();
+}
+
+// The contraction a stage can compute in register tiles: the root, or the root map's
+// inline operand of the root's shape; with one summed label, appearing once in each
+// operand, over enough terms (N, or at least 16) for vectors of 8 partials to pay.
+Tensor tiled_contraction(const LoopPlan& plan, Tensor root) {
+    Tensor c = nullptr;
+    if (root->kind() == TensorKind::Contract) c = root;
+    if (root->kind() == TensorKind::Map)
+        for (const Tensor o : root->operands())
+            if (o->kind() == TensorKind::Contract && plan.of(o).role == Role::Inline && o->shape() == root->shape())
+                c = o;
+    if (c == nullptr || c->shape().rank() == 0) return nullptr;
+    std::string summed;
+    for (std::size_t k = 0; k < 2; ++k)
+        for (const char l : c->labels(k))
+            if (c->output_labels().find(l) == std::string_view::npos) summed.push_back(l);
+    if (summed.size() != 2 || summed[0] != summed[1]) return nullptr;
+    const Extent k = plan.of(c->operand(0)).dims[summed_axis(c, 0)];
+    if (k.rows == 0 && k.value < 16) return nullptr;
+    return c;
+}
+
+}  // namespace
+
+std::int64_t Extent::bound(std::size_t n) const noexcept {
+    std::int64_t v = value;
+    for (int i = 0; i < rows; ++i) v *= static_cast<std::int64_t>(n);
+    return v;
+}
+
+Extent times(Extent a, Extent b) noexcept { return Extent{a.value * b.value, a.rows + b.rows}; }
+
+Tensor index_source(Tensor index) {
+    while (index->kind() == TensorKind::Reshape) index = index->operand(0);
+    return index;
+}
+
+const Access& LoopPlan::operand_access(Tensor t, std::size_t k) const {
+    const auto it = packed.find({t->id(), k});
+    return it != packed.end() ? it->second : of(t->operand(k)).access;
+}
+
+std::size_t LoopPlan::position(Tensor t) const {
+    GRADC_ASSERT(t->id() < slot_of_id.size() && slot_of_id[t->id()] != 0, "a node outside the planned program");
+    return slot_of_id[t->id()] - 1;
+}
+
+LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse, bool tile) {
+    LoopPlan plan;
+    plan.order = tensor_order(outputs);
+    const std::size_t count = plan.order.size();
+    for (std::size_t p = 0; p < count; ++p) {
+        const Tensor t = plan.order[p];
+        if (plan.slot_of_id.size() <= t->id()) plan.slot_of_id.resize(t->id() + 1, 0);
+        plan.slot_of_id[t->id()] = p + 1;
+    }
+    plan.nodes.resize(count);
+    std::vector<int> uses(count, 0);
+    std::vector<Tensor> consumer(count, nullptr);
+    std::vector<bool> is_output(count, false);
+    for (const Tensor t : plan.order)
+        for (const Tensor o : t->operands()) {
+            ++uses[plan.position(o)];
+            consumer[plan.position(o)] = t;
+        }
+    for (const Tensor o : outputs) {
+        if (o->type() == ElementType::Index)
+            throw SemanticError("a kernel output holds index data ('" + std::string(index_source(o)->name()) +
+                                "'): outputs are real tensors");
+        is_output[plan.position(o)] = true;
+    }
+
+    // Inputs: slots 0 ... inputs - 1, in the caller's order.
+    for (std::size_t k = 0; k < inputs.size(); ++k) {
+        const Tensor in = inputs[k];
+        if (in->kind() != TensorKind::Param && in->kind() != TensorKind::Data)
+            throw SemanticError("kernel inputs are Param and Data nodes; input " + std::to_string(k) + " is a " +
+                                std::string(tensor_kind_name(in->kind())) + " node");
+        for (std::size_t j = 0; j < k; ++j)
+            if (inputs[j] == in) throw SemanticError("the input '" + std::string(in->name()) + "' is listed twice");
+        plan.slots.push_back(Slot{Slot::Kind::Input, k, {}});
+    }
+    for (std::size_t k = 0; k < outputs.size(); ++k) plan.slots.push_back(Slot{Slot::Kind::Output, k, {}});
+
+    const auto new_slot = [&plan](Slot::Kind kind, std::size_t index, Extent doubles) {
+        plan.slots.push_back(Slot{kind, index, doubles});
+        return plan.slots.size() - 1;
+    };
+    std::vector<int> depth(count, 0);
+    for (std::size_t p = 0; p < count; ++p) {
+        const Tensor t = plan.order[p];
+        NodePlan& node = plan.nodes[p];
+        node.dims = extents_of(t->shape());
+        const auto operand_plan = [&](std::size_t k) -> const NodePlan& { return plan.of(t->operand(k)); };
+        const bool has_access = [&] {
+            if (t->operands().empty()) return false;
+            const Role r = operand_plan(0).role;
+            return r == Role::Input || r == Role::Constant || r == Role::InPlace || r == Role::Stored;
+        }();
+        if (t->kind() == TensorKind::Param || t->kind() == TensorKind::Data) {
+            const auto it = std::find(inputs.begin(), inputs.end(), t);
+            if (it == inputs.end())
+                throw SemanticError("the program reads '" + std::string(t->name()) +
+                                    "', which is not among the kernel's inputs");
+            node.role = Role::Input;
+            node.access = Access{static_cast<std::size_t>(it - inputs.begin()), row_major(node.dims)};
+            continue;
+        }
+        if (t->kind() == TensorKind::Constant) {
+            node.role = Role::Constant;
+            plan.constants.emplace_back(t->values().begin(), t->values().end());
+            node.access = Access{new_slot(Slot::Kind::Constant, plan.constants.size() - 1, {}), row_major(node.dims)};
+            continue;
+        }
+        if (t->type() == ElementType::Index) {
+            node.role = Role::IndexAlias;
+            continue;
+        }
+        const bool may_fuse = fuse && !is_output[p];
+        if (may_fuse && has_access && (t->kind() == TensorKind::Broadcast || t->kind() == TensorKind::Permute)) {
+            const NodePlan& x = operand_plan(0);
+            node.role = Role::InPlace;
+            node.access.slot = x.access.slot;
+            node.access.strides.assign(node.dims.size(), Extent{0, 0});
+            for (std::size_t k = 0; k < x.dims.size(); ++k) {
+                if (t->kind() == TensorKind::Permute) {
+                    node.access.strides[k] = x.access.strides[t->axes()[k]];
+                } else if (!(x.dims[k] == Extent{1, 0})) {
+                    node.access.strides[t->axes()[k]] = x.access.strides[k];
+                }
+            }
+            continue;
+        }
+        if (may_fuse && has_access && t->kind() == TensorKind::Reshape &&
+            operand_plan(0).access.strides == row_major(operand_plan(0).dims)) {
+            node.role = Role::InPlace;
+            node.access = Access{operand_plan(0).access.slot, row_major(node.dims)};
+            continue;
+        }
+        const Tensor user = consumer[p];
+        if (may_fuse && uses[p] == 1 && user != nullptr && user->kind() == TensorKind::Map &&
+            user->shape() == t->shape() && (t->kind() == TensorKind::Map || is_reduction(t)))
+            node.role = Role::Inline;
+        if (may_fuse && uses[p] == 1 && user != nullptr && t->kind() == TensorKind::Map &&
+            (user->kind() == TensorKind::Sum || user->kind() == TensorKind::Max))
+            node.role = Role::Inline;
+        if (node.role == Role::Inline) {
+            for (const Tensor o : t->operands())
+                if (plan.of(o).role == Role::Inline) depth[p] = std::max(depth[p], depth[plan.position(o)]);
+            if (++depth[p] <= kMaxInlineDepth) continue;
+            node.role = Role::Stored;
+            depth[p] = 0;
+        }
+        node.role = Role::Stored;
+        const auto out = std::find(outputs.begin(), outputs.end(), t);
+        if (out != outputs.end()) {
+            const std::size_t k = static_cast<std::size_t>(out - outputs.begin());
+            node.access = Access{inputs.size() + k, row_major(node.dims)};
+        } else {
+            node.access = Access{new_slot(Slot::Kind::Scratch, 0, element_count(node.dims)), row_major(node.dims)};
+        }
+        if (t->kind() == TensorKind::ScatterAdd || t->kind() == TensorKind::ViewAdjoint)
+            node.mask_slot = new_slot(Slot::Kind::Scratch, 0, element_count(node.dims));
+    }
+
+    // Stages, each with the extents its elements sum over (for cutting work into tasks).
+    std::map<std::pair<std::uint32_t, std::size_t>, std::size_t> packs;  // (node id, axis) -> slot
+    for (std::size_t p = 0; p < count; ++p) {
+        const Tensor root = plan.order[p];
+        if (plan.nodes[p].role != Role::Stored) continue;
+        Stage stage;
+        stage.root = root;
+        stage.loop_dims = plan.nodes[p].dims;
+        stage.sequential = root->kind() == TensorKind::ScatterAdd || root->kind() == TensorKind::ViewAdjoint;
+        const TensorKind k = root->kind();
+        stage.vectorizable = k == TensorKind::Map || k == TensorKind::Contract || k == TensorKind::Sum ||
+                             k == TensorKind::Max || k == TensorKind::Broadcast || k == TensorKind::Permute;
+        if (tile) stage.tiled = tiled_contraction(plan, root);
+        if (stage.tiled != nullptr) {
+            // Operands not contiguous along the summed index are packed first.
+            const Tensor c = stage.tiled;
+            for (std::size_t operand = 0; operand < 2; ++operand) {
+                const Tensor x = c->operand(operand);
+                const std::size_t axis = summed_axis(c, operand);
+                const NodePlan& xp = plan.of(x);
+                if (xp.access.strides[axis] == Extent{1, 0}) continue;
+                auto [it, fresh] = packs.try_emplace({x->id(), axis}, 0);
+                if (fresh) {
+                    it->second = new_slot(Slot::Kind::Scratch, 0, element_count(xp.dims));
+                    Stage pack;
+                    pack.root = x;
+                    pack.pack = Stage::Pack{it->second, axis};
+                    for (std::size_t a = 0; a < xp.dims.size(); ++a)
+                        if (a != axis) pack.loop_dims.push_back(xp.dims[a]);
+                    pack.loop_dims.push_back(xp.dims[axis]);
+                    plan.stages.push_back(std::move(pack));
+                }
+                // The packed layout: row-major over the other axes, then `axis`.
+                Access packed{it->second, std::vector<Extent>(xp.dims.size())};
+                Extent stride{1, 0};
+                packed.strides[axis] = stride;
+                stride = xp.dims[axis];
+                for (std::size_t a = xp.dims.size(); a-- > 0;) {
+                    if (a == axis) continue;
+                    packed.strides[a] = stride;
+                    stride = times(stride, xp.dims[a]);
+                }
+                plan.packed[{c->id(), operand}] = std::move(packed);
+            }
+        }
+        // The nodes computed in this stage's loop: the root and its inline operands.
+        std::vector<Tensor> pending{root};
+        while (!pending.empty()) {
+            const Tensor t = pending.back();
+            pending.pop_back();
+            if (is_reduction(t)) {
+                const std::vector<Extent> none;
+                const std::vector<Extent> s = summed_extents(
+                    t, plan.of(t->operand(0)).dims, t->operands().size() > 1 ? plan.of(t->operand(1)).dims : none);
+                Extent terms{1, 0};
+                for (const Extent& e : s) terms = times(terms, e);
+                stage.work_terms.push_back(terms);
+            }
+            for (const Tensor o : t->operands())
+                if (plan.of(o).role == Role::Inline) pending.push_back(o);
+        }
+        plan.stages.push_back(std::move(stage));
+    }
+    // Outputs that are inputs, constants or listed twice are copied from where they are.
+    for (std::size_t k = 0; k < outputs.size(); ++k) {
+        const NodePlan& node = plan.of(outputs[k]);
+        if (node.role != Role::Stored || node.access.slot != inputs.size() + k)
+            plan.output_copies.emplace_back(k, node.access.slot);
+    }
+    return plan;
+}
+
+}  // namespace gradc::codegen

@@ -1,0 +1,109 @@
+// How a tensor program becomes loop nests: which nodes are written to memory (and
+// where), which are computed inside the loop of the node that consumes them, and which
+// are read in place through the strides of another node's buffer. No LLVM here: the
+// plan is what the stage emitter (loop_nest.hpp) and the JIT's driver share.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "gradc/tensor.hpp"
+
+namespace gradc::codegen {
+
+// A size or stride that may involve the row count: value · N^rows.
+struct Extent {
+    std::int64_t value = 0;
+    int rows = 0;  // the power of N
+
+    std::int64_t bound(std::size_t n) const noexcept;
+    bool operator==(const Extent&) const = default;
+};
+Extent times(Extent a, Extent b) noexcept;
+
+enum class Role : std::uint8_t {
+    Input,       // a Param or Data buffer given by the caller
+    Constant,    // values owned by the plan (a scalar is folded into the code instead)
+    IndexAlias,  // a reshape of index data: gather and scatter read the data itself
+    InPlace,     // a broadcast, transpose or reshape read through its operand's buffer
+    Inline,      // computed inside the loop of its one consumer, never stored
+    Stored,      // computed by a stage of its own into its buffer
+};
+
+// Where a node's elements are read from: buffer `slot` at offset Σ index_k·strides[k].
+struct Access {
+    std::size_t slot = 0;
+    std::vector<Extent> strides;
+};
+
+struct NodePlan {
+    Role role = Role::Stored;
+    std::vector<Extent> dims;
+    Access access;              // Input, Constant, InPlace, Stored
+    std::size_t mask_slot = 0;  // ScatterAdd and ViewAdjoint stages: which targets have a term
+};
+
+struct Stage {
+    Tensor root = nullptr;  // a Stored node; for a pack, the node copied
+    bool sequential = false;  // scatter_add or view_adjoint: one pass over the source
+    bool vectorizable = false;  // every node computed in the loop takes SIMD lanes
+    // A contraction over one summed index whose operands run contiguously along it (in
+    // place, or packed by an earlier stage): computed in register tiles of output
+    // elements, the 8 partial sums of an element being the 8 lanes of one vector. The
+    // root itself, or the inline operand of the root map (its epilogue).
+    Tensor tiled = nullptr;
+    // A pack: root's elements copied to slot `pack.slot` with axis `pack.axis` innermost.
+    struct Pack {
+        std::size_t slot = 0;
+        std::size_t axis = 0;
+    };
+    std::optional<Pack> pack;
+    // The index space the stage loops over (root's dims, or a pack's order): units are
+    // every index but the last, each unit one innermost row.
+    std::vector<Extent> loop_dims;
+    // Work per element in multiply-adds, for cutting the units into tasks; N counted
+    // as the call's row count.
+    std::vector<Extent> work_terms;
+};
+
+// Buffers the stages read and write, listed once in the table every stage takes.
+struct Slot {
+    enum class Kind : std::uint8_t { Input, Output, Constant, Scratch } kind = Kind::Scratch;
+    std::size_t index = 0;  // Input and Output: the position; Constant: into constants
+    Extent doubles;         // Scratch: its size in doubles
+};
+
+struct LoopPlan {
+    std::vector<Tensor> order;          // every node, operands first
+    std::vector<NodePlan> nodes;        // by position in `order`
+    std::vector<Stage> stages;          // in the order they run
+    std::vector<Slot> slots;
+    std::vector<std::vector<double>> constants;
+    // Outputs whose value is not written by a stage into their own buffer: copied from
+    // this slot (with its row-major layout) after the stages ran.
+    std::vector<std::pair<std::size_t, std::size_t>> output_copies;  // (output, slot)
+
+    // Contraction operands read from a packed copy: (contraction id, operand) -> access.
+    std::map<std::pair<std::uint32_t, std::size_t>, Access> packed;
+
+    const NodePlan& of(Tensor t) const { return nodes[position(t)]; }
+    // How contraction `t` reads its operand `k`: packed, or where the operand is.
+    const Access& operand_access(Tensor t, std::size_t k) const;
+    std::size_t position(Tensor t) const;
+    std::vector<std::size_t> slot_of_id;  // node id -> position + 1 (0: not in the program)
+};
+
+// Every node's role, the stages and the buffers. Throws SemanticError when an output
+// reads an input not among `inputs`, an input is listed twice or is no Param or Data,
+// or an output holds index data.
+// `tile`: compute contractions in register tiles (SIMD code only).
+LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse, bool tile);
+
+// The data node an index tensor (index data, perhaps reshaped) reads.
+Tensor index_source(Tensor index);
+
+}  // namespace gradc::codegen

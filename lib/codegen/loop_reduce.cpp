@@ -1,0 +1,278 @@
+// Reductions (contract, sum, max) and scatters (scatter_add, view_adjoint) as loops.
+//
+// A sum follows the documented order (tensor.hpp): term t, in row-major order of the
+// summed indices, into partial t mod 8, each partial starting at -0.0 (x + -0.0 is x,
+// so the first term is exact), combined as ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)), +0.0
+// when there is no term. With one summed index (or several that run through memory as
+// one), the loop takes 8 terms an iteration into 8 accumulators the optimizer keeps in
+// registers, and the last t mod 8 terms add -0.0 where they have no term. Otherwise the
+// partials live in a small array indexed by t mod 8.
+#include <algorithm>
+#include <limits>
+#include <string>
+
+#include "codegen/loop_emitter.hpp"
+
+namespace gradc::codegen {
+
+namespace {
+
+// Where each axis of an operand takes its index from: an output axis (>= 0) or summed
+// index s (encoded as -1 - s).
+struct OperandAxes {
+    Tensor node = nullptr;
+    std::vector<int> source;
+};
+
+struct Reduction {
+    std::vector<OperandAxes> operands;
+    std::vector<Extent> summed;
+};
+
+Reduction describe(Tensor t, const LoopPlan& plan) {
+    Reduction r;
+    if (t->kind() == TensorKind::Contract) {
+        const std::string_view lo = t->output_labels();
+        std::string summed;
+        for (std::size_t k = 0; k < 2; ++k) {
+            const std::string_view labels = t->labels(k);
+            OperandAxes op{t->operand(k), {}};
+            const std::vector<Extent>& dims = plan.of(t->operand(k)).dims;
+            for (std::size_t i = 0; i < labels.size(); ++i) {
+                const char c = labels[i];
+                const std::size_t o = lo.find(c);
+                if (o != std::string_view::npos) {
+                    op.source.push_back(static_cast<int>(o));
+                    continue;
+                }
+                std::size_t s = summed.find(c);
+                if (s == std::string::npos) {
+                    s = summed.size();
+                    summed.push_back(c);
+                    r.summed.push_back(dims[i]);
+                }
+                op.source.push_back(-1 - static_cast<int>(s));
+            }
+            r.operands.push_back(std::move(op));
+        }
+        return r;
+    }
+    OperandAxes op{t->operand(0), {}};
+    const std::vector<Extent>& dims = plan.of(t->operand(0)).dims;
+    const std::span<const std::size_t> axes = t->axes();
+    int kept = 0;
+    for (std::size_t k = 0; k < dims.size(); ++k) {
+        const auto it = std::find(axes.begin(), axes.end(), k);
+        if (it == axes.end()) {
+            op.source.push_back(kept++);
+        } else {
+            op.source.push_back(-1 - static_cast<int>(it - axes.begin()));
+            r.summed.push_back(dims[k]);
+        }
+    }
+    r.operands.push_back(std::move(op));
+    return r;
+}
+
+bool in_memory(Tensor t, const LoopPlan& plan) {
+    const Role role = plan.of(t).role;
+    return role == Role::Input || role == Role::Constant || role == Role::InPlace || role == Role::Stored;
+}
+
+// Summed indices s and s + 1 can run as one index of extent K_s · K_{s+1} when every
+// operand reading them is in memory with stride_s = K_{s+1} · stride_{s+1}.
+bool mergeable(const Reduction& r, std::size_t s, const LoopPlan& plan) {
+    for (const OperandAxes& op : r.operands) {
+        int outer = -1, inner = -1, uses = 0;
+        for (std::size_t i = 0; i < op.source.size(); ++i) {
+            if (op.source[i] == -1 - static_cast<int>(s)) outer = static_cast<int>(i), ++uses;
+            if (op.source[i] == -2 - static_cast<int>(s)) inner = static_cast<int>(i), ++uses;
+        }
+        if (uses == 0) continue;
+        if (uses != 2 || outer < 0 || inner < 0 || !in_memory(op.node, plan)) return false;
+        const std::vector<Extent>& strides = plan.of(op.node).access.strides;
+        if (!(strides[static_cast<std::size_t>(outer)] ==
+              times(r.summed[s + 1], strides[static_cast<std::size_t>(inner)])))
+            return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+llvm::Value* StageEmitter::reduce(Tensor t, const At& at, unsigned width) {
+    const Reduction r = describe(t, plan_);
+    const bool is_max = t->kind() == TensorKind::Max;
+    llvm::Type* type = row_type(width);
+
+    // Every summed index runs through memory as one when they merge pairwise.
+    bool flat = !is_max && !r.summed.empty();
+    for (std::size_t s = 0; flat && s + 1 < r.summed.size(); ++s) flat = mergeable(r, s, plan_);
+
+    // The term at summed indices `s` (one value per summed index, or the merged one).
+    const auto term = [&](const std::vector<llvm::Value*>& s) -> llvm::Value* {
+        llvm::Value* product = nullptr;
+        for (const OperandAxes& op : r.operands) {
+            llvm::Value* v = nullptr;
+            if (flat && r.summed.size() > 1) {
+                // In memory: the output part of the offset, plus the merged index times
+                // the innermost summed stride.
+                const NodePlan& node = plan_.of(op.node);
+                llvm::Value* offset = i64(0);
+                Extent lane_stride{0, 0};
+                Extent summed_stride{0, 0};
+                for (std::size_t i = 0; i < op.source.size(); ++i) {
+                    const Extent& stride = node.access.strides[i];
+                    if (op.source[i] >= 0) {
+                        offset = b_.CreateAdd(
+                            offset, b_.CreateMul(at.at[static_cast<std::size_t>(op.source[i])], extent(stride)));
+                        if (op.source[i] == at.lane) lane_stride = stride;
+                    } else if (op.source[i] == -1 - static_cast<int>(r.summed.size() - 1)) {
+                        summed_stride = stride;
+                    }
+                }
+                offset = b_.CreateAdd(offset, b_.CreateMul(s[0], extent(summed_stride)));
+                if (op.node->kind() == TensorKind::Constant && op.node->values().size() == 1)
+                    v = splat(op.node->values()[0], width);
+                else
+                    v = load_lanes(buffer(node.access.slot), offset, lane_stride, width);
+            } else {
+                At in;
+                for (std::size_t i = 0; i < op.source.size(); ++i) {
+                    const int src = op.source[i];
+                    in.at.push_back(src >= 0 ? at.at[static_cast<std::size_t>(src)]
+                                             : s[static_cast<std::size_t>(-1 - src)]);
+                    if (src >= 0 && src == at.lane) in.lane = static_cast<int>(i);
+                }
+                v = element(op.node, in, width);
+            }
+            product = product ? b_.CreateFMul(product, v) : v;
+        }
+        return product;
+    };
+
+    if (is_max) {
+        // Sequential, as the interpreter: -inf is max's identity, NaN wins.
+        llvm::AllocaInst* m = local(type);
+        b_.CreateStore(splat(-std::numeric_limits<double>::infinity(), width), m);
+        loop_all(r.summed, [&](const std::vector<llvm::Value*>& s) {
+            b_.CreateStore(max_of(b_.CreateLoad(type, m), term(s)), m);
+        });
+        return b_.CreateLoad(type, m);
+    }
+
+    if (r.summed.empty()) return term({});  // one term: t + -0.0 ... is t
+    std::vector<llvm::Value*> partial(8);
+    llvm::Value* count = i64(1);
+    if (flat) {
+        Extent total{1, 0};
+        for (const Extent& e : r.summed) total = times(total, e);
+        count = extent(total);
+        const bool few = total.rows == 0 && total.value < 8;  // no block of 8
+        std::vector<llvm::AllocaInst*> acc(8);
+        for (auto& a : acc) {
+            a = local(type);
+            b_.CreateStore(splat(-0.0, width), a);
+        }
+        llvm::Value* blocks = b_.CreateLShr(count, i64(3));
+        if (!few)
+            loop(i64(0), blocks, i64(1), [&](llvm::Value* m) {
+                llvm::Value* base = b_.CreateShl(m, i64(3));
+                for (unsigned j = 0; j < 8; ++j)
+                    b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(type, acc[j]), term({b_.CreateAdd(base, i64(j))})),
+                                   acc[j]);
+            });
+        // The last count mod 8 terms, t mod 8 = j for the j-th: one loop over an array of
+        // the partials, so the term's code appears once more rather than seven times.
+        if (total.rows != 0 || total.value % 8 != 0) {
+            llvm::Value* base = b_.CreateShl(blocks, i64(3));
+            llvm::AllocaInst* rest = local(type, i64(8));
+            for (unsigned j = 0; j < 8; ++j)
+                b_.CreateStore(b_.CreateLoad(type, acc[j]), b_.CreateConstInBoundsGEP1_64(type, rest, j));
+            loop(base, count, i64(1), [&](llvm::Value* k) {
+                llvm::Value* slot = b_.CreateInBoundsGEP(type, rest, b_.CreateSub(k, base));
+                b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(type, slot), term({k})), slot);
+            });
+            for (unsigned j = 0; j < 8; ++j)
+                b_.CreateStore(b_.CreateLoad(type, b_.CreateConstInBoundsGEP1_64(type, rest, j)), acc[j]);
+        }
+        for (unsigned j = 0; j < 8; ++j) partial[j] = b_.CreateLoad(type, acc[j]);
+    } else {
+        llvm::AllocaInst* acc = local(type, i64(8));
+        llvm::AllocaInst* t_counter = local(i64_);
+        for (unsigned j = 0; j < 8; ++j)
+            b_.CreateStore(splat(-0.0, width), b_.CreateConstInBoundsGEP1_64(type, acc, j));
+        b_.CreateStore(i64(0), t_counter);
+        loop_all(r.summed, [&](const std::vector<llvm::Value*>& s) {
+            llvm::Value* tc = b_.CreateLoad(i64_, t_counter);
+            llvm::Value* slot = b_.CreateInBoundsGEP(type, acc, b_.CreateAnd(tc, i64(7)));
+            b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(type, slot), term(s)), slot);
+            b_.CreateStore(b_.CreateAdd(tc, i64(1)), t_counter);
+        });
+        count = b_.CreateLoad(i64_, t_counter);
+        for (unsigned j = 0; j < 8; ++j) partial[j] = b_.CreateLoad(type, b_.CreateConstInBoundsGEP1_64(type, acc, j));
+    }
+    llvm::Value* sum =
+        b_.CreateFAdd(b_.CreateFAdd(b_.CreateFAdd(partial[0], partial[1]), b_.CreateFAdd(partial[2], partial[3])),
+                      b_.CreateFAdd(b_.CreateFAdd(partial[4], partial[5]), b_.CreateFAdd(partial[6], partial[7])));
+    return b_.CreateSelect(b_.CreateICmpEQ(count, i64(0)), splat(0.0, width), sum);
+}
+
+void StageEmitter::scatter(const Stage& stage) {
+    // Zeros, then each term added where it goes in row-major order of the source; a
+    // target's first term replaces its zero (as the interpreter's sum starts with it).
+    const Tensor root = stage.root;
+    const NodePlan& node = plan_.of(root);
+    llvm::Value* home = buffer(node.access.slot);
+    llvm::Value* mask = buffer(node.mask_slot);
+    llvm::Type* i8 = llvm::Type::getInt8Ty(context_);
+    Extent total{1, 0};
+    for (const Extent& d : node.dims) total = times(total, d);
+    loop(i64(0), extent(total), i64(1), [&](llvm::Value* o) {
+        b_.CreateStore(splat(0.0, 1), b_.CreateInBoundsGEP(f64_, home, o));
+        b_.CreateStore(llvm::ConstantInt::get(i8, 0), b_.CreateInBoundsGEP(i8, mask, o));
+    });
+    const auto contribute = [&](llvm::Value* o, llvm::Value* v) {
+        llvm::Value* target = b_.CreateInBoundsGEP(f64_, home, o);
+        llvm::Value* flag = b_.CreateInBoundsGEP(i8, mask, o);
+        llvm::Value* seen = b_.CreateICmpNE(b_.CreateLoad(i8, flag), llvm::ConstantInt::get(i8, 0));
+        b_.CreateStore(b_.CreateSelect(seen, b_.CreateFAdd(b_.CreateLoad(f64_, target), v), v), target);
+        b_.CreateStore(llvm::ConstantInt::get(i8, 1), flag);
+    };
+    if (root->kind() == TensorKind::ScatterAdd) {
+        const std::size_t axis = root->axes()[0];
+        const Tensor index = root->operand(0);
+        const Tensor source = root->operand(1);
+        const std::vector<Extent>& sd = plan_.of(source).dims;
+        Extent count{1, 0};
+        for (const Extent& d : plan_.of(index).dims) count = times(count, d);
+        llvm::Value* indices = buffer(plan_.of(index_source(index)).access.slot);
+        loop_all(sd, [&](const std::vector<llvm::Value*>& i) {
+            llvm::Value* position = b_.CreateURem(flat_of(sd, i), extent(count));
+            std::vector<llvm::Value*> target = i;
+            target[axis] = b_.CreateAlignedLoad(i64_, b_.CreateInBoundsGEP(i64_, indices, position), llvm::Align(8));
+            contribute(offset_of(node.access.strides, target), element(source, At{i, -1}, 1));
+        });
+        return;
+    }
+    // view_adjoint: each element of the view added back where the view read it.
+    const Tensor g = root->operand(0);
+    const std::vector<Extent>& vd = plan_.of(g).dims;
+    const std::span<const std::int64_t> affine = root->affine();
+    const std::size_t width = vd.size() + 1;
+    loop_all(vd, [&](const std::vector<llvm::Value*>& i) {
+        std::vector<llvm::Value*> target;
+        llvm::Value* inside = b_.getTrue();
+        for (std::size_t a = 0; a < node.dims.size(); ++a) {
+            llvm::Value* j = i64(affine[a * width + vd.size()]);
+            for (std::size_t k = 0; k < vd.size(); ++k)
+                if (affine[a * width + k] != 0) j = b_.CreateAdd(j, b_.CreateMul(i[k], i64(affine[a * width + k])));
+            inside = b_.CreateAnd(inside,
+                                  b_.CreateAnd(b_.CreateICmpSGE(j, i64(0)), b_.CreateICmpSLT(j, extent(node.dims[a]))));
+            target.push_back(j);
+        }
+        when(inside, [&] { contribute(offset_of(node.access.strides, target), element(g, At{i, -1}, 1)); });
+    });
+}
+
+}  // namespace gradc::codegen

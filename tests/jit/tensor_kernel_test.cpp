@@ -1,0 +1,154 @@
+// Compiled tensor programs against the tensor interpreter, bit for bit: random programs
+// and their gradients at O0 and O2, fused and unfused, for several SIMD widths and
+// thread counts.
+#include <bit>
+#include <cmath>
+#include <map>
+#include <random>
+
+#include <catch2/catch.hpp>
+
+#include "gradc/tensor_jit.hpp"
+#include "gradc/thread_pool.hpp"
+#include "tensor/random_program.hpp"
+
+using namespace gradc;
+using gradc::testing::Program;
+
+namespace {
+
+// Equal bits, or both NaN (a NaN's sign and payload are not specified).
+bool same_bits(double a, double b) {
+    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b) || (std::isnan(a) && std::isnan(b));
+}
+
+// Options under which a kernel must equal the interpreter exactly: libm in every lane
+// and pow() for integer powers, as the interpreter calls them.
+JitOptions exact(OptLevel level, unsigned lanes) {
+    JitOptions o;
+    o.opt_level = level;
+    o.lanes = lanes;
+    o.vector_math = false;
+    o.integer_powers_by_multiplication = false;
+    return o;
+}
+
+std::size_t count_differences(const std::vector<TensorValue>& got, const std::vector<TensorValue>& want) {
+    std::size_t differences = 0;
+    REQUIRE(got.size() == want.size());
+    for (std::size_t k = 0; k < got.size(); ++k) {
+        REQUIRE(got[k].shape == want[k].shape);
+        for (std::size_t i = 0; i < want[k].reals.size(); ++i)
+            if (!same_bits(got[k].reals[i], want[k].reals[i])) {
+                UNSCOPED_INFO("output " << k << " element " << i << ": " << got[k].reals[i]
+                                        << " != " << want[k].reals[i]);
+                ++differences;
+            }
+    }
+    return differences;
+}
+
+// The program's value and gradient by its real inputs; inputs are its params and data.
+std::vector<Tensor> value_and_gradient(Program& p) {
+    std::vector<Tensor> outputs{p.f};
+    for (const Tensor g : tensor_gradient(p.ctx, p.f, p.inputs)) outputs.push_back(g);
+    return outputs;
+}
+
+std::vector<Tensor> all_inputs(const Program& p) {
+    std::vector<Tensor> inputs = p.inputs;
+    inputs.push_back(p.index);
+    return inputs;
+}
+
+}  // namespace
+
+TEST_CASE("compiled random tensor programs equal the interpreter bit for bit", "[jit][tensor][differential]") {
+    Jit o0(exact(OptLevel::O0, 0)), o2(exact(OptLevel::O2, 0));
+    std::mt19937_64 random(20261208);
+    std::map<TensorKind, int> built, reached;
+    std::size_t compared = 0;
+    for (int trial = 0; trial < 120; ++trial) {
+        Program p;
+        testing::build(p, random, built);
+        INFO("trial " << trial);
+        std::vector<Tensor> outputs = value_and_gradient(p);
+        if (trial % 3 == 0) outputs.push_back(tensor_hessian(p.ctx, p.f, p.inputs[3]));  // deltas
+        if (trial % 2) outputs = canonicalize(p.ctx, outputs);
+        for (const Tensor t : tensor_order(outputs)) ++reached[t->kind()];
+        const std::vector<TensorValue> want = evaluate(outputs, p.bindings);
+        for (const bool fuse : {true, false})
+            for (Jit* jit : {&o0, &o2}) {
+                INFO((fuse ? "fused" : "unfused") << (jit == &o0 ? " O0" : " O2"));
+                const TensorKernel kernel = compile_tensor(*jit, outputs, all_inputs(p), TensorCompileOptions{fuse});
+                CHECK(count_differences(kernel(p.bindings), want) == 0);
+            }
+        for (const TensorValue& v : want) compared += v.reals.size();
+    }
+    CHECK(compared > 2000);
+    // Every kind, Delta too (the adjoints of diagonals and reshapes build it).
+    for (int k = 0; k <= static_cast<int>(TensorKind::ViewAdjoint); ++k) {
+        INFO(tensor_kind_name(static_cast<TensorKind>(k)));
+        CHECK(reached[static_cast<TensorKind>(k)] >= (k == static_cast<int>(TensorKind::Delta) ? 5 : 10));
+    }
+}
+
+TEST_CASE("tensor kernels have the same bits for every SIMD width and thread count", "[jit][tensor][threads]") {
+    // A layer wide enough for many tasks: tanh(X W + b) summed with weights, N = 300.
+    TensorContext ctx;
+    const Tensor X = ctx.data("X", Shape{{kRows, 37}});
+    const Tensor W = ctx.param("W", Shape{{37, 29}});
+    const Tensor b = ctx.param("b", Shape{{29}});
+    const Tensor h = ctx.map(Op::Tanh, ctx.add(ctx.matmul(X, W), b));
+    const Tensor f = ctx.sum(ctx.mul(h, h));
+    std::vector<Tensor> outputs{f};
+    for (const Tensor g : tensor_gradient(ctx, f, std::vector<Tensor>{W, b})) outputs.push_back(g);
+    TensorBindings bindings;
+    bindings.rows = 300;
+    std::mt19937_64 random(7);
+    std::uniform_real_distribution<double> u(-1, 1);
+    for (const Tensor in : {X, W, b}) {
+        TensorValue v{in->shape().bound(bindings.rows), {}, {}};
+        v.reals.resize(in->shape().elements(bindings.rows));
+        for (double& x : v.reals) x = u(random);
+        bindings.inputs.emplace_back(std::string(in->name()), v);
+    }
+    const std::vector<TensorValue> want = evaluate(outputs, bindings);
+    const std::vector<Tensor> inputs{W, b, X};
+    for (const unsigned lanes : {1u, 2u, 4u, 8u}) {
+        Jit jit(exact(OptLevel::O2, lanes));
+        const TensorKernel kernel = compile_tensor(jit, outputs, inputs);
+        for (const std::size_t threads : {1, 2, 3, 8}) {
+            INFO(lanes << " lanes, " << threads << " threads");
+            ThreadPool pool(threads);
+            CHECK(count_differences(kernel(bindings, &pool), want) == 0);
+        }
+    }
+}
+
+TEST_CASE("tensor kernels refuse bad calls", "[jit][tensor][errors]") {
+    TensorContext ctx;
+    const Tensor z = ctx.data("z", Shape{{kRows, 3}});
+    const Tensor y = ctx.data("y", Shape{{kRows}}, ElementType::Index);
+    const Tensor picked = ctx.gather(z, 1, ctx.reshape(y, Shape{{kRows, 1}}));
+    const Tensor f = ctx.sum(picked);
+    Jit jit;
+    CHECK_THROWS_AS(compile_tensor(jit, std::vector<Tensor>{f}, std::vector<Tensor>{z}), SemanticError);
+    CHECK_THROWS_AS(compile_tensor(jit, std::vector<Tensor>{y}, std::vector<Tensor>{y}), SemanticError);
+    const TensorKernel kernel = compile_tensor(jit, std::vector<Tensor>{f}, std::vector<Tensor>{z, y});
+    TensorBindings bindings;
+    bindings.rows = 2;
+    bindings.inputs.emplace_back("z", TensorValue{{2, 3}, {1, 2, 3, 4, 5, 6}, {}});
+    bindings.inputs.emplace_back("y", TensorValue{{2}, {}, {2, 0}});
+    CHECK(kernel(bindings)[0].reals[0] == 3 + 4);
+    bindings.inputs[1].second.indices = {3, 0};
+    CHECK_THROWS_WITH(kernel(bindings), Catch::Contains("'y' holds 3, outside 0 ... 3 - 1"));
+    bindings.inputs[1].second.indices = {1};
+    CHECK_THROWS_AS(kernel(bindings), SemanticError);
+    double out = 0;
+    std::vector<double*> outputs{&out};
+    std::vector<const void*> none;
+    std::vector<double> scratch;
+    CHECK_THROWS_AS(kernel(none, 2, outputs, scratch), SemanticError);
+    CHECK_THROWS_AS(TensorKernel()(bindings), SemanticError);
+}
