@@ -64,6 +64,7 @@ private:
     // Values computed once at the top of the function.
     llvm::Value* extent(const Extent& e);
     llvm::Value* buffer(std::size_t slot);
+    llvm::Value* origin(const Access& access);  // the buffer at the access's base offset
     llvm::AllocaInst* local(llvm::Type* type, llvm::Value* count = nullptr);
     llvm::Value* i64(std::int64_t v) const;
     llvm::Value* splat(double v, unsigned width) const;

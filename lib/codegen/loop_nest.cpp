@@ -63,6 +63,11 @@ llvm::Value* StageEmitter::buffer(std::size_t slot) {
     return it->second;
 }
 
+llvm::Value* StageEmitter::origin(const Access& access) {
+    llvm::Value* p = buffer(access.slot);
+    return access.base == 0 ? p : top_->CreateInBoundsGEP(f64_, p, i64(access.base));
+}
+
 llvm::AllocaInst* StageEmitter::local(llvm::Type* type, llvm::Value* count) { return top_->CreateAlloca(type, count); }
 
 llvm::Value* StageEmitter::max_of(llvm::Value* a, llvm::Value* b) {
@@ -162,7 +167,7 @@ llvm::Value* StageEmitter::load_lanes(llvm::Value* base, llvm::Value* offset, co
 llvm::Value* StageEmitter::read(const Access& access, const At& at, unsigned width) {
     const Extent none{0, 0};
     const Extent& lane_stride = at.lane >= 0 ? access.strides[static_cast<std::size_t>(at.lane)] : none;
-    return load_lanes(buffer(access.slot), offset_of(access.strides, at.at), lane_stride, width);
+    return load_lanes(origin(access), offset_of(access.strides, at.at), lane_stride, width);
 }
 
 llvm::Value* StageEmitter::element(Tensor t, const At& at, unsigned width) {
@@ -334,12 +339,21 @@ void StageEmitter::emit_rows(const Stage& stage) {
                 b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(row, j)), align);
             });
         }
-        if (!whole_vectors)
-            loop(done, inner, i64(1), [&](llvm::Value* j) {
-                at.back() = j;
-                llvm::Value* v = compute(root, At{at, -1}, 1);
-                b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(row, j)), align);
-            });
+        if (whole_vectors) return;
+        if (lanes > 1 && width.rows == 0) {
+            // The last vector ends at the row's end, overlapping the one before: its
+            // elements are computed again to the same bits, and no scalar copy of the
+            // code is needed.
+            at.back() = i64(width.value - static_cast<std::int64_t>(lanes));
+            llvm::Value* v = compute(root, At{at, static_cast<int>(rank - 1)}, lanes);
+            b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(row, at.back())), align);
+            return;
+        }
+        loop(done, inner, i64(1), [&](llvm::Value* j) {
+            at.back() = j;
+            llvm::Value* v = compute(root, At{at, -1}, 1);
+            b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(row, j)), align);
+        });
     });
 }
 

@@ -1,6 +1,7 @@
 #include "codegen/loop_plan.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "gradc/error.hpp"
@@ -79,6 +80,49 @@ Tensor tiled_contraction(const LoopPlan& plan, Tensor root) {
     const Extent k = plan.of(c->operand(0)).dims[summed_axis(c, 0)];
     if (k.rows == 0 && k.value < 16) return nullptr;
     return c;
+}
+
+// A view that never reads outside its operand (a slice, a diagonal, windows) as
+// strides over the operand's buffer; nothing when some index may fall outside or the
+// offsets involve N in a way one stride cannot say.
+std::optional<Access> view_access(Tensor view, const NodePlan& x, const std::vector<Extent>& dims) {
+    const std::span<const std::int64_t> affine = view->affine();
+    const std::size_t rank = dims.size(), width = rank + 1;
+    Access access{x.access.slot, std::vector<Extent>(rank, Extent{0, 0}), x.access.base};
+    for (std::size_t a = 0; a < x.dims.size(); ++a) {
+        const std::int64_t c = affine[a * width + rank];
+        std::int64_t low = c, high = c;
+        bool rows = false;  // axis a runs along N, whole
+        for (std::size_t k = 0; k < rank; ++k) {
+            const std::int64_t m = affine[a * width + k];
+            if (m == 0) continue;
+            if (dims[k].rows != 0) {
+                if (m != 1 || c != 0 || x.dims[a].rows == 0) return std::nullopt;
+                rows = true;
+            } else {
+                (m > 0 ? high : low) += m * (dims[k].value - 1);
+                if (dims[k].value == 0) return std::nullopt;
+            }
+            const Extent step = times(Extent{m, 0}, x.access.strides[a]);
+            Extent& stride = access.strides[k];
+            if (stride.value == 0) {
+                stride = step;
+            } else {
+                if (stride.rows != step.rows) return std::nullopt;
+                stride.value += step.value;
+            }
+        }
+        if (rows) {
+            if (high != low) return std::nullopt;  // N with other indices on one axis
+            continue;
+        }
+        if (x.dims[a].rows != 0 || low < 0 || high >= x.dims[a].value) return std::nullopt;
+        if (c != 0) {
+            if (x.access.strides[a].rows != 0) return std::nullopt;
+            access.base += c * x.access.strides[a].value;
+        }
+    }
+    return access;
 }
 
 }  // namespace
@@ -182,6 +226,7 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
             const NodePlan& x = operand_plan(0);
             node.role = Role::InPlace;
             node.access.slot = x.access.slot;
+            node.access.base = x.access.base;
             node.access.strides.assign(node.dims.size(), Extent{0, 0});
             for (std::size_t k = 0; k < x.dims.size(); ++k) {
                 if (t->kind() == TensorKind::Permute) {
@@ -195,8 +240,15 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
         if (may_fuse && has_access && t->kind() == TensorKind::Reshape &&
             operand_plan(0).access.strides == row_major(operand_plan(0).dims)) {
             node.role = Role::InPlace;
-            node.access = Access{operand_plan(0).access.slot, row_major(node.dims)};
+            node.access = Access{operand_plan(0).access.slot, row_major(node.dims), operand_plan(0).access.base};
             continue;
+        }
+        if (may_fuse && has_access && t->kind() == TensorKind::View) {
+            if (std::optional<Access> a = view_access(t, operand_plan(0), node.dims)) {
+                node.role = Role::InPlace;
+                node.access = std::move(*a);
+                continue;
+            }
         }
         const Tensor user = consumer[p];
         if (may_fuse && uses[p] == 1 && user != nullptr && user->kind() == TensorKind::Map &&
