@@ -36,7 +36,8 @@ private:
     // The node's value computed from its operands (the root of a stage, or inline).
     llvm::Value* compute(Tensor t, const At& at, unsigned width);
     llvm::Value* compute_map(Tensor t, const At& at, unsigned width);
-    llvm::Value* compute_view(Tensor t, const At& at);
+    llvm::Value* compute_view(Tensor t, const At& at);                               // loop_views.cpp
+    llvm::Value* compute_inverse_view(Tensor t, const At& at, unsigned width);       // loop_views.cpp
     llvm::Value* compute_gather(Tensor t, const At& at);
     llvm::Value* reduce(Tensor t, const At& at, unsigned width);  // loop_reduce.cpp
     void scatter(const Stage& stage);                            // loop_reduce.cpp

@@ -135,6 +135,27 @@ std::int64_t Extent::bound(std::size_t n) const noexcept {
 
 Extent times(Extent a, Extent b) noexcept { return Extent{a.value * b.value, a.rows + b.rows}; }
 
+bool injective_adjoint(Tensor t) {
+    if (t->kind() != TensorKind::ViewAdjoint) return false;
+    const std::size_t view_rank = t->operand(0)->shape().rank(), width = view_rank + 1;
+    const std::span<const std::int64_t> affine = t->affine();
+    std::vector<int> readers(view_rank, 0);
+    for (std::size_t a = 0; a < t->shape().rank(); ++a) {
+        int nonzero = 0;
+        for (std::size_t k = 0; k < view_rank; ++k) {
+            const std::int64_t m = affine[a * width + k];
+            if (m == 0) continue;
+            if (m < 0) return false;
+            ++nonzero;
+            ++readers[k];
+        }
+        if (nonzero > 1) return false;
+    }
+    for (const int r : readers)
+        if (r != 1) return false;
+    return true;
+}
+
 Tensor index_source(Tensor index) {
     while (index->kind() == TensorKind::Reshape) index = index->operand(0);
     return index;
@@ -252,7 +273,10 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
         }
         const Tensor user = consumer[p];
         if (may_fuse && uses[p] == 1 && user != nullptr && user->kind() == TensorKind::Map &&
-            user->shape() == t->shape() && (t->kind() == TensorKind::Map || is_reduction(t)))
+            user->shape() == t->shape() && (t->kind() == TensorKind::Map || is_reduction(t) || injective_adjoint(t)))
+            node.role = Role::Inline;
+        // Read once per element of the consumer: at most once each.
+        if (may_fuse && uses[p] == 1 && user != nullptr && t->kind() == TensorKind::Map && injective_adjoint(user))
             node.role = Role::Inline;
         if (may_fuse && uses[p] == 1 && user != nullptr && t->kind() == TensorKind::Map &&
             (user->kind() == TensorKind::Sum || user->kind() == TensorKind::Max))
@@ -272,7 +296,7 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
         } else {
             node.access = Access{new_slot(Slot::Kind::Scratch, 0, element_count(node.dims)), row_major(node.dims)};
         }
-        if (t->kind() == TensorKind::ScatterAdd || t->kind() == TensorKind::ViewAdjoint)
+        if (t->kind() == TensorKind::ScatterAdd || (t->kind() == TensorKind::ViewAdjoint && !injective_adjoint(t)))
             node.mask_slot = new_slot(Slot::Kind::Scratch, 0, element_count(node.dims));
     }
 
@@ -284,10 +308,13 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
         Stage stage;
         stage.root = root;
         stage.loop_dims = plan.nodes[p].dims;
-        stage.sequential = root->kind() == TensorKind::ScatterAdd || root->kind() == TensorKind::ViewAdjoint;
+        const bool injective = injective_adjoint(root);
+        stage.sequential =
+            root->kind() == TensorKind::ScatterAdd || (root->kind() == TensorKind::ViewAdjoint && !injective);
         const TensorKind k = root->kind();
         stage.vectorizable = k == TensorKind::Map || k == TensorKind::Contract || k == TensorKind::Sum ||
-                             k == TensorKind::Max || k == TensorKind::Broadcast || k == TensorKind::Permute;
+                             k == TensorKind::Max || k == TensorKind::Broadcast || k == TensorKind::Permute ||
+                             injective;
         if (tile) stage.tiled = tiled_contraction(plan, root);
         if (stage.tiled != nullptr) {
             // Operands not contiguous along the summed index are packed first.

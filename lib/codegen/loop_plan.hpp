@@ -105,6 +105,11 @@ struct LoopPlan {
 // `tile`: compute contractions in register tiles (SIMD code only).
 LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse, bool tile);
 
+// A view_adjoint whose view is one-to-one (a slice or a pad: each view axis read by
+// one axis of the target, with a positive step): each target element has at most one
+// term, so it is computed elementwise, as a read of the view at the preimage.
+bool injective_adjoint(Tensor t);
+
 // The data node an index tensor (index data, perhaps reshaped) reads.
 Tensor index_source(Tensor index);
 
