@@ -94,17 +94,18 @@ TEST_CASE("compiled random tensor programs equal the interpreter bit for bit", "
 }
 
 TEST_CASE("tensor kernels have the same bits for every SIMD width and thread count", "[jit][tensor][threads]") {
-    // A layer wide enough for many tasks: tanh(X W + b) summed with weights, N = 300.
+    // A layer wide enough for several tasks of the forward and the backward contraction
+    // (each some 2^18 multiply-adds): tanh(X W + b) squared and summed, N = 401.
     TensorContext ctx;
-    const Tensor X = ctx.data("X", Shape{{kRows, 37}});
-    const Tensor W = ctx.param("W", Shape{{37, 29}});
-    const Tensor b = ctx.param("b", Shape{{29}});
+    const Tensor X = ctx.data("X", Shape{{kRows, 49}});
+    const Tensor W = ctx.param("W", Shape{{49, 83}});
+    const Tensor b = ctx.param("b", Shape{{83}});
     const Tensor h = ctx.map(Op::Tanh, ctx.add(ctx.matmul(X, W), b));
     const Tensor f = ctx.sum(ctx.mul(h, h));
     std::vector<Tensor> outputs{f};
     for (const Tensor g : tensor_gradient(ctx, f, std::vector<Tensor>{W, b})) outputs.push_back(g);
     TensorBindings bindings;
-    bindings.rows = 300;
+    bindings.rows = 401;
     std::mt19937_64 random(7);
     std::uniform_real_distribution<double> u(-1, 1);
     for (const Tensor in : {X, W, b}) {
