@@ -12,8 +12,9 @@
 //   Jacobian row by row, then each value's Hessian upper triangle.
 // - A batch kernel sums a per-row loss and its gradient by the parameters over rows
 //   [begin, end) of column-major data, as compile_batch()'s does: out[0] the loss,
-//   out[1 + i] its partial by parameter i. Machine code adds rows one SIMD lane each
-//   (the lane count is in the header); C source adds them one by one, in row order.
+//   out[1 + i] its partial by parameter i, in jit.hpp's order whatever the lane count
+//   (machine code computes one row per SIMD lane, the count in the header; C source one
+//   row at a time): row begin+t into partial sum t mod 8, the partials in a fixed tree.
 // - Numbers follow expr.hpp's semantics. C source computes every op the way the
 //   Interpreter does, bit for bit once compiled without -ffast-math and without FMA
 //   contraction (-std=c99 gives both with GCC and Clang), and without the compiler

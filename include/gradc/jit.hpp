@@ -30,10 +30,14 @@
 // - sum: out[k] = the sum over those rows of output k. compile_batch() lists the
 //   outputs as: the loss, then its partial by each parameter in order.
 // - map: out[k][r] = output k at row r, for r in [begin, end).
-// - Rows are computed `lanes()` at a time, one row per SIMD lane. Lane j of a sum
-//   adds up rows begin+j, begin+j+lanes, ... and the lanes are then added in order;
-//   BatchKernel::operator() cuts the rows into chunks of kChunkRows and adds the
-//   chunks in order, so a sum has the same bits whatever the number of threads.
+// - Rows are computed `lanes()` at a time, one row per SIMD lane, but the order of a
+//   sum depends on neither the lane count nor the thread count. Within one call, row
+//   begin+t goes into partial sum s_{t mod 8} (each starting at -0.0, so its first term
+//   is exact), and the partials are combined as ((s0 + s1) + (s2 + s3)) + ((s4 + s5) +
+//   (s6 + s7)); an empty range gives +0.0. BatchKernel::operator() cuts the rows into
+//   chunks of kChunkRows, sums each chunk by one call, and adds the chunks' sums in
+//   chunk order (the first, plus the second, plus the third, ...). The tensor level
+//   sums the same way (tensor.hpp).
 // - In vector code, exp, log, sin, cos, pow and the other transcendental functions
 //   are glibc's libmvec versions: at most 4 ulp from libm (glibc's documented bound),
 //   so sums may differ from the interpreter's in the last bits. JitOptions::vector_math
@@ -94,8 +98,10 @@ class BatchKernel {
 public:
     using Function = void (*)(const double* params, const double* const* columns, std::uint64_t begin,
                               std::uint64_t end, double* out);
-    // Rows per unit of work: sums are added chunk by chunk in this fixed order.
-    static constexpr std::size_t kChunkRows = 1024;
+    // Rows per unit of work: sums are added chunk by chunk in this fixed order. Small
+    // enough that a mini-batch of 256 rows still spreads over 4 threads; a multiple of
+    // 8, so that partial sum t of every chunk holds the rows r with r mod 8 = t.
+    static constexpr std::size_t kChunkRows = 64;
 
     BatchKernel() = default;
     explicit operator bool() const noexcept { return fn_ != nullptr; }

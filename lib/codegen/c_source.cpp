@@ -29,8 +29,16 @@ constexpr std::string_view kTaken[] = {
     "throw", "try", "typeid", "typename", "using", "virtual", "wchar_t", "xor", "xor_eq",
     // what the emitted code names and includes (the C library functions it calls are
     // the op table's libm column)
-    "in", "out", "params", "columns", "begin", "end", "row", "uint64_t", "math", "stdint", "main", "NULL", "INFINITY",
-    "NAN", "EOF"};
+    "in", "out", "params", "columns", "begin", "end", "row", "sums", "partial", "uint64_t", "math", "stdint", "stdlib",
+    "malloc", "free", "main", "NULL", "INFINITY", "NAN", "EOF"};
+
+// The partial sums of a C batch kernel go on the stack up to this size, as the JIT's do
+// (row_sums.hpp), and come from malloc() beyond.
+constexpr std::size_t kStackSumBytes = 256 * 1024;
+
+bool sums_on_heap(const CKernel& kernel) {
+    return kernel.kind == CKernelKind::Sum && kernel.schedule->outputs.size() * 8 * sizeof(double) > kStackSumBytes;
+}
 
 bool is_identifier(std::string_view s) {
     auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
@@ -56,8 +64,7 @@ bool macro_like(std::string_view s) {
 
 bool taken(std::string_view s) {
     return std::find(std::begin(kTaken), std::end(kTaken), s) != std::end(kTaken) || ir::is_libm_function(s) ||
-           s[0] == '_' || s.starts_with("gradc_") || macro_like(s) || numbered(s, "t") || numbered(s, "in_") ||
-           numbered(s, "sum");
+           s[0] == '_' || s.starts_with("gradc_") || macro_like(s) || numbered(s, "t") || numbered(s, "in_");
 }
 
 // The helpers emitted code may call, each written out once before the kernels.
@@ -153,18 +160,37 @@ private:
         if (!load_inputs(body, "    ", "params", "", 0, params)) body += "    (void)params;\n";
         for (std::size_t k = 0; k < schedule_.order.size(); ++k)
             if (invariant[k]) define(body, "    ", k);
-        for (std::size_t r = 0; r < schedule_.outputs.size(); ++r)
-            body += "    double sum" + std::to_string(r) + " = 0.0;\n";
-        std::string loop;
+        // The outputs' 8 partial sums for jit.hpp's order (row begin+t into partial
+        // t mod 8, then a fixed tree), as sums[t][output]: on the stack, or from malloc()
+        // where they would take more stack than a thread may have. Each row adds into
+        // one restrict-qualified row of them, which compilers analyse far faster than
+        // an array per output.
+        const std::string n = std::to_string(schedule_.outputs.size());
+        const bool heap = sums_on_heap(kernel_);
+        if (heap) {
+            body += "    double (*sums)[" + n + "] = malloc(8u * sizeof *sums);\n";
+            body += "    if (sums == NULL) { /* no memory for the sums: every output NaN */\n";
+            body += "        for (uint64_t row = 0; row < " + n + "u; ++row) out[row] = NAN;\n";
+            body += "        return;\n    }\n";
+        } else {
+            body += "    double sums[8][" + n + "];\n";
+        }
+        body += "    for (uint64_t row = 0; row < 8u * " + n + "u; ++row) sums[row / " + n + "u][row % " + n +
+                "u] = -0.0;\n";
+        std::string loop = "        double* restrict const partial = sums[(row - begin) % 8u];\n";
         if (!load_inputs(loop, "        ", "columns", "[row]", params, schedule_.input_count))
             body += "    (void)columns;\n";
         for (std::size_t k = 0; k < schedule_.order.size(); ++k)
             if (!invariant[k]) define(loop, "        ", k);
         for (std::size_t r = 0; r < schedule_.outputs.size(); ++r)
-            loop += "        sum" + std::to_string(r) + " += " + text_[schedule_.outputs[r]] + ";\n";
+            loop += "        partial[" + std::to_string(r) + "] += " + text_[schedule_.outputs[r]] + ";\n";
         body += "    for (uint64_t row = begin; row < end; ++row) {\n" + loop + "    }\n";
-        for (std::size_t r = 0; r < schedule_.outputs.size(); ++r)
-            body += "    out[" + std::to_string(r) + "] = sum" + std::to_string(r) + ";\n";
+        for (std::size_t r = 0; r < schedule_.outputs.size(); ++r) {
+            auto at = [&](int t) { return "sums[" + std::to_string(t) + "][" + std::to_string(r) + "]"; };
+            body += "    out[" + std::to_string(r) + "] = begin < end ? ((" + at(0) + " + " + at(1) + ") + (" + at(2) +
+                    " + " + at(3) + ")) + ((" + at(4) + " + " + at(5) + ") + (" + at(6) + " + " + at(7) + ")) : 0.0;\n";
+        }
+        if (heap) body += "    free(sums);\n";
         return "void " + kernel_.name +
                "(const double* restrict params, const double* const* restrict columns, uint64_t begin, uint64_t end,\n"
                "    double* restrict out) {\n" +
@@ -340,7 +366,15 @@ std::string c_source(std::span<const CKernel> kernels, const CSourceOptions& opt
     std::string helpers;
     for (std::size_t h = 0; h < kHelperCount; ++h)
         if (used[h]) helpers.append("\n").append(kHelperText[h]);
-    return "#include <math.h>\n#include <stdint.h>\n" + helpers + definitions;
+    std::string includes;
+    for (const std::string& header : c_headers(kernels)) includes += "#include <" + header + ">\n";
+    return includes + helpers + definitions;
+}
+
+std::vector<std::string> c_headers(std::span<const CKernel> kernels) {
+    std::vector<std::string> headers = {"math.h", "stdint.h"};
+    if (std::any_of(kernels.begin(), kernels.end(), sums_on_heap)) headers.emplace_back("stdlib.h");
+    return headers;
 }
 
 std::string c_name_problem(std::string_view name) {

@@ -36,9 +36,14 @@ struct CSourceOptions {
 //   void NAME(const double* restrict in, double* restrict out)                    Point
 //   void NAME(const double* restrict params, const double* const* restrict columns,
 //             uint64_t begin, uint64_t end, double* restrict out)                  Sum
-// Sum kernels add rows in order, one at a time, and compute the nodes that depend on
-// parameters alone once, before the loop.
+// Sum kernels add rows in jit.hpp's order (row begin+t into partial sum t mod 8, the
+// partials combined in a fixed tree), the order of the JIT's kernels at any lane count,
+// and compute the nodes that depend on parameters alone once, before the loop.
 std::string c_source(std::span<const CKernel> kernels, const CSourceOptions& options);
+
+// The C headers c_source() includes: math.h and stdint.h, and stdlib.h where a batch
+// kernel has so many outputs that it takes its partial sums from malloc().
+std::vector<std::string> c_headers(std::span<const CKernel> kernels);
 
 // Empty when `name` may name an emitted kernel, else what is wrong with it, to follow
 // the name in a message: "is not a C identifier: ...".

@@ -36,7 +36,8 @@ private:
     // The node's value computed from its operands (the root of a stage, or inline).
     llvm::Value* compute(Tensor t, const At& at, unsigned width);
     llvm::Value* compute_map(Tensor t, const At& at, unsigned width);
-    llvm::Value* compute_view(Tensor t, const At& at);
+    llvm::Value* compute_view(Tensor t, const At& at);                               // loop_views.cpp
+    llvm::Value* compute_inverse_view(Tensor t, const At& at, unsigned width);       // loop_views.cpp
     llvm::Value* compute_gather(Tensor t, const At& at);
     llvm::Value* reduce(Tensor t, const At& at, unsigned width);  // loop_reduce.cpp
     void scatter(const Stage& stage);                            // loop_reduce.cpp
@@ -64,6 +65,7 @@ private:
     // Values computed once at the top of the function.
     llvm::Value* extent(const Extent& e);
     llvm::Value* buffer(std::size_t slot);
+    llvm::Value* origin(const Access& access);  // the buffer at the access's base offset
     llvm::AllocaInst* local(llvm::Type* type, llvm::Value* count = nullptr);
     llvm::Value* i64(std::int64_t v) const;
     llvm::Value* splat(double v, unsigned width) const;

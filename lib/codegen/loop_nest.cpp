@@ -63,6 +63,11 @@ llvm::Value* StageEmitter::buffer(std::size_t slot) {
     return it->second;
 }
 
+llvm::Value* StageEmitter::origin(const Access& access) {
+    llvm::Value* p = buffer(access.slot);
+    return access.base == 0 ? p : top_->CreateInBoundsGEP(f64_, p, i64(access.base));
+}
+
 llvm::AllocaInst* StageEmitter::local(llvm::Type* type, llvm::Value* count) { return top_->CreateAlloca(type, count); }
 
 llvm::Value* StageEmitter::max_of(llvm::Value* a, llvm::Value* b) {
@@ -162,7 +167,7 @@ llvm::Value* StageEmitter::load_lanes(llvm::Value* base, llvm::Value* offset, co
 llvm::Value* StageEmitter::read(const Access& access, const At& at, unsigned width) {
     const Extent none{0, 0};
     const Extent& lane_stride = at.lane >= 0 ? access.strides[static_cast<std::size_t>(at.lane)] : none;
-    return load_lanes(buffer(access.slot), offset_of(access.strides, at.at), lane_stride, width);
+    return load_lanes(origin(access), offset_of(access.strides, at.at), lane_stride, width);
 }
 
 llvm::Value* StageEmitter::element(Tensor t, const At& at, unsigned width) {
@@ -215,12 +220,14 @@ llvm::Value* StageEmitter::compute(Tensor t, const At& at, unsigned width) {
             return b_.CreateSelect(same, splat(1.0, 1), splat(0.0, 1));
         }
         case TensorKind::View: return compute_view(t, at);
+        case TensorKind::ViewAdjoint:
+            if (injective_adjoint(t)) return compute_inverse_view(t, at, width);
+            break;
         case TensorKind::Gather: return compute_gather(t, at);
         case TensorKind::Param:
         case TensorKind::Data:
         case TensorKind::Constant:
-        case TensorKind::ScatterAdd:
-        case TensorKind::ViewAdjoint: break;
+        case TensorKind::ScatterAdd: break;
     }
     GRADC_ASSERT(false, "no element-wise code for this kind of node");
     return nullptr;
@@ -252,27 +259,6 @@ llvm::Value* StageEmitter::compute_map(Tensor t, const At& at, unsigned width) {
     how.lowering = options_.lowering;
     const std::vector<llvm::Value*> out = emit_nodes(b_, schedule, how);
     return out[schedule.outputs[0]];
-}
-
-llvm::Value* StageEmitter::compute_view(Tensor t, const At& at) {
-    // x[j] with j = A·at + b per axis of x, or 0 where j falls outside x.
-    const Tensor x = t->operand(0);
-    const std::vector<Extent>& xd = plan_.of(x).dims;
-    const std::span<const std::int64_t> affine = t->affine();
-    const std::size_t width = at.at.size() + 1;
-    At in;
-    llvm::Value* inside = b_.getTrue();
-    for (std::size_t a = 0; a < xd.size(); ++a) {
-        llvm::Value* j = i64(affine[a * width + at.at.size()]);
-        for (std::size_t k = 0; k < at.at.size(); ++k)
-            if (affine[a * width + k] != 0) j = b_.CreateAdd(j, b_.CreateMul(at.at[k], i64(affine[a * width + k])));
-        inside = b_.CreateAnd(inside, b_.CreateAnd(b_.CreateICmpSGE(j, i64(0)), b_.CreateICmpSLT(j, extent(xd[a]))));
-        in.at.push_back(j);
-    }
-    llvm::AllocaInst* result = local(f64_);
-    b_.CreateStore(splat(0.0, 1), result);
-    when(inside, [&] { b_.CreateStore(element(x, in, 1), result); });
-    return b_.CreateLoad(f64_, result);
 }
 
 llvm::Value* StageEmitter::compute_gather(Tensor t, const At& at) {
@@ -334,12 +320,21 @@ void StageEmitter::emit_rows(const Stage& stage) {
                 b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(row, j)), align);
             });
         }
-        if (!whole_vectors)
-            loop(done, inner, i64(1), [&](llvm::Value* j) {
-                at.back() = j;
-                llvm::Value* v = compute(root, At{at, -1}, 1);
-                b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(row, j)), align);
-            });
+        if (whole_vectors) return;
+        if (lanes > 1 && width.rows == 0) {
+            // The last vector ends at the row's end, overlapping the one before: its
+            // elements are computed again to the same bits, and no scalar copy of the
+            // code is needed.
+            at.back() = i64(width.value - static_cast<std::int64_t>(lanes));
+            llvm::Value* v = compute(root, At{at, static_cast<int>(rank - 1)}, lanes);
+            b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(row, at.back())), align);
+            return;
+        }
+        loop(done, inner, i64(1), [&](llvm::Value* j) {
+            at.back() = j;
+            llvm::Value* v = compute(root, At{at, -1}, 1);
+            b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(row, j)), align);
+        });
     });
 }
 

@@ -1,6 +1,7 @@
 #include "codegen/loop_plan.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "gradc/error.hpp"
@@ -81,6 +82,49 @@ Tensor tiled_contraction(const LoopPlan& plan, Tensor root) {
     return c;
 }
 
+// A view that never reads outside its operand (a slice, a diagonal, windows) as
+// strides over the operand's buffer; nothing when some index may fall outside or the
+// offsets involve N in a way one stride cannot say.
+std::optional<Access> view_access(Tensor view, const NodePlan& x, const std::vector<Extent>& dims) {
+    const std::span<const std::int64_t> affine = view->affine();
+    const std::size_t rank = dims.size(), width = rank + 1;
+    Access access{x.access.slot, std::vector<Extent>(rank, Extent{0, 0}), x.access.base};
+    for (std::size_t a = 0; a < x.dims.size(); ++a) {
+        const std::int64_t c = affine[a * width + rank];
+        std::int64_t low = c, high = c;
+        bool rows = false;  // axis a runs along N, whole
+        for (std::size_t k = 0; k < rank; ++k) {
+            const std::int64_t m = affine[a * width + k];
+            if (m == 0) continue;
+            if (dims[k].rows != 0) {
+                if (m != 1 || c != 0 || x.dims[a].rows == 0) return std::nullopt;
+                rows = true;
+            } else {
+                (m > 0 ? high : low) += m * (dims[k].value - 1);
+                if (dims[k].value == 0) return std::nullopt;
+            }
+            const Extent step = times(Extent{m, 0}, x.access.strides[a]);
+            Extent& stride = access.strides[k];
+            if (stride.value == 0) {
+                stride = step;
+            } else {
+                if (stride.rows != step.rows) return std::nullopt;
+                stride.value += step.value;
+            }
+        }
+        if (rows) {
+            if (high != low) return std::nullopt;  // N with other indices on one axis
+            continue;
+        }
+        if (x.dims[a].rows != 0 || low < 0 || high >= x.dims[a].value) return std::nullopt;
+        if (c != 0) {
+            if (x.access.strides[a].rows != 0) return std::nullopt;
+            access.base += c * x.access.strides[a].value;
+        }
+    }
+    return access;
+}
+
 }  // namespace
 
 std::int64_t Extent::bound(std::size_t n) const noexcept {
@@ -90,6 +134,27 @@ std::int64_t Extent::bound(std::size_t n) const noexcept {
 }
 
 Extent times(Extent a, Extent b) noexcept { return Extent{a.value * b.value, a.rows + b.rows}; }
+
+bool injective_adjoint(Tensor t) {
+    if (t->kind() != TensorKind::ViewAdjoint) return false;
+    const std::size_t view_rank = t->operand(0)->shape().rank(), width = view_rank + 1;
+    const std::span<const std::int64_t> affine = t->affine();
+    std::vector<int> readers(view_rank, 0);
+    for (std::size_t a = 0; a < t->shape().rank(); ++a) {
+        int nonzero = 0;
+        for (std::size_t k = 0; k < view_rank; ++k) {
+            const std::int64_t m = affine[a * width + k];
+            if (m == 0) continue;
+            if (m < 0) return false;
+            ++nonzero;
+            ++readers[k];
+        }
+        if (nonzero > 1) return false;
+    }
+    for (const int r : readers)
+        if (r != 1) return false;
+    return true;
+}
 
 Tensor index_source(Tensor index) {
     while (index->kind() == TensorKind::Reshape) index = index->operand(0);
@@ -182,6 +247,7 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
             const NodePlan& x = operand_plan(0);
             node.role = Role::InPlace;
             node.access.slot = x.access.slot;
+            node.access.base = x.access.base;
             node.access.strides.assign(node.dims.size(), Extent{0, 0});
             for (std::size_t k = 0; k < x.dims.size(); ++k) {
                 if (t->kind() == TensorKind::Permute) {
@@ -195,12 +261,22 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
         if (may_fuse && has_access && t->kind() == TensorKind::Reshape &&
             operand_plan(0).access.strides == row_major(operand_plan(0).dims)) {
             node.role = Role::InPlace;
-            node.access = Access{operand_plan(0).access.slot, row_major(node.dims)};
+            node.access = Access{operand_plan(0).access.slot, row_major(node.dims), operand_plan(0).access.base};
             continue;
+        }
+        if (may_fuse && has_access && t->kind() == TensorKind::View) {
+            if (std::optional<Access> a = view_access(t, operand_plan(0), node.dims)) {
+                node.role = Role::InPlace;
+                node.access = std::move(*a);
+                continue;
+            }
         }
         const Tensor user = consumer[p];
         if (may_fuse && uses[p] == 1 && user != nullptr && user->kind() == TensorKind::Map &&
-            user->shape() == t->shape() && (t->kind() == TensorKind::Map || is_reduction(t)))
+            user->shape() == t->shape() && (t->kind() == TensorKind::Map || is_reduction(t) || injective_adjoint(t)))
+            node.role = Role::Inline;
+        // Read once per element of the consumer: at most once each.
+        if (may_fuse && uses[p] == 1 && user != nullptr && t->kind() == TensorKind::Map && injective_adjoint(user))
             node.role = Role::Inline;
         if (may_fuse && uses[p] == 1 && user != nullptr && t->kind() == TensorKind::Map &&
             (user->kind() == TensorKind::Sum || user->kind() == TensorKind::Max))
@@ -220,7 +296,7 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
         } else {
             node.access = Access{new_slot(Slot::Kind::Scratch, 0, element_count(node.dims)), row_major(node.dims)};
         }
-        if (t->kind() == TensorKind::ScatterAdd || t->kind() == TensorKind::ViewAdjoint)
+        if (t->kind() == TensorKind::ScatterAdd || (t->kind() == TensorKind::ViewAdjoint && !injective_adjoint(t)))
             node.mask_slot = new_slot(Slot::Kind::Scratch, 0, element_count(node.dims));
     }
 
@@ -232,10 +308,13 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
         Stage stage;
         stage.root = root;
         stage.loop_dims = plan.nodes[p].dims;
-        stage.sequential = root->kind() == TensorKind::ScatterAdd || root->kind() == TensorKind::ViewAdjoint;
+        const bool injective = injective_adjoint(root);
+        stage.sequential =
+            root->kind() == TensorKind::ScatterAdd || (root->kind() == TensorKind::ViewAdjoint && !injective);
         const TensorKind k = root->kind();
         stage.vectorizable = k == TensorKind::Map || k == TensorKind::Contract || k == TensorKind::Sum ||
-                             k == TensorKind::Max || k == TensorKind::Broadcast || k == TensorKind::Permute;
+                             k == TensorKind::Max || k == TensorKind::Broadcast || k == TensorKind::Permute ||
+                             injective;
         if (tile) stage.tiled = tiled_contraction(plan, root);
         if (stage.tiled != nullptr) {
             // Operands not contiguous along the summed index are packed first.

@@ -29,15 +29,17 @@ enum class Role : std::uint8_t {
     Input,       // a Param or Data buffer given by the caller
     Constant,    // values owned by the plan (a scalar is folded into the code instead)
     IndexAlias,  // a reshape of index data: gather and scatter read the data itself
-    InPlace,     // a broadcast, transpose or reshape read through its operand's buffer
+    InPlace,     // a broadcast, transpose, reshape or in-range view read through its operand's buffer
     Inline,      // computed inside the loop of its one consumer, never stored
     Stored,      // computed by a stage of its own into its buffer
 };
 
-// Where a node's elements are read from: buffer `slot` at offset Σ index_k·strides[k].
+// Where a node's elements are read from: buffer `slot` at offset
+// base + Σ index_k·strides[k].
 struct Access {
     std::size_t slot = 0;
     std::vector<Extent> strides;
+    std::int64_t base = 0;
 };
 
 struct NodePlan {
@@ -102,6 +104,11 @@ struct LoopPlan {
 // or an output holds index data.
 // `tile`: compute contractions in register tiles (SIMD code only).
 LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse, bool tile);
+
+// A view_adjoint whose view is one-to-one (a slice or a pad: each view axis read by
+// one axis of the target, with a positive step): each target element has at most one
+// term, so it is computed elementwise, as a read of the view at the preimage.
+bool injective_adjoint(Tensor t);
 
 // The data node an index tensor (index data, perhaps reshaped) reads.
 Tensor index_source(Tensor index);

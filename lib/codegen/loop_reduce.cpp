@@ -109,8 +109,14 @@ llvm::Value* StageEmitter::reduce(Tensor t, const At& at, unsigned width) {
     bool flat = !is_max && !r.summed.empty();
     for (std::size_t s = 0; flat && s + 1 < r.summed.size(); ++s) flat = mergeable(r, s, plan_);
 
+    // A scalar sum over one index takes 8 terms at a time into the 8 lanes of a vector,
+    // lane p holding partial p: the documented order, vectorized.
+    const bool terms_in_lanes = !is_max && width == 1 && options_.lanes > 1 && r.summed.size() == 1;
+    bool lanes_now = false;  // the term being emitted is 8 consecutive terms
+
     // The term at summed indices `s` (one value per summed index, or the merged one).
     const auto term = [&](const std::vector<llvm::Value*>& s) -> llvm::Value* {
+        const unsigned w = lanes_now ? 8 : width;
         llvm::Value* product = nullptr;
         for (const OperandAxes& op : r.operands) {
             llvm::Value* v = nullptr;
@@ -135,16 +141,16 @@ llvm::Value* StageEmitter::reduce(Tensor t, const At& at, unsigned width) {
                 if (op.node->kind() == TensorKind::Constant && op.node->values().size() == 1)
                     v = splat(op.node->values()[0], width);
                 else
-                    v = load_lanes(buffer(node.access.slot), offset, lane_stride, width);
+                    v = load_lanes(origin(node.access), offset, lane_stride, width);
             } else {
                 At in;
                 for (std::size_t i = 0; i < op.source.size(); ++i) {
                     const int src = op.source[i];
                     in.at.push_back(src >= 0 ? at.at[static_cast<std::size_t>(src)]
                                              : s[static_cast<std::size_t>(-1 - src)]);
-                    if (src >= 0 && src == at.lane) in.lane = static_cast<int>(i);
+                    if ((src >= 0 && src == at.lane) || (lanes_now && src == -1)) in.lane = static_cast<int>(i);
                 }
-                v = element(op.node, in, width);
+                v = element(op.node, in, w);
             }
             product = product ? b_.CreateFMul(product, v) : v;
         }
@@ -169,34 +175,45 @@ llvm::Value* StageEmitter::reduce(Tensor t, const At& at, unsigned width) {
         for (const Extent& e : r.summed) total = times(total, e);
         count = extent(total);
         const bool few = total.rows == 0 && total.value < 8;  // no block of 8
-        std::vector<llvm::AllocaInst*> acc(8);
+        // The partials: 8 locals of `type`, or the 8 lanes of one vector.
+        std::vector<llvm::AllocaInst*> acc(terms_in_lanes ? 1 : 8);
+        llvm::Type* acc_type = terms_in_lanes ? row_type(8) : type;
         for (auto& a : acc) {
-            a = local(type);
-            b_.CreateStore(splat(-0.0, width), a);
+            a = local(acc_type);
+            b_.CreateStore(splat(-0.0, terms_in_lanes ? 8 : width), a);
         }
         llvm::Value* blocks = b_.CreateLShr(count, i64(3));
         if (!few)
             loop(i64(0), blocks, i64(1), [&](llvm::Value* m) {
                 llvm::Value* base = b_.CreateShl(m, i64(3));
+                if (terms_in_lanes) {
+                    lanes_now = true;
+                    b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(acc_type, acc[0]), term({base})), acc[0]);
+                    lanes_now = false;
+                    return;
+                }
                 for (unsigned j = 0; j < 8; ++j)
                     b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(type, acc[j]), term({b_.CreateAdd(base, i64(j))})),
                                    acc[j]);
             });
-        // The last count mod 8 terms, t mod 8 = j for the j-th: one loop over an array of
-        // the partials, so the term's code appears once more rather than seven times.
-        if (total.rows != 0 || total.value % 8 != 0) {
-            llvm::Value* base = b_.CreateShl(blocks, i64(3));
-            llvm::AllocaInst* rest = local(type, i64(8));
+        // The partials as an array of 8, for the last count mod 8 terms and the tree.
+        llvm::AllocaInst* rest = local(type, i64(8));
+        if (terms_in_lanes) {
+            b_.CreateAlignedStore(b_.CreateLoad(acc_type, acc[0]), rest, llvm::Align(8));
+        } else {
             for (unsigned j = 0; j < 8; ++j)
                 b_.CreateStore(b_.CreateLoad(type, acc[j]), b_.CreateConstInBoundsGEP1_64(type, rest, j));
+        }
+        // The last count mod 8 terms, t mod 8 = j for the j-th: one loop, so the term's
+        // code appears once more rather than seven times.
+        if (total.rows != 0 || total.value % 8 != 0) {
+            llvm::Value* base = b_.CreateShl(blocks, i64(3));
             loop(base, count, i64(1), [&](llvm::Value* k) {
                 llvm::Value* slot = b_.CreateInBoundsGEP(type, rest, b_.CreateSub(k, base));
                 b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(type, slot), term({k})), slot);
             });
-            for (unsigned j = 0; j < 8; ++j)
-                b_.CreateStore(b_.CreateLoad(type, b_.CreateConstInBoundsGEP1_64(type, rest, j)), acc[j]);
         }
-        for (unsigned j = 0; j < 8; ++j) partial[j] = b_.CreateLoad(type, acc[j]);
+        for (unsigned j = 0; j < 8; ++j) partial[j] = b_.CreateLoad(type, b_.CreateConstInBoundsGEP1_64(type, rest, j));
     } else {
         llvm::AllocaInst* acc = local(type, i64(8));
         llvm::AllocaInst* t_counter = local(i64_);

@@ -101,7 +101,7 @@ void StageEmitter::tile(const Stage& stage, const std::vector<llvm::Value*>& uni
                     index.push_back(e.at[o]);
                     strides.push_back(access.strides[i]);
                 }
-                e.start[k] = b_.CreateInBoundsGEP(f64_, buffer(access.slot), offset_of(strides, index));
+                e.start[k] = b_.CreateInBoundsGEP(f64_, origin(access), offset_of(strides, index));
             }
             e.sum = local(vector);
             b_.CreateStore(splat(-0.0, kPartials), e.sum);

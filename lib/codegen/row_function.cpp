@@ -14,6 +14,10 @@ namespace {
 struct RowLoop {
     llvm::Value* row = nullptr;   // first row of this iteration (i64)
     llvm::Value* mask = nullptr;  // lanes whose row is < end (vector code only)
+    // Scalar code running past end (a sum's last group of 8 rows): whether the row is
+    // < end, and the row it reads instead, begin, so that no load leaves the columns.
+    llvm::Value* valid = nullptr;
+    llvm::Value* read_row = nullptr;
 };
 
 }  // namespace
@@ -68,27 +72,44 @@ llvm::Function* emit_row_function(llvm::Module& module, const std::string& name,
             outputs.push_back(b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(ptr, out, k)));
     const std::size_t sum_count = options.kind == RowKind::Sum ? schedule.outputs.size() : 0;
     RowSums sums(b, row_type, sum_count, options.sums_in_memory, out);
+    // The loop's end: `end`, or past it to a whole number of groups of 8 rows when the
+    // sums need them (row_sums.hpp).
+    llvm::Value* empty = b.CreateICmpUGE(begin, end);
+    llvm::Value* loop_end = end;
+    if (sums.whole_groups()) {
+        const std::uint64_t group = RowSums::kPartials;
+        llvm::Value* rows = b.CreateSelect(empty, llvm::ConstantInt::get(i64, 0), b.CreateSub(end, begin));
+        llvm::Value* rounded = b.CreateAnd(b.CreateAdd(rows, llvm::ConstantInt::get(i64, group - 1)),
+                                           llvm::ConstantInt::get(i64, ~(group - 1)));
+        loop_end = b.CreateAdd(begin, rounded);
+    }
     llvm::BasicBlock* preheader = b.GetInsertBlock();
     b.CreateBr(header);
 
-    // rows: i = begin, begin + lanes, ... while i < end, with one running sum per output.
+    // rows: i = begin, begin + lanes, ... while i < loop_end, with the running sums.
     b.SetInsertPoint(header);
     llvm::PHINode* row = b.CreatePHI(i64, 2, "i");
     row->addIncoming(begin, preheader);
     sums.enter_loop(preheader);
-    b.CreateCondBr(b.CreateICmpULT(row, end), body, exit);
+    b.CreateCondBr(b.CreateICmpULT(row, loop_end), body, exit);
 
     b.SetInsertPoint(body);
-    RowLoop loop{row, nullptr};
+    RowLoop loop{row, nullptr, nullptr, row};
     if (vector) {
         llvm::SmallVector<llvm::Constant*, 8> offsets;
         for (unsigned j = 0; j < options.lanes; ++j) offsets.push_back(llvm::ConstantInt::get(i64, j));
         llvm::Value* lane_rows =
             b.CreateAdd(b.CreateVectorSplat(options.lanes, row), llvm::ConstantVector::get(offsets));
         loop.mask = b.CreateICmpULT(lane_rows, b.CreateVectorSplat(options.lanes, end));
+    } else if (loop_end != end) {
+        loop.valid = b.CreateICmpULT(row, end);
+        loop.read_row = b.CreateSelect(loop.valid, row, begin);
     }
+    sums.start_iteration(b.CreateSub(row, begin));
     const llvm::Align align(8);
     llvm::Value* row_zero = llvm::ConstantFP::get(row_type, 0.0);
+    // What a row past end adds: -0.0 leaves every partial as it is, even a -0.0 one.
+    llvm::Value* no_term = llvm::ConstantFP::getNegativeZero(row_type);
     NodeEmission how;
     how.type = row_type;
     how.input = [&](std::uint32_t position) -> llvm::Value* {
@@ -97,7 +118,7 @@ llvm::Function* emit_row_function(llvm::Module& module, const std::string& name,
             llvm::Value* p = b.CreateLoad(f64, b.CreateConstInBoundsGEP1_64(f64, params, position));
             return vector ? b.CreateVectorSplat(options.lanes, p) : p;
         }
-        llvm::Value* address = b.CreateInBoundsGEP(f64, invariant[position], row);
+        llvm::Value* address = b.CreateInBoundsGEP(f64, invariant[position], loop.read_row);
         // Masked-off lanes read nothing and hold 0; their results are never used.
         if (vector) return b.CreateMaskedLoad(row_type, address, align, loop.mask, row_zero);
         return b.CreateLoad(f64, address);
@@ -106,7 +127,9 @@ llvm::Function* emit_row_function(llvm::Module& module, const std::string& name,
     how.block_instructions = options.block_instructions;
     how.output_ready = [&](std::size_t k, llvm::Value* v) {
         if (options.kind == RowKind::Sum) {
-            sums.add(k, vector ? b.CreateSelect(loop.mask, v, row_zero) : v);
+            if (vector) v = b.CreateSelect(loop.mask, v, no_term);
+            if (loop.valid != nullptr) v = b.CreateSelect(loop.valid, v, no_term);
+            sums.add(k, v);
         } else {
             llvm::Value* address = b.CreateInBoundsGEP(f64, outputs[k], row);
             if (vector)
@@ -120,10 +143,10 @@ llvm::Function* emit_row_function(llvm::Module& module, const std::string& name,
     row->addIncoming(b.CreateAdd(row, llvm::ConstantInt::get(i64, options.lanes)), b.GetInsertBlock());
     b.CreateBr(header);
 
-    // done: each sum's lanes added in lane order, so the result depends on the rows
-    // and the lane count only.
+    // done: each sum's 8 partials combined in a fixed tree, so the result depends on
+    // the rows alone.
     b.SetInsertPoint(exit);
-    sums.finish();
+    sums.finish(empty);
     b.CreateRetVoid();
     return function;
 }

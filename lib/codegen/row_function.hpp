@@ -1,12 +1,14 @@
 // Kernels over data rows as LLVM functions, vectorized across rows: each SIMD lane
 // computes one row, so every op of the DAG becomes one vector instruction (or one
 // libmvec call) for `lanes` rows at a time. One loop body serves all rows: the last,
-// partial group of rows runs with the missing lanes masked off.
+// partial group of rows runs with the missing lanes masked off (a sum's loop may run on
+// to the end of a group of 8 rows, adding nothing: row_sums.hpp).
 //
 //   sum: void f(const double* params, const double* const* columns,
 //               uint64_t begin, uint64_t end, double* out)
-//        out[k] = the sum over rows r in [begin, end) of output k; lane j adds up rows
-//        begin+j, begin+j+lanes, ..., and the lanes are added in order 0, 1, 2, ...
+//        out[k] = the sum over rows r in [begin, end) of output k, in jit.hpp's order
+//        for every lane count: row begin+t into partial t mod 8, the 8 partials
+//        combined in a fixed tree (row_sums.hpp)
 //   map: void f(const double* params, const double* const* columns,
 //               uint64_t begin, uint64_t end, double* const* out)
 //        out[k][r] = output k at row r, for r in [begin, end)

@@ -104,13 +104,9 @@ void describe(Comment& c, const AotKernel& k, unsigned lanes) {
     c.list("params:", names_of(k, 0, k.params));
     c.list("columns:", names_of(k, k.params, k.inputs.size()));
     c.list("out:", outputs, ", each summed over rows [begin, end)");
-    if (lanes <= 1) {
-        c.line("  rows:    added in order, one at a time");
-    } else {
-        const std::string n = std::to_string(lanes);
-        c.line("  rows:    " + n + " at a time, one per SIMD lane: lane j adds rows begin+j, begin+j+" + n + ", ...;");
-        c.line("           then the lanes are added in order");
-    }
+    const std::string pace = lanes <= 1 ? "one at a time" : std::to_string(lanes) + " at a time, one per SIMD lane";
+    c.line("  rows:    " + pace + "; row begin+t goes into partial sum s[t mod 8], from -0.0;");
+    c.line("           out = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)), +0.0 for no rows");
 }
 
 }  // namespace

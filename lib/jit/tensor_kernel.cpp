@@ -45,13 +45,12 @@ struct TensorProgramCode {
 
 namespace {
 
-// Elements of one task, in multiply-adds: large enough that starting a task costs
-// little, small enough that a 256-row batch of a layer splits over threads.
-constexpr std::int64_t kTaskWork = 1 << 14;
+// Work of one task, in multiply-adds (some 20 us): large enough that starting a task
+// costs little, small enough that a 256-row batch of a layer splits over threads. A
+// task takes at least kTaskUnits units, so that register tiles of rows stay whole.
+constexpr std::int64_t kTaskWork = 1 << 18;
+constexpr std::size_t kTaskUnits = 8;
 
-// Scratch buffers start on 64-byte lines (8 doubles): whole-vector loads from them
-// never straddle two lines. The caller's memory may start anywhere, so a kernel asks
-// for one line more and skips to the first boundary.
 std::size_t round_up(std::size_t n) { return (n + 7) / 8 * 8; }
 
 double* first_line(double* p) {
@@ -149,10 +148,11 @@ void TensorKernel::operator()(std::span<const void* const> inputs, std::size_t r
         std::int64_t per_unit = 1;
         for (const Extent& t : stage.terms) per_unit += t.bound(rows);
         per_unit *= std::max<std::int64_t>(1, stage.inner.bound(rows));
+        const std::size_t most = std::max<std::size_t>(1, units / jit_detail::kTaskUnits);
         const std::size_t tasks =
-            stage.whole || pool == nullptr
+            stage.whole || pool == nullptr || pool->size() < 2
                 ? 1
-                : std::clamp<std::size_t>(units * static_cast<std::size_t>(per_unit) / jit_detail::kTaskWork, 1, units);
+                : std::clamp<std::size_t>(units * static_cast<std::size_t>(per_unit) / jit_detail::kTaskWork, 1, most);
         if (tasks == 1) {
             stage.function(table.data(), rows, 0, units);
             continue;

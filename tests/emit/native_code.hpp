@@ -15,6 +15,7 @@
 #include "gradc/eval.hpp"
 #include "gradc/expr.hpp"
 #include "support/run_command.hpp"
+#include "support/sum_order.hpp"
 
 namespace gradc::testing {
 
@@ -98,24 +99,22 @@ struct Columns {
     }
 };
 
-// The sums of `outputs` (functions of params, then columns) over rows [begin, end), as
-// a kernel with `lanes` rows per vector adds them: lane j adds rows begin+j,
-// begin+j+lanes, ... from 0.0, then the lanes are added in order. Exact when the
-// interpreter's numbers are the kernel's.
-inline std::vector<double> lane_sums(const Interpreter& interpreter, const std::vector<double>& params,
-                                     const Columns& data, std::uint64_t begin, std::uint64_t end, unsigned lanes) {
+// The sums of `outputs` (functions of params, then columns) over rows [begin, end), in
+// the order jit.hpp documents for one kernel call (support/sum_order.hpp), whatever the
+// kernel's lane count. Exact when the interpreter's numbers are the kernel's.
+inline std::vector<double> ordered_sums(const Interpreter& interpreter, const std::vector<double>& params,
+                                        const Columns& data, std::uint64_t begin, std::uint64_t end) {
     const std::size_t outputs = interpreter.output_count();
-    std::vector<std::vector<double>> lane(lanes, std::vector<double>(outputs, 0.0));
+    std::vector<std::vector<double>> terms(outputs);  // [output][row - begin]
     std::vector<double> in(params);
     in.resize(params.size() + data.values.size());
     for (std::uint64_t r = begin; r < end; ++r) {
         for (std::size_t j = 0; j < data.values.size(); ++j) in[params.size() + j] = data.values[j][r];
         const std::vector<double> out = interpreter.run(in);
-        for (std::size_t k = 0; k < outputs; ++k) lane[(r - begin) % lanes][k] += out[k];
+        for (std::size_t k = 0; k < outputs; ++k) terms[k].push_back(out[k]);
     }
-    std::vector<double> total = lane[0];
-    for (unsigned j = 1; j < lanes; ++j)
-        for (std::size_t k = 0; k < outputs; ++k) total[k] += lane[j][k];
+    std::vector<double> total(outputs);
+    for (std::size_t k = 0; k < outputs; ++k) total[k] = call_sum(terms[k]);
     return total;
 }
 

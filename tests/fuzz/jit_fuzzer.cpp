@@ -4,8 +4,9 @@
 // interpreter's bits (or NaN where it gives NaN) for what jit.hpp says it computes: the
 // stable forms, differentiated, with integer powers written out as the multiplications
 // the kernel does; a batch kernel's sums are the interpreter's rows added in the order
-// jit.hpp documents (lane j takes rows j, j + lanes, ...; then the lanes in order). A
-// mismatch aborts with the formula, the output and the point.
+// jit.hpp documents (8 partial sums and a fixed tree per chunk of rows, the chunks in
+// order; support/sum_order.hpp). A mismatch aborts with the formula, the output and the
+// point.
 //
 // The input's length picks one of two settings, so both pipelines and both ways of
 // computing powers are tried: O2 with powers by multiplication, O0 with pow().
@@ -30,6 +31,7 @@
 #include "gradc/print.hpp"
 #include "parsed_input.hpp"
 #include "point_oracle.hpp"
+#include "support/sum_order.hpp"
 
 namespace {
 
@@ -157,18 +159,15 @@ void check_batch(std::string_view text, const gradc::BatchKernel& batch, const g
     const std::size_t column_count = points.front().size() - 1;
     const std::vector<std::vector<double>> columns = as_columns(points, 1, column_count);
     const std::vector<double> got = batch(std::span<const double>(&param, 1), pointers(columns), points.size());
-    // Lane j adds rows j, j + lanes, ... from 0; then the lanes are added in order.
-    const std::size_t lanes = batch.lanes();
-    std::vector<std::vector<double>> lane(got.size(), std::vector<double>(lanes, 0.0));
+    std::vector<std::vector<double>> terms(got.size());  // [output][row]
     for (std::size_t r = 0; r < points.size(); ++r) {
         std::vector<double> row = points[r];
         row.front() = param;
         const std::vector<double> values = oracle.run(row);
-        for (std::size_t k = 0; k < got.size(); ++k) lane[k][r % lanes] += values[k];
+        for (std::size_t k = 0; k < got.size(); ++k) terms[k].push_back(values[k]);
     }
     for (std::size_t k = 0; k < got.size(); ++k) {
-        double want = lane[k][0];
-        for (std::size_t j = 1; j < lanes; ++j) want += lane[k][j];
+        const double want = gradc::testing::batch_sum(terms[k], gradc::BatchKernel::kChunkRows);
         if (!(got[k] == want || (std::isnan(got[k]) && std::isnan(want))))
             report("batch", text, k == 0 ? "the summed value" : "the summed partial", points.front(), want, got[k]);
     }

@@ -94,17 +94,18 @@ TEST_CASE("compiled random tensor programs equal the interpreter bit for bit", "
 }
 
 TEST_CASE("tensor kernels have the same bits for every SIMD width and thread count", "[jit][tensor][threads]") {
-    // A layer wide enough for many tasks: tanh(X W + b) summed with weights, N = 300.
+    // A layer wide enough for several tasks of the forward and the backward contraction
+    // (each some 2^18 multiply-adds): tanh(X W + b) squared and summed, N = 401.
     TensorContext ctx;
-    const Tensor X = ctx.data("X", Shape{{kRows, 37}});
-    const Tensor W = ctx.param("W", Shape{{37, 29}});
-    const Tensor b = ctx.param("b", Shape{{29}});
+    const Tensor X = ctx.data("X", Shape{{kRows, 49}});
+    const Tensor W = ctx.param("W", Shape{{49, 83}});
+    const Tensor b = ctx.param("b", Shape{{83}});
     const Tensor h = ctx.map(Op::Tanh, ctx.add(ctx.matmul(X, W), b));
     const Tensor f = ctx.sum(ctx.mul(h, h));
     std::vector<Tensor> outputs{f};
     for (const Tensor g : tensor_gradient(ctx, f, std::vector<Tensor>{W, b})) outputs.push_back(g);
     TensorBindings bindings;
-    bindings.rows = 300;
+    bindings.rows = 401;
     std::mt19937_64 random(7);
     std::uniform_real_distribution<double> u(-1, 1);
     for (const Tensor in : {X, W, b}) {
@@ -122,6 +123,44 @@ TEST_CASE("tensor kernels have the same bits for every SIMD width and thread cou
             INFO(lanes << " lanes, " << threads << " threads");
             ThreadPool pool(threads);
             CHECK(count_differences(kernel(bindings, &pool), want) == 0);
+        }
+    }
+}
+
+TEST_CASE("wide slices, pads and windows compile to the interpreter's bits", "[jit][tensor][views]") {
+    // Rows of 37 and 300: whole vectors, overlapping last vectors, and lanes that fall
+    // off a slice's edge (the lane-by-lane path of a view's adjoint).
+    TensorContext ctx;
+    const Tensor x = ctx.param("x", Shape{{37}});
+    const Tensor X = ctx.data("X", Shape{{kRows, 37}});
+    const Tensor head = ctx.slice(x, 0, 0, 36), tail = ctx.slice(x, 0, 1, 37);
+    const Tensor d = ctx.sub(tail, ctx.mul(head, head));
+    const Tensor rosenbrock =
+        ctx.sum(ctx.add(ctx.mul(ctx.scalar(100), ctx.mul(d, d)),
+                        ctx.map(Op::Mul, ctx.sub(ctx.scalar(1), head), ctx.sub(ctx.scalar(1), head))));
+    const Tensor padded = ctx.pad(ctx.slice(X, 1, 3, 37, 2), 1, 2, 5);
+    const Tensor windows = ctx.sum(ctx.windows(ctx.map(Op::Tanh, X), 1, 4), std::vector<std::size_t>{2});
+    const Tensor f =
+        ctx.add(rosenbrock, ctx.add(ctx.sum(ctx.map(Op::Sin, padded)), ctx.sum(ctx.mul(windows, windows))));
+    std::vector<Tensor> outputs{f};
+    for (const Tensor g : tensor_gradient(ctx, f, std::vector<Tensor>{x, X})) outputs.push_back(g);
+    TensorBindings bindings;
+    bindings.rows = 300;
+    std::mt19937_64 random(11);
+    std::uniform_real_distribution<double> u(-1, 1);
+    for (const Tensor in : {x, X}) {
+        TensorValue v{in->shape().bound(bindings.rows), {}, {}};
+        v.reals.resize(in->shape().elements(bindings.rows));
+        for (double& value : v.reals) value = u(random);
+        bindings.inputs.emplace_back(std::string(in->name()), v);
+    }
+    for (const bool canonical : {false, true}) {
+        const std::vector<Tensor> program = canonical ? canonicalize(ctx, outputs) : outputs;
+        const std::vector<TensorValue> want = evaluate(program, bindings);
+        for (const unsigned lanes : {1u, 4u, 8u}) {
+            INFO(lanes << " lanes" << (canonical ? ", canonical" : ""));
+            Jit jit(exact(OptLevel::O2, lanes));
+            CHECK(count_differences(compile_tensor(jit, program, std::vector<Tensor>{x, X})(bindings), want) == 0);
         }
     }
 }
