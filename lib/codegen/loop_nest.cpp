@@ -339,13 +339,13 @@ void StageEmitter::emit_rows(const Stage& stage) {
 }
 
 std::vector<std::string> emit_loop_nests(llvm::Module& module, const LoopPlan& plan, const std::string& prefix,
-                                         const LoopNestOptions& options) {
+                                         const LoopNestOptions& options, std::span<const std::size_t> stages) {
     llvm::LLVMContext& context = module.getContext();
     llvm::Type* i64 = llvm::Type::getInt64Ty(context);
     llvm::Type* ptr = llvm::PointerType::getUnqual(context);
     auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(context), {ptr, i64, i64, i64}, false);
     std::vector<std::string> names;
-    for (std::size_t s = 0; s < plan.stages.size(); ++s) {
+    for (const std::size_t s : stages) {
         names.push_back(prefix + "_" + std::to_string(s));
         auto* function = llvm::Function::Create(type, llvm::Function::ExternalLinkage, names.back(), module);
         function->setDoesNotThrow();

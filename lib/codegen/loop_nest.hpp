@@ -13,6 +13,7 @@
 //   units are spread over threads.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,9 @@ struct LoopNestOptions {
     LoweringOptions lowering;
 };
 
-// The stages' functions, named prefix + "_" + stage number; returns their names.
+// The functions of `stages` (positions in plan.stages), each named prefix + "_" +
+// its position; returns their names in that order.
 std::vector<std::string> emit_loop_nests(llvm::Module& module, const LoopPlan& plan, const std::string& prefix,
-                                         const LoopNestOptions& options);
+                                         const LoopNestOptions& options, std::span<const std::size_t> stages);
 
 }  // namespace gradc::codegen

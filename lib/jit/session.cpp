@@ -1,5 +1,9 @@
 #include "jit/session.hpp"
 
+#include <algorithm>
+#include <exception>
+#include <thread>
+
 #include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
@@ -161,28 +165,51 @@ std::shared_ptr<Session::Unit> Session::new_unit(std::string key) {
     return unit;
 }
 
-CompiledFunctions Session::compile_functions(const ModuleBuilder& build, std::size_t nodes) {
+CompiledFunctions Session::compile_functions(const ModuleBuilder& build, std::size_t parts, std::size_t nodes) {
     std::shared_ptr<Unit> unit = new_unit({});
     const std::string prefix = "gradc_kernel_" + std::to_string(unit->symbol);
-    auto context = std::make_unique<llvm::LLVMContext>();
-    auto module = std::make_unique<llvm::Module>("gradc", *context);
-    std::vector<std::string> names;
-    {
-        auto machine = take(machine_builder_.createTargetMachine(), "setting up the target");
-        module->setDataLayout(machine->createDataLayout());
-        module->setTargetTriple(machine->getTargetTriple().str());
-        names = build(*module, prefix);
-        backend::Pipeline pipeline = backend::choose_pipeline(options_, nodes);
-        pipeline.loop_nests = true;
-        backend::optimize(*module, *machine, pipeline);
-        backend::set_codegen_level(*module, pipeline.codegen_level);
+    backend::Pipeline pipeline = backend::choose_pipeline(options_, nodes);
+    pipeline.loop_nests = true;
+    llvm::orc::JITTargetMachineBuilder machine_builder = machine_builder_;
+    machine_builder.setCodeGenOptLevel(pipeline.codegen_level);
+
+    // Each part: a context and module of its own, optimized and compiled to an object.
+    struct Part {
+        std::vector<std::string> names;
+        std::unique_ptr<llvm::MemoryBuffer> object;
+        std::exception_ptr error;
+    };
+    std::vector<Part> built(parts);
+    const auto compile_part = [&](std::size_t part) {
+        try {
+            llvm::LLVMContext context;
+            llvm::Module module("gradc", context);
+            auto machine = take(machine_builder.createTargetMachine(), "setting up the target");
+            module.setDataLayout(machine->createDataLayout());
+            module.setTargetTriple(machine->getTargetTriple().str());
+            built[part].names = build(module, prefix, part);
+            backend::optimize(module, *machine, pipeline);
+            built[part].object = take(llvm::orc::SimpleCompiler(*machine)(module), "compiling a kernel");
+        } catch (...) {
+            built[part].error = std::current_exception();
+        }
+    };
+    const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    for (std::size_t first = 0; first < parts; first += cores) {
+        std::vector<std::thread> threads;
+        const std::size_t last = std::min(parts, first + cores);
+        for (std::size_t part = first + 1; part < last; ++part) threads.emplace_back(compile_part, part);
+        compile_part(first);
+        for (std::thread& t : threads) t.join();
     }
-    backend::check(
-        lljit_->addIRModule(unit->tracker, llvm::orc::ThreadSafeModule(std::move(module), std::move(context))),
-        "adding a kernel");
+    for (Part& part : built)
+        if (part.error) std::rethrow_exception(part.error);
+    for (Part& part : built)
+        backend::check(lljit_->addObjectFile(unit->tracker, std::move(part.object)), "adding a kernel");
     CompiledFunctions code;
-    for (const std::string& name : names)
-        code.addresses.push_back(take(lljit_->lookup(name), "compiling a kernel").toPtr<void*>());
+    for (const Part& part : built)
+        for (const std::string& name : part.names)
+            code.addresses.push_back(take(lljit_->lookup(name), "linking a kernel").toPtr<void*>());
     {
         std::lock_guard lock(mutex_);
         ++compiled_;

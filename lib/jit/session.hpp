@@ -35,9 +35,11 @@ struct CompiledFunctions {
     std::vector<void*> addresses;
 };
 
-// Fills `module` (its data layout and target set) with functions whose names start with
-// `prefix`, and returns their names.
-using ModuleBuilder = std::function<std::vector<std::string>(llvm::Module& module, const std::string& prefix)>;
+// Fills `module` (its data layout and target set) with the functions of part `part`,
+// their names starting with `prefix`, and returns their names. Called for several parts
+// at once from different threads: it may only read what it shares.
+using ModuleBuilder =
+    std::function<std::vector<std::string>(llvm::Module& module, const std::string& prefix, std::size_t part)>;
 
 class Session;
 
@@ -58,9 +60,11 @@ public:
     // called from several threads at once.
     CompiledCode compile(std::span<const Expr> outputs, std::span<const Expr> inputs, backend::KernelRequest request);
 
-    // A module of several functions built by `build` (the tensor kernels), optimized as
-    // a kernel of `nodes` nodes. Never cached: each call compiles.
-    CompiledFunctions compile_functions(const ModuleBuilder& build, std::size_t nodes);
+    // The functions `build` makes in `parts` modules (the tensor kernels), optimized as a
+    // kernel of `nodes` nodes; their addresses in part order, each part's in the order
+    // of its names. The parts are built and compiled to machine code on threads of
+    // their own, as many at once as the machine has cores. Never cached.
+    CompiledFunctions compile_functions(const ModuleBuilder& build, std::size_t parts, std::size_t nodes);
 
     const CodegenOptions& options() const noexcept { return options_; }
     bool vector_math() const noexcept { return vector_math_; }  // libmvec is loaded and asked for

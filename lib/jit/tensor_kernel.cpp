@@ -230,16 +230,40 @@ TensorKernel compile_tensor(Jit& jit, std::span<const Tensor> outputs, std::span
             code->max_terms.push_back(terms);
         }
     }
+    // Two parts of about equal code, compiled at once on two cores: register tiles and
+    // reductions make the most code.
+    const std::size_t parts = std::min<std::size_t>(2, plan.stages.size());
+    std::vector<std::vector<std::size_t>> part_stages(parts);
+    {
+        std::vector<std::size_t> weight(parts, 0), order(plan.stages.size());
+        const auto weight_of = [&plan](std::size_t s) {
+            const codegen::Stage& stage = plan.stages[s];
+            return (stage.tiled != nullptr ? 16 : 1) + 4 * stage.work_terms.size();
+        };
+        for (std::size_t s = 0; s < order.size(); ++s) order[s] = s;
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return weight_of(a) > weight_of(b); });
+        for (const std::size_t s : order) {
+            const std::size_t lighter =
+                static_cast<std::size_t>(std::min_element(weight.begin(), weight.end()) - weight.begin());
+            part_stages[lighter].push_back(s);
+            weight[lighter] += weight_of(s);
+        }
+        for (auto& p : part_stages) std::sort(p.begin(), p.end());
+    }
     jit_detail::CompiledFunctions compiled = session.compile_functions(
-        [&](llvm::Module& module, const std::string& prefix) {
-            return codegen::emit_loop_nests(module, plan, prefix, nest);
+        [&](llvm::Module& module, const std::string& prefix, std::size_t part) {
+            return codegen::emit_loop_nests(module, plan, prefix, nest, part_stages[part]);
         },
-        plan.order.size());
+        parts, plan.order.size());
+    std::vector<void*> address_of(plan.stages.size());
+    for (std::size_t p = 0, next = 0; p < parts; ++p)
+        for (const std::size_t s : part_stages[p]) address_of[s] = compiled.addresses[next++];
     for (std::size_t s = 0; s < plan.stages.size(); ++s) {
         const codegen::Stage& stage = plan.stages[s];
         const std::vector<Extent>& dims = stage.loop_dims;
         jit_detail::StageRun run;
-        run.function = reinterpret_cast<jit_detail::StageRun::Function>(compiled.addresses[s]);
+        run.function = reinterpret_cast<jit_detail::StageRun::Function>(address_of[s]);
         run.whole = stage.sequential || dims.empty();
         if (!run.whole) {
             run.outer.assign(dims.begin(), dims.end() - 1);

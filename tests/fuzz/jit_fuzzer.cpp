@@ -11,7 +11,9 @@
 // The input's length picks one of two settings, so both pipelines and both ways of
 // computing powers are tried: O2 with powers by multiplication, O0 with pow().
 // Map kernels call scalar libm here (vector_math off), which the interpreter matches
-// exactly.
+// exactly. Tensor programs (text that declares a tensor) are compiled to loop nests
+// and held to the tensor interpreter (tensor_kernel_oracle.hpp), fused or not by the
+// input's length too.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -29,9 +31,11 @@
 #include "gradc/jit.hpp"
 #include "gradc/passes.hpp"
 #include "gradc/print.hpp"
+#include "gradc/tensor_parse.hpp"
 #include "parsed_input.hpp"
 #include "point_oracle.hpp"
 #include "support/sum_order.hpp"
+#include "tensor_kernel_oracle.hpp"
 
 namespace {
 
@@ -179,6 +183,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size > kMaxInput) return 0;
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     const bool optimized = size % 2 == 0;
+    if (gradc::declares_tensors(text)) {
+        gradc::fuzz::check_tensor_kernel(text, optimized, size % 4 < 2);
+        return 0;
+    }
     gradc::Jit& jit = jit_for(optimized);
     gradc::ExprContext ctx;
     const std::optional<gradc::Program> program = gradc::fuzz::parsed_input(ctx, text);
