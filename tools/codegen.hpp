@@ -4,7 +4,7 @@
 // commands that generate no code (derivatives, values by the interpreter, emit c, latex
 // and dot), which then start in a few milliseconds instead of the ~20 ms LLVM's
 // relocations, page faults and static initialisers cost, and it hands every other
-// command (check, minimize, fit, predict, --jit, eval --data, emit llvm|asm|obj|so),
+// command (check, minimize, fit, predict, bench, --jit, eval --data, emit llvm|asm|obj|so),
 // before reading its input, to gradc-llvm by exec() with the same arguments (main.cpp).
 //
 // This header is the seam: gradc-llvm links codegen_commands.cpp, which defines these
@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "eval_command.hpp"
 #include "gradc/emit.hpp"
 #include "subcommand.hpp"
+#include "tensor_formula.hpp"
 
 namespace gradc::cli {
 
@@ -39,16 +41,24 @@ public:
     // `ascii` is the top level's --ascii.
     virtual std::optional<int> run_check(bool ascii) = 0;
     virtual std::optional<int> run_minimize_fit_predict() = 0;
+    // bench, listed last: it measures rather than computes.
+    virtual void add_bench(CLI::App& app, FormulaTargets& formula_of) = 0;
+    virtual std::optional<int> run_bench() = 0;
 };
 
 // gradc-llvm's commands; nothing in gradc, which hands them on.
 std::unique_ptr<CodegenCommands> codegen_commands();
 
 // The names of those subcommands: gradc hands on any command line that names one.
-inline constexpr const char* kCodegenCommandNames[] = {"check", "minimize", "fit", "predict"};
+inline constexpr const char* kCodegenCommandNames[] = {"check", "minimize", "fit", "predict", "bench"};
 
 // --jit: the values of `outputs` at the formula's point, by a compiled kernel.
 std::vector<double> compiled_values(const Formula& formula, const std::vector<Expr>& outputs);
+
+// --jit for tensor programs: `outputs` compiled once as functions of `inputs`, with the
+// options under which tensor kernels give the interpreter's bits (scalar libm calls,
+// x^k by pow: JitOptions::vector_math and integer_powers_by_multiplication off).
+TensorFunction compiled_tensor_values(std::span<const Tensor> outputs, std::span<const Tensor> inputs);
 
 // eval --data: the results at every row of a CSV file, by a compiled map kernel.
 int eval_rows(const EvalOptions& options);

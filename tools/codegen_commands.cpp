@@ -1,16 +1,18 @@
 // The code generation of the commands, in gradc-llvm only (codegen.hpp): the JIT
-// session, --jit values, eval --data, emit's machine code, and the subcommands that
-// exist to compile: check, minimize, fit and predict.
+// sessions, --jit values, eval --data, emit's machine code, and the subcommands that
+// exist to compile: check, minimize, fit, predict and bench.
 #include <algorithm>
 #include <iostream>
 #include <span>
 #include <utility>
 
+#include "bench_command.hpp"
 #include "check_command.hpp"
 #include "codegen.hpp"
 #include "fit_command.hpp"
 #include "gradc/dataset.hpp"
 #include "gradc/error.hpp"
+#include "gradc/tensor_jit.hpp"
 #include "minimize_command.hpp"
 #include "predict_command.hpp"
 
@@ -58,16 +60,26 @@ public:
         if (predict_app_->parsed()) return run_predict(predict_);
         return std::nullopt;
     }
+    void add_bench(CLI::App& app, FormulaTargets& formula_of) override {
+        bench_app_ = listed(add_bench_command(app, bench_));
+        formula_of["bench"] = &bench_.common.source.expr;
+    }
+    std::optional<int> run_bench() override {
+        if (!bench_app_->parsed()) return std::nullopt;
+        return cli::run_bench(bench_);
+    }
 
 private:
     CheckOptions check_;
     MinimizeCommandOptions minimize_;
     FitCommandOptions fit_;
     PredictOptions predict_;
+    BenchOptions bench_;
     CLI::App* check_app_ = nullptr;
     CLI::App* minimize_app_ = nullptr;
     CLI::App* fit_app_ = nullptr;
     CLI::App* predict_app_ = nullptr;
+    CLI::App* bench_app_ = nullptr;
 };
 
 }  // namespace
@@ -85,6 +97,29 @@ Jit& command_jit() {
 
 std::vector<double> compiled_values(const Formula& formula, const std::vector<Expr>& outputs) {
     return command_jit().compile(outputs, formula.program.variables)(*formula.point);
+}
+
+namespace {
+
+// A second session for tensor --jit: its kernels give the interpreter's bits, where
+// command_jit's vector math (libmvec) and x^k by multiplication may not. No command
+// starts both sessions.
+Jit& exact_tensor_jit() {
+    static Jit jit([] {
+        JitOptions options;
+        options.max_kernel_size = limits().max_kernel_size;
+        options.vector_math = false;
+        options.integer_powers_by_multiplication = false;
+        return options;
+    }());
+    return jit;
+}
+
+}  // namespace
+
+TensorFunction compiled_tensor_values(std::span<const Tensor> outputs, std::span<const Tensor> inputs) {
+    const TensorKernel kernel = compile_tensor(exact_tensor_jit(), outputs, inputs);
+    return [kernel](const TensorBindings& at) { return kernel(at); };
 }
 
 // Every name of the formula is a column; the results are computed for all rows at once

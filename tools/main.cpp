@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
     if (codegen) codegen->add_check(app, formula_of);
     CLI::App* emit_app = add_emit_command(app, emit);
     if (codegen) codegen->add_minimize_fit_predict(app, formula_of);
+    if (codegen) codegen->add_bench(app, formula_of);
 
     // The formula that starts with '-' belongs to the subcommand, if there is one: the
     // first argument that is neither an option nor an option's value.
@@ -150,8 +151,8 @@ int main(int argc, char** argv) {
     } catch (const CLI::ExtrasError& e) {
         if (app.get_subcommands().empty() && is_word(top.source.expr)) {
             std::cerr << "gradc: error: unknown subcommand '" << top.source.expr
-                      << "'; the subcommands are grad, diff, hessian, jacobian, eval, check, emit, minimize, fit and "
-                         "predict (gradc --help lists them)\n";
+                      << "'; the subcommands are grad, diff, hessian, jacobian, eval, check, emit, minimize, fit, "
+                         "predict and bench (gradc --help lists them)\n";
             return kExitUsage;
         }
         const bool subcommand_option = std::any_of(in.begin(), in.end(), [](const std::string& arg) {
@@ -196,6 +197,8 @@ int main(int argc, char** argv) {
         if (emit_app->parsed()) return run_emit(emit);
         if (codegen)
             if (const std::optional<int> code = codegen->run_minimize_fit_predict()) return *code;
+        if (codegen)
+            if (const std::optional<int> code = codegen->run_bench()) return *code;
         return run_grad(top);
     } catch (const gradc::Error& e) {
         std::cerr << "gradc: error: " << e.what() << '\n';

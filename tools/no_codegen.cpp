@@ -17,6 +17,8 @@ std::unique_ptr<CodegenCommands> codegen_commands() { return nullptr; }
 
 std::vector<double> compiled_values(const Formula&, const std::vector<Expr>&) { not_here("--jit"); }
 
+TensorFunction compiled_tensor_values(std::span<const Tensor>, std::span<const Tensor>) { not_here("--jit"); }
+
 int eval_rows(const EvalOptions&) { not_here("eval --data"); }
 
 void emit_machine_code(EmitFormat, const EmitOptions&, const AotKernel&, const JitOptions&) {

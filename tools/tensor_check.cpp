@@ -1,6 +1,7 @@
 // `gradc check` of a tensor program: the tensor gradient (reverse mode on whole
 // tensors, lib/tensor/adjoint.cpp) against finite differences of the program's value,
-// both from the reference interpreter, element by element.
+// both from the reference interpreter (with --jit, from compiled kernels), element by
+// element.
 #include <algorithm>
 #include <iostream>
 #include <random>
@@ -71,6 +72,8 @@ int run_tensor_check(const CheckOptions& options, const std::string& source) {
             throw Error("check needs results that are single numbers, and result " + std::to_string(k + 1) +
                         " has shape " + f->shape().text() + ": sum it, as in sum(...)");
         const std::vector<Tensor> gradients = tensor_gradient(ctx, f, formula.wrt);
+        const TensorFunction value_of = tensor_evaluator(formula, {f});
+        const TensorFunction gradients_of = tensor_evaluator(formula, gradients);
         std::vector<WorstElement> worst(formula.wrt.size());
         for (std::size_t p = 0; p < points.size(); ++p) {
             // x: the elements of every wrt, one after another; `at` puts them in place.
@@ -89,12 +92,12 @@ int run_tensor_check(const CheckOptions& options, const std::string& source) {
             };
             const PointFunction value = [&](std::span<const double> xs, std::span<double> out) {
                 place(xs);
-                out[0] = evaluate({&f, 1}, at)[0].reals[0];
+                out[0] = value_of(at)[0].reals[0];
             };
             const PointFunction derivatives = [&](std::span<const double> xs, std::span<double> out) {
                 place(xs);
                 std::size_t i = 0;
-                for (const TensorValue& g : evaluate(gradients, at))
+                for (const TensorValue& g : gradients_of(at))
                     for (const double v : g.reals) out[i++] = v;
             };
             std::vector<std::size_t> inputs(x.size());

@@ -1,6 +1,6 @@
 // grad, hessian, jacobian and eval of tensor programs: derivatives as matrix
 // expressions (canonicalize, then the matrix form of tensor_print.hpp), values as
-// nested lists, from the reference interpreter.
+// nested lists, from the reference interpreter or with --jit a compiled kernel.
 #include <iostream>
 
 #include "gradc/error.hpp"
@@ -54,7 +54,7 @@ JsonArray symbolic_json(TensorContext& ctx, const std::vector<Tensor>& outputs) 
 JsonArray json_entries(TensorContext& ctx, const TensorFormula& formula, const std::vector<Tensor>& outputs) {
     if (!formula.point) return symbolic_json(ctx, outputs);
     JsonArray entries;
-    for (const TensorValue& v : evaluate(outputs, *formula.point)) entries.push_back(tensor_value_json(v));
+    for (const TensorValue& v : tensor_values(formula, outputs)) entries.push_back(tensor_value_json(v));
     return entries;
 }
 
@@ -127,7 +127,7 @@ int run_tensor_grad(const CommandOptions& options, const std::string& source) {
         require_scalar(formula, k, "grad");
         print_tensor_header(formula, k);
         if (formula.point) {
-            const std::vector<TensorValue> values = evaluate(value_and_gradient(ctx, formula, k), *formula.point);
+            const std::vector<TensorValue> values = tensor_values(formula, value_and_gradient(ctx, formula, k));
             std::cout << "value = " << tensor_value_text(values[0]) << '\n';
             for (std::size_t i = 0; i < formula.wrt.size(); ++i)
                 std::cout << tensor_partial(notation, formula.wrt[i]->name()) << " = "
@@ -164,7 +164,7 @@ int run_tensor_hessian(const CommandOptions& options, const std::string& source)
         print_tensor_header(formula, k);
         if (formula.point) {
             // Value and gradient too: at a point they are what a Newton step needs.
-            const std::vector<TensorValue> numbers = evaluate(all, *formula.point);
+            const std::vector<TensorValue> numbers = tensor_values(formula, all);
             std::cout << "value = " << tensor_value_text(numbers[0]) << '\n';
             std::cout << tensor_partial(notation, name) << " = " << tensor_value_text(numbers[1]) << '\n';
             std::cout << tensor_second(notation, name) << " = " << tensor_value_text(numbers[2]) << '\n';
@@ -206,7 +206,7 @@ int run_tensor_jacobian(const CommandOptions& options, const std::string& source
     const Notation notation(options.ascii);
     std::vector<std::string> texts;
     if (formula.point) {
-        for (const TensorValue& v : evaluate(all, *formula.point)) texts.push_back(tensor_value_text(v));
+        for (const TensorValue& v : tensor_values(formula, all)) texts.push_back(tensor_value_text(v));
     } else {
         texts = print_symbolic(ctx, formula, all);
     }
@@ -223,7 +223,8 @@ int run_tensor_jacobian(const CommandOptions& options, const std::string& source
 int run_tensor_eval(const CommandOptions& options, const std::string& source) {
     TensorContext ctx;
     const TensorFormula formula = load_tensor_formula(ctx, options, source);
-    const std::vector<TensorValue> values = evaluate(formula.outputs, tensor_point(formula, "eval"));
+    const TensorBindings& point = tensor_point(formula, "eval");
+    const std::vector<TensorValue> values = tensor_evaluator(formula, formula.outputs)(point);
     if (options.json) {
         JsonArray entries;
         for (const TensorValue& v : values) entries.push_back(tensor_value_json(v));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "codegen.hpp"
 #include "gradc/error.hpp"
 #include "gradc/tensor_parse.hpp"
 #include "tensor_values.hpp"
@@ -10,14 +11,16 @@ namespace gradc::cli {
 
 TensorFormula load_tensor_formula(TensorContext& ctx, const CommandOptions& options, const std::string& source,
                                   AtNeeds needs) {
-    if (options.jit)
-        throw Error(
-            "--jit does not compile tensor programs yet; leave it out, and the interpreter computes the values");
     ctx.set_max_nodes(limits().max_nodes);
     ctx.scalars().set_max_nodes(limits().max_nodes);
     TensorProgram program = parse_tensor_program(ctx, source, limits().parse);
-    TensorFormula formula{
-        std::move(program.outputs), std::move(program.inputs), std::move(program.bindings), {}, false, std::nullopt};
+    TensorFormula formula{std::move(program.outputs),
+                          std::move(program.inputs),
+                          std::move(program.bindings),
+                          {},
+                          false,
+                          std::nullopt,
+                          options.jit};
     formula.wrt_given = options.wrt_option != nullptr && options.wrt_option->count() > 0;
     formula.wrt = formula.wrt_given ? select_tensor_wrt(options.wrt, formula.inputs) : param_inputs(formula.inputs);
     if (options.at_option != nullptr && options.at_option->count() > 0) {
@@ -27,6 +30,16 @@ TensorFormula load_tensor_formula(TensorContext& ctx, const CommandOptions& opti
         formula.point = bind_tensor_inputs(formula.inputs, parse_tensor_options(options.at), required);
     }
     return formula;
+}
+
+TensorFunction tensor_evaluator(const TensorFormula& formula, std::vector<Tensor> outputs) {
+    if (formula.jit) return compiled_tensor_values(outputs, formula.inputs);
+    return [outputs = std::move(outputs)](const TensorBindings& at) { return evaluate(outputs, at); };
+}
+
+std::vector<TensorValue> tensor_values(const TensorFormula& formula, std::vector<Tensor> outputs) {
+    GRADC_ASSERT(formula.point.has_value(), "tensor_values without a point");
+    return tensor_evaluator(formula, std::move(outputs))(*formula.point);
 }
 
 const TensorBindings& tensor_point(const TensorFormula& formula, const char* command) {

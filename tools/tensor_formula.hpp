@@ -1,9 +1,11 @@
 // Tensor programs on the command line (`X: data[N,3]; w: param[3]; sum(X @ w)`): what
 // grad, hessian, jacobian, eval and check do when the formula declares its inputs.
-// Values come from the reference interpreter only.
+// Values come from the reference interpreter, or with --jit from compiled loop nests
+// (tensor_jit.hpp), which give the same bits.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -28,7 +30,11 @@ struct TensorFormula {
     std::vector<Tensor> wrt;                                // --wrt, or every param
     bool wrt_given = false;
     std::optional<TensorBindings> point;  // --at
+    bool jit = false;                     // --jit
 };
+
+// Values of some outputs of a program at any values of its inputs.
+using TensorFunction = std::function<std::vector<TensorValue>(const TensorBindings&)>;
 
 // Which inputs --at must give a value for.
 enum class AtNeeds : std::uint8_t { Every, Data };
@@ -45,6 +51,12 @@ int run_tensor_hessian(const CommandOptions& options, const std::string& source)
 int run_tensor_jacobian(const CommandOptions& options, const std::string& source);
 int run_tensor_eval(const CommandOptions& options, const std::string& source);
 int run_tensor_check(const CheckOptions& options, const std::string& source);
+
+// The values of `outputs` as functions of the program's inputs: by the interpreter, or
+// with --jit by a kernel compiled once here (compiled_tensor_values, codegen.hpp).
+TensorFunction tensor_evaluator(const TensorFormula& formula, std::vector<Tensor> outputs);
+// The values of `outputs` at the formula's point (--at), by tensor_evaluator.
+std::vector<TensorValue> tensor_values(const TensorFormula& formula, std::vector<Tensor> outputs);
 
 // The formula's point with every input needed by eval: an error naming the inputs
 // when --at was not given.

@@ -423,8 +423,6 @@ TEST_CASE("mistakes in tensor --at and --wrt exit 2 with a message", "[cli][tens
     check_error("grad " + quoted("X: data[N,3]; w: param[3]; X @ w"),
                 "grad needs results that are single numbers, and the result has shape [N]: sum it, as in sum(...), or "
                 "use jacobian");
-    check_error("grad " + L + " --at '" + point + ",w=[1,2,3]' --jit",
-                "--jit does not compile tensor programs yet; leave it out, and the interpreter computes the values");
     // Int data: labels for take_along_axis, checked when the program runs.
     const std::string labels = quoted(
         "X: data[N,3]; c: data[N,1] int; W: param[3,2]; z = X @ W; "
