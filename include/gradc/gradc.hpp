@@ -17,4 +17,8 @@
 #include "gradc/parse.hpp"
 #include "gradc/passes.hpp"
 #include "gradc/print.hpp"
+#include "gradc/tensor.hpp"
+#include "gradc/tensor_jit.hpp"
+#include "gradc/tensor_parse.hpp"
+#include "gradc/tensor_print.hpp"
 #include "gradc/thread_pool.hpp"

@@ -1,4 +1,5 @@
-// Compiled kernels: expressions turned into native code by LLVM's ORC JIT.
+// Compiled kernels: expressions turned into native code by LLVM's ORC JIT. (Tensor
+// programs compile to loop nests through the same Jit: tensor_jit.hpp.)
 //
 // Calling convention of a point kernel (batch kernels and emitted libraries extend it):
 //

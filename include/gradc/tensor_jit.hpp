@@ -12,7 +12,8 @@
 // - Elementwise maps fuse into the loop of the node that consumes them, and a
 //   contraction or reduction feeding one map of its own shape computes inside that
 //   map's loop (the epilogue: bias + activation): neither is written to memory.
-//   Transposes, broadcasts and reshapes of contiguous values are read in place.
+//   Transposes, broadcasts, reshapes of contiguous values and slices are read in place,
+//   and the adjoint of a slice or pad is a read at the preimage.
 //
 // Calling: inputs are the Param and Data nodes listed to compile_tensor(), in that
 // order, each one contiguous row-major buffer: doubles, or int64 for index data. The

@@ -7,10 +7,11 @@
 // - A stage computes the units [begin, end) of its root node: a unit is one innermost
 //   row (all of the root when it is a scalar, or when the stage is sequential: a
 //   scatter_add or view_adjoint, which ignores the range and runs whole).
-// - An innermost row runs `lanes` elements at a time, one per SIMD lane, then the rest
-//   one at a time; each element's sums are computed whole by its lane in the
-//   documented order (tensor.hpp), so the bits depend on neither the lanes nor how
-//   units are spread over threads.
+// - An innermost row runs `lanes` elements at a time, one per SIMD lane (a row of static
+//   width ends with a vector overlapping the one before; of width N, with the rest one
+//   at a time); each element's sums are computed whole in the documented order
+//   (tensor.hpp), so the bits depend on neither the lanes nor how units are spread over
+//   threads. Contractions run in register tiles instead (loop_tile.cpp).
 #pragma once
 
 #include <span>

@@ -89,6 +89,13 @@ std::optional<Access> view_access(Tensor view, const NodePlan& x, const std::vec
     const std::span<const std::int64_t> affine = view->affine();
     const std::size_t rank = dims.size(), width = rank + 1;
     Access access{x.access.slot, std::vector<Extent>(rank, Extent{0, 0}), x.access.base};
+    // Affine numbers are unbounded: any step that overflows leaves the view stored.
+    const auto mul = [](std::int64_t a, std::int64_t b, std::int64_t& out) {
+        return !__builtin_mul_overflow(a, b, &out);
+    };
+    const auto add = [](std::int64_t a, std::int64_t b, std::int64_t& out) {
+        return !__builtin_add_overflow(a, b, &out);
+    };
     for (std::size_t a = 0; a < x.dims.size(); ++a) {
         const std::int64_t c = affine[a * width + rank];
         std::int64_t low = c, high = c;
@@ -100,16 +107,17 @@ std::optional<Access> view_access(Tensor view, const NodePlan& x, const std::vec
                 if (m != 1 || c != 0 || x.dims[a].rows == 0) return std::nullopt;
                 rows = true;
             } else {
-                (m > 0 ? high : low) += m * (dims[k].value - 1);
-                if (dims[k].value == 0) return std::nullopt;
+                std::int64_t reach = 0;
+                if (dims[k].value == 0 || !mul(m, dims[k].value - 1, reach)) return std::nullopt;
+                if (!add(m > 0 ? high : low, reach, m > 0 ? high : low)) return std::nullopt;
             }
-            const Extent step = times(Extent{m, 0}, x.access.strides[a]);
+            Extent step{0, x.access.strides[a].rows};
+            if (!mul(m, x.access.strides[a].value, step.value)) return std::nullopt;
             Extent& stride = access.strides[k];
             if (stride.value == 0) {
                 stride = step;
-            } else {
-                if (stride.rows != step.rows) return std::nullopt;
-                stride.value += step.value;
+            } else if (stride.rows != step.rows || !add(stride.value, step.value, stride.value)) {
+                return std::nullopt;
             }
         }
         if (rows) {
@@ -118,8 +126,10 @@ std::optional<Access> view_access(Tensor view, const NodePlan& x, const std::vec
         }
         if (x.dims[a].rows != 0 || low < 0 || high >= x.dims[a].value) return std::nullopt;
         if (c != 0) {
-            if (x.access.strides[a].rows != 0) return std::nullopt;
-            access.base += c * x.access.strides[a].value;
+            std::int64_t shift = 0;
+            if (x.access.strides[a].rows != 0 || !mul(c, x.access.strides[a].value, shift) ||
+                !add(access.base, shift, access.base))
+                return std::nullopt;
         }
     }
     return access;
@@ -212,7 +222,7 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
         plan.slots.push_back(Slot{kind, index, doubles});
         return plan.slots.size() - 1;
     };
-    std::vector<int> depth(count, 0);
+    std::vector<int> depth(count, 0), reductions(count, 0);
     for (std::size_t p = 0; p < count; ++p) {
         const Tensor t = plan.order[p];
         NodePlan& node = plan.nodes[p];
@@ -282,11 +292,20 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
             (user->kind() == TensorKind::Sum || user->kind() == TensorKind::Max))
             node.role = Role::Inline;
         if (node.role == Role::Inline) {
+            // A sum's term is emitted up to 9 times (8 partials and the tail), so a sum
+            // inside a sum's term multiplies code: at most one reduction on an inline
+            // chain, and none inside a map that a reduction consumes.
             for (const Tensor o : t->operands())
-                if (plan.of(o).role == Role::Inline) depth[p] = std::max(depth[p], depth[plan.position(o)]);
-            if (++depth[p] <= kMaxInlineDepth) continue;
+                if (plan.of(o).role == Role::Inline) {
+                    depth[p] = std::max(depth[p], depth[plan.position(o)]);
+                    reductions[p] = std::max(reductions[p], reductions[plan.position(o)]);
+                }
+            if (is_reduction(t)) ++reductions[p];
+            const bool nested = reductions[p] > 1 || (is_reduction(user) && reductions[p] > 0);
+            if (++depth[p] <= kMaxInlineDepth && !nested) continue;
             node.role = Role::Stored;
             depth[p] = 0;
+            reductions[p] = 0;
         }
         node.role = Role::Stored;
         const auto out = std::find(outputs.begin(), outputs.end(), t);

@@ -111,7 +111,10 @@ llvm::Value* StageEmitter::reduce(Tensor t, const At& at, unsigned width) {
 
     // A scalar sum over one index takes 8 terms at a time into the 8 lanes of a vector,
     // lane p holding partial p: the documented order, vectorized.
-    const bool terms_in_lanes = !is_max && width == 1 && options_.lanes > 1 && r.summed.size() == 1;
+    // libmvec has 8-lane variants for AVX-512 only, so with fewer native lanes and vector
+    // math on, sums stay scalar.
+    const bool terms_in_lanes = !is_max && width == 1 && r.summed.size() == 1 &&
+                                (options_.lanes >= 8 || (options_.lanes > 1 && !options_.lowering.vector_math));
     bool lanes_now = false;  // the term being emitted is 8 consecutive terms
 
     // The term at summed indices `s` (one value per summed index, or the merged one).

@@ -32,8 +32,7 @@ llvm::Value* StageEmitter::compute_inverse_view(Tensor t, const At& at, unsigned
     const std::vector<Extent>& vd = plan_.of(g).dims;
     const std::span<const std::int64_t> affine = t->affine();
     const std::size_t view_rank = vd.size(), row = view_rank + 1;
-    // For lane j + l: the same view index but along `lane_axis` (view axis), + l.
-    int lane_axis = -1;
+    int lane_axis = -1;  // the view axis the lanes run along
     const auto preimage = [&](const std::vector<llvm::Value*>& j, std::vector<llvm::Value*>& i) {
         i.assign(view_rank, nullptr);
         llvm::Value* inside = b_.getTrue();
@@ -52,7 +51,6 @@ llvm::Value* StageEmitter::compute_inverse_view(Tensor t, const At& at, unsigned
             if (step != 1) inside = b_.CreateAnd(inside, b_.CreateICmpEQ(b_.CreateSRem(d, i64(step)), i64(0)));
             inside = b_.CreateAnd(inside, b_.CreateICmpSLT(q, extent(vd[k])));
             i[k] = q;
-            if (static_cast<int>(a) == at.lane && step == 1) lane_axis = static_cast<int>(k);
         }
         // Unused placeholders where outside: any index, never read.
         for (llvm::Value*& v : i)
@@ -68,19 +66,25 @@ llvm::Value* StageEmitter::compute_inverse_view(Tensor t, const At& at, unsigned
         return b_.CreateLoad(f64_, result);
     };
     if (width == 1) return scalar(at.at);
+    if (at.lane < 0) return b_.CreateVectorSplat(width, scalar(at.at));  // every lane the same element
 
-    // Lanes: a whole vector of the view when the first and last lanes are inside it
-    // (and the lane axis reads the view with step 1), else lane by lane.
+    // The view axis the lanes run along, when the target's lane axis reads it with step 1.
+    const std::size_t lane = static_cast<std::size_t>(at.lane);
+    for (std::size_t k = 0; k < view_rank; ++k)
+        if (affine[lane * row + k] == 1) lane_axis = static_cast<int>(k);
     llvm::Type* type = row_type(width);
     llvm::AllocaInst* result = local(type);
-    std::vector<llvm::Value*> i, i_last;
-    llvm::Value* first_in = preimage(at.at, i);
-    std::vector<llvm::Value*> last = at.at;
-    last[static_cast<std::size_t>(at.lane)] = b_.CreateAdd(last[static_cast<std::size_t>(at.lane)], i64(width - 1));
-    const int lanes_on = lane_axis;
-    llvm::Value* all_in = b_.CreateAnd(first_in, preimage(last, i_last));
-    if (lanes_on < 0) all_in = b_.getFalse();
-    when(all_in, [&] { b_.CreateStore(element(g, At{i, lanes_on}, width), result); });
+    llvm::Value* all_in = b_.getFalse();
+    if (lane_axis >= 0) {
+        // A whole vector of the view when the first and last lanes are inside it, else
+        // lane by lane.
+        std::vector<llvm::Value*> i, i_last;
+        llvm::Value* first_in = preimage(at.at, i);
+        std::vector<llvm::Value*> last = at.at;
+        last[lane] = b_.CreateAdd(last[lane], i64(width - 1));
+        all_in = b_.CreateAnd(first_in, preimage(last, i_last));
+        when(all_in, [&] { b_.CreateStore(element(g, At{i, lane_axis}, width), result); });
+    }
     when(b_.CreateNot(all_in), [&] {
         loop(i64(0), i64(width), i64(1), [&](llvm::Value* l) {
             std::vector<llvm::Value*> j = at.at;

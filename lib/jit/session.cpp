@@ -165,10 +165,13 @@ std::shared_ptr<Session::Unit> Session::new_unit(std::string key) {
     return unit;
 }
 
-CompiledFunctions Session::compile_functions(const ModuleBuilder& build, std::size_t parts, std::size_t nodes) {
+CompiledFunctions Session::compile_functions(const ModuleBuilder& build, std::size_t parts) {
     std::shared_ptr<Unit> unit = new_unit({});
     const std::string prefix = "gradc_kernel_" + std::to_string(unit->symbol);
-    backend::Pipeline pipeline = backend::choose_pipeline(options_, nodes);
+    // The light pipeline's threshold counts scalar nodes; a loop nest's code follows its
+    // stages instead, so tensor kernels always get the loop-nest passes and the
+    // requested code generator level.
+    backend::Pipeline pipeline = backend::choose_pipeline(options_, 0);
     pipeline.loop_nests = true;
     llvm::orc::JITTargetMachineBuilder machine_builder = machine_builder_;
     machine_builder.setCodeGenOptLevel(pipeline.codegen_level);

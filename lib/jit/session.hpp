@@ -60,11 +60,11 @@ public:
     // called from several threads at once.
     CompiledCode compile(std::span<const Expr> outputs, std::span<const Expr> inputs, backend::KernelRequest request);
 
-    // The functions `build` makes in `parts` modules (the tensor kernels), optimized as a
-    // kernel of `nodes` nodes; their addresses in part order, each part's in the order
+    // The functions `build` makes in `parts` modules (the tensor kernels), optimized with
+    // the loop-nest passes; their addresses in part order, each part's in the order
     // of its names. The parts are built and compiled to machine code on threads of
     // their own, as many at once as the machine has cores. Never cached.
-    CompiledFunctions compile_functions(const ModuleBuilder& build, std::size_t parts, std::size_t nodes);
+    CompiledFunctions compile_functions(const ModuleBuilder& build, std::size_t parts);
 
     const CodegenOptions& options() const noexcept { return options_; }
     bool vector_math() const noexcept { return vector_math_; }  // libmvec is loaded and asked for

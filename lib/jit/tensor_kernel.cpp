@@ -25,10 +25,18 @@ struct StageRun {
     std::vector<Extent> terms;    // summed terms per element, per reduction
 };
 
-// An index input checked before a run: every value must lie in [0, axis).
+// An index input checked before a run: every value must lie in [0, axis), when the
+// gather or scatter reads it at all (`reads` elements, as the interpreter).
 struct IndexCheck {
     std::size_t input = 0;
     Extent axis;
+    Extent reads;
+};
+
+// A max over `terms` per element: none is an error when the max has `elements`.
+struct MaxCheck {
+    Extent terms;
+    Extent elements;
 };
 
 struct TensorProgramCode {
@@ -40,7 +48,7 @@ struct TensorProgramCode {
     std::vector<StageRun> stages;
     std::vector<std::pair<std::size_t, std::size_t>> output_copies;
     std::vector<IndexCheck> index_checks;
-    std::vector<Extent> max_terms;  // each max's terms per element: none is an error
+    std::vector<MaxCheck> max_checks;
 };
 
 namespace {
@@ -58,9 +66,21 @@ double* first_line(double* p) {
     return p + ((64 - address % 64) % 64) / sizeof(double);
 }
 
+// e with N = rows, or LimitError past 2^62 (scratch sizes and unit counts).
+std::size_t checked(const Extent& e, std::size_t rows) {
+    std::uint64_t n = static_cast<std::uint64_t>(e.value);
+    for (int i = 0; i < e.rows; ++i)
+        if (__builtin_mul_overflow(n, rows, &n) || n > (std::uint64_t{1} << 62))
+            throw LimitError("a tensor kernel's buffer would hold more than 2^62 elements with N = " +
+                             std::to_string(rows));
+    return n;
+}
+
 std::size_t product(const std::vector<Extent>& extents, std::size_t rows) {
-    std::size_t n = 1;
-    for (const Extent& e : extents) n *= static_cast<std::size_t>(e.bound(rows));
+    std::uint64_t n = 1;
+    for (const Extent& e : extents)
+        if (__builtin_mul_overflow(n, checked(e, rows), &n) || n > (std::uint64_t{1} << 62))
+            throw LimitError("a tensor kernel's loop would run more than 2^62 times with N = " + std::to_string(rows));
     return n;
 }
 
@@ -95,7 +115,7 @@ std::size_t TensorKernel::scratch_size(std::size_t rows) const {
     if (code_)
         for (const codegen::Slot& s : code_->slots)
             if (s.kind == codegen::Slot::Kind::Scratch)
-                total += jit_detail::round_up(static_cast<std::size_t>(s.doubles.bound(rows)));
+                total += jit_detail::round_up(jit_detail::checked(s.doubles, rows));
     return total;
 }
 
@@ -113,6 +133,7 @@ void TensorKernel::operator()(std::span<const void* const> inputs, std::size_t r
                             std::to_string(scratch.size()));
     for (const Shape& s : code.outputs) s.elements(rows);  // LimitError on overflow
     for (const jit_detail::IndexCheck& check : code.index_checks) {
+        if (jit_detail::checked(check.reads, rows) == 0) continue;
         const TensorInput& in = code.inputs[check.input];
         const auto* values = static_cast<const std::int64_t*>(inputs[check.input]);
         const std::int64_t size = check.axis.bound(rows);
@@ -122,8 +143,9 @@ void TensorKernel::operator()(std::span<const void* const> inputs, std::size_t r
                 throw Error("the index tensor '" + in.name + "' holds " + std::to_string(values[i]) +
                             ", outside 0 ... " + std::to_string(size) + " - 1 of the axis it indexes");
     }
-    for (const Extent& terms : code.max_terms)
-        if (terms.bound(rows) == 0) throw Error("max over an empty axis has no value");
+    for (const jit_detail::MaxCheck& check : code.max_checks)
+        if (jit_detail::checked(check.terms, rows) == 0 && jit_detail::checked(check.elements, rows) != 0)
+            throw Error("max over an empty axis has no value");
 
     std::vector<void*> table(code.slots.size());
     double* const lines = jit_detail::first_line(scratch.data());
@@ -138,7 +160,7 @@ void TensorKernel::operator()(std::span<const void* const> inputs, std::size_t r
                 break;
             case codegen::Slot::Kind::Scratch:
                 table[s] = lines + offset;
-                offset += jit_detail::round_up(static_cast<std::size_t>(slot.doubles.bound(rows)));
+                offset += jit_detail::round_up(jit_detail::checked(slot.doubles, rows));
                 break;
         }
     }
@@ -218,16 +240,22 @@ TensorKernel compile_tensor(Jit& jit, std::span<const Tensor> outputs, std::span
         const Tensor index = t->kind() == TensorKind::Gather       ? t->operand(1)
                              : t->kind() == TensorKind::ScatterAdd ? t->operand(0)
                                                                    : nullptr;
+        const auto count_of_node = [&plan](Tensor node) {
+            Extent n{1, 0};
+            for (const Extent& d : plan.of(node).dims) n = codegen::times(n, d);
+            return n;
+        };
         if (index != nullptr) {
             const codegen::NodePlan& source = plan.of(codegen::index_source(index));
-            const std::vector<Extent>& dims =
-                t->kind() == TensorKind::Gather ? plan.of(t->operand(0)).dims : plan.of(t).dims;
-            code->index_checks.push_back(jit_detail::IndexCheck{source.access.slot, dims[t->axes()[0]]});
+            const bool gather = t->kind() == TensorKind::Gather;
+            const std::vector<Extent>& dims = gather ? plan.of(t->operand(0)).dims : plan.of(t).dims;
+            code->index_checks.push_back(jit_detail::IndexCheck{source.access.slot, dims[t->axes()[0]],
+                                                                count_of_node(gather ? t : t->operand(1))});
         }
         if (t->kind() == TensorKind::Max) {
             Extent terms{1, 0};
             for (const std::size_t a : t->axes()) terms = codegen::times(terms, plan.of(t->operand(0)).dims[a]);
-            code->max_terms.push_back(terms);
+            code->max_checks.push_back(jit_detail::MaxCheck{terms, count_of_node(t)});
         }
     }
     // Two parts of about equal code, compiled at once on two cores: register tiles and
@@ -255,7 +283,7 @@ TensorKernel compile_tensor(Jit& jit, std::span<const Tensor> outputs, std::span
         [&](llvm::Module& module, const std::string& prefix, std::size_t part) {
             return codegen::emit_loop_nests(module, plan, prefix, nest, part_stages[part]);
         },
-        parts, plan.order.size());
+        parts);
     std::vector<void*> address_of(plan.stages.size());
     for (std::size_t p = 0, next = 0; p < parts; ++p)
         for (const std::size_t s : part_stages[p]) address_of[s] = compiled.addresses[next++];

@@ -165,6 +165,52 @@ TEST_CASE("wide slices, pads and windows compile to the interpreter's bits", "[j
     }
 }
 
+TEST_CASE("tensor kernels agree with the interpreter at the edges", "[jit][tensor][edges]") {
+    TensorContext ctx;
+    // The adjoint of a step-2 slice reading a map that reads the adjoint of a pad: both
+    // one-to-one views, fused, one inside the other's lanes.
+    const Tensor x = ctx.param("x", Shape{{16}});
+    const Tensor w = ctx.param("w", Shape{{10}});
+    const Tensor f = ctx.sum(ctx.mul(w, ctx.pad(ctx.map(Op::Tanh, ctx.slice(x, 0, 0, 16, 2)), 0, 1, 1)));
+    // Sums inside sums inside sums.
+    const Tensor c = ctx.param("c", Shape{{9, 9, 9}});
+    const std::size_t last[] = {2}, middle[] = {1};
+    const Tensor nested =
+        ctx.sum(ctx.map(Op::Exp, ctx.sum(ctx.map(Op::Exp, ctx.sum(ctx.map(Op::Sin, c), last)), middle)));
+    std::vector<Tensor> outputs{f, nested};
+    for (const Tensor g : tensor_gradient(ctx, ctx.add(f, nested), std::vector<Tensor>{x, w, c})) outputs.push_back(g);
+    TensorBindings bindings;
+    std::mt19937_64 random(5);
+    std::uniform_real_distribution<double> u(-1, 1);
+    for (const Tensor in : {x, w, c}) {
+        TensorValue v{in->shape().bound(0), {}, {}};
+        v.reals.resize(in->shape().elements(0));
+        for (double& value : v.reals) value = u(random);
+        bindings.inputs.emplace_back(std::string(in->name()), v);
+    }
+    const std::vector<TensorValue> want = evaluate(outputs, bindings);
+    for (const unsigned lanes : {1u, 2u, 8u}) {
+        INFO(lanes << " lanes");
+        Jit jit(exact(OptLevel::O2, lanes));
+        CHECK(count_differences(compile_tensor(jit, outputs, std::vector<Tensor>{x, w, c})(bindings), want) == 0);
+    }
+
+    // A max over an empty axis is an error only where the max has elements: N = 0 has none.
+    const Tensor e = ctx.data("e", Shape{{kRows, 0}});
+    const std::size_t columns[] = {1};
+    const Tensor m = ctx.max(e, columns);
+    Jit jit;
+    const TensorKernel kernel = compile_tensor(jit, std::vector<Tensor>{m}, std::vector<Tensor>{e});
+    TensorBindings empty;
+    empty.inputs.emplace_back("e", TensorValue{{0, 0}, {}, {}});
+    CHECK(kernel(empty)[0].reals.empty());
+    CHECK(evaluate(std::vector<Tensor>{m}, empty)[0].reals.empty());
+    empty.rows = 2;
+    empty.inputs[0].second.shape = {2, 0};
+    CHECK_THROWS_WITH(kernel(empty), Catch::Contains("max over an empty axis"));
+    CHECK_THROWS_WITH(evaluate(std::vector<Tensor>{m}, empty), Catch::Contains("max over an empty axis"));
+}
+
 TEST_CASE("tensor kernels refuse bad calls", "[jit][tensor][errors]") {
     TensorContext ctx;
     const Tensor z = ctx.data("z", Shape{{kRows, 3}});
