@@ -23,6 +23,7 @@ struct StageRun {
     std::vector<Extent> outer;    // the units: every index of these axes
     Extent inner{1, 0};           // elements per unit
     std::vector<Extent> terms;    // summed terms per element, per reduction
+    std::int64_t move_cost = 1;   // an element's load and store, in multiply-adds
 };
 
 // An index input checked before a run: every value must lie in [0, axis), when the
@@ -167,7 +168,7 @@ void TensorKernel::operator()(std::span<const void* const> inputs, std::size_t r
     for (const jit_detail::StageRun& stage : code.stages) {
         const std::size_t units = stage.whole ? 1 : jit_detail::product(stage.outer, rows);
         if (units == 0) continue;
-        std::int64_t per_unit = 1;
+        std::int64_t per_unit = stage.move_cost;
         for (const Extent& t : stage.terms) per_unit += t.bound(rows);
         per_unit *= std::max<std::int64_t>(1, stage.inner.bound(rows));
         const std::size_t most = std::max<std::size_t>(1, units / jit_detail::kTaskUnits);
@@ -298,6 +299,8 @@ TensorKernel compile_tensor(Jit& jit, std::span<const Tensor> outputs, std::span
             run.inner = dims.back();
         }
         run.terms = stage.work_terms;
+        // A pack moves a large operand across memory: worth splitting like a product.
+        if (stage.pack) run.move_cost = 8;
         code->stages.push_back(std::move(run));
     }
     code->unit = std::move(compiled.unit);
