@@ -61,6 +61,21 @@ std::vector<Tensor> all_inputs(const Program& p) {
     return inputs;
 }
 
+// Values in [-1, 1) for real inputs, seeded, with N = rows.
+TensorBindings random_bindings(std::initializer_list<Tensor> inputs, std::size_t rows, std::uint64_t seed) {
+    TensorBindings bindings;
+    bindings.rows = rows;
+    std::mt19937_64 random(seed);
+    std::uniform_real_distribution<double> u(-1, 1);
+    for (const Tensor in : inputs) {
+        TensorValue v{in->shape().bound(rows), {}, {}};
+        v.reals.resize(in->shape().elements(rows));
+        for (double& value : v.reals) value = u(random);
+        bindings.inputs.emplace_back(std::string(in->name()), v);
+    }
+    return bindings;
+}
+
 }  // namespace
 
 TEST_CASE("compiled random tensor programs equal the interpreter bit for bit", "[jit][tensor][differential]") {
@@ -104,16 +119,7 @@ TEST_CASE("tensor kernels have the same bits for every SIMD width and thread cou
     const Tensor f = ctx.sum(ctx.mul(h, h));
     std::vector<Tensor> outputs{f};
     for (const Tensor g : tensor_gradient(ctx, f, std::vector<Tensor>{W, b})) outputs.push_back(g);
-    TensorBindings bindings;
-    bindings.rows = 401;
-    std::mt19937_64 random(7);
-    std::uniform_real_distribution<double> u(-1, 1);
-    for (const Tensor in : {X, W, b}) {
-        TensorValue v{in->shape().bound(bindings.rows), {}, {}};
-        v.reals.resize(in->shape().elements(bindings.rows));
-        for (double& x : v.reals) x = u(random);
-        bindings.inputs.emplace_back(std::string(in->name()), v);
-    }
+    const TensorBindings bindings = random_bindings({X, W, b}, 401, 7);
     const std::vector<TensorValue> want = evaluate(outputs, bindings);
     const std::vector<Tensor> inputs{W, b, X};
     for (const unsigned lanes : {1u, 2u, 4u, 8u}) {
@@ -144,16 +150,7 @@ TEST_CASE("wide slices, pads and windows compile to the interpreter's bits", "[j
         ctx.add(rosenbrock, ctx.add(ctx.sum(ctx.map(Op::Sin, padded)), ctx.sum(ctx.mul(windows, windows))));
     std::vector<Tensor> outputs{f};
     for (const Tensor g : tensor_gradient(ctx, f, std::vector<Tensor>{x, X})) outputs.push_back(g);
-    TensorBindings bindings;
-    bindings.rows = 300;
-    std::mt19937_64 random(11);
-    std::uniform_real_distribution<double> u(-1, 1);
-    for (const Tensor in : {x, X}) {
-        TensorValue v{in->shape().bound(bindings.rows), {}, {}};
-        v.reals.resize(in->shape().elements(bindings.rows));
-        for (double& value : v.reals) value = u(random);
-        bindings.inputs.emplace_back(std::string(in->name()), v);
-    }
+    const TensorBindings bindings = random_bindings({x, X}, 300, 11);
     for (const bool canonical : {false, true}) {
         const std::vector<Tensor> program = canonical ? canonicalize(ctx, outputs) : outputs;
         const std::vector<TensorValue> want = evaluate(program, bindings);
@@ -179,15 +176,7 @@ TEST_CASE("tensor kernels agree with the interpreter at the edges", "[jit][tenso
         ctx.sum(ctx.map(Op::Exp, ctx.sum(ctx.map(Op::Exp, ctx.sum(ctx.map(Op::Sin, c), last)), middle)));
     std::vector<Tensor> outputs{f, nested};
     for (const Tensor g : tensor_gradient(ctx, ctx.add(f, nested), std::vector<Tensor>{x, w, c})) outputs.push_back(g);
-    TensorBindings bindings;
-    std::mt19937_64 random(5);
-    std::uniform_real_distribution<double> u(-1, 1);
-    for (const Tensor in : {x, w, c}) {
-        TensorValue v{in->shape().bound(0), {}, {}};
-        v.reals.resize(in->shape().elements(0));
-        for (double& value : v.reals) value = u(random);
-        bindings.inputs.emplace_back(std::string(in->name()), v);
-    }
+    const TensorBindings bindings = random_bindings({x, w, c}, 0, 5);
     const std::vector<TensorValue> want = evaluate(outputs, bindings);
     for (const unsigned lanes : {1u, 2u, 8u}) {
         INFO(lanes << " lanes");
