@@ -29,7 +29,7 @@ struct CompiledCode {
     void* address = nullptr;
 };
 
-// Several functions of one module, alive as long as some copy of `unit` is.
+// Several functions compiled together, alive as long as some copy of `unit` is.
 struct CompiledFunctions {
     std::shared_ptr<const void> unit;
     std::vector<void*> addresses;

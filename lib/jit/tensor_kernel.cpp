@@ -270,8 +270,9 @@ TensorKernel compile_tensor(Jit& jit, std::span<const Tensor> outputs, std::span
             return (stage.tiled != nullptr ? 16 : 1) + 4 * stage.work_terms.size();
         };
         for (std::size_t s = 0; s < order.size(); ++s) order[s] = s;
-        std::stable_sort(order.begin(), order.end(),
-                         [&](std::size_t a, std::size_t b) { return weight_of(a) > weight_of(b); });
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return weight_of(a) != weight_of(b) ? weight_of(a) > weight_of(b) : a < b;
+        });
         for (const std::size_t s : order) {
             const std::size_t lighter =
                 static_cast<std::size_t>(std::min_element(weight.begin(), weight.end()) - weight.begin());
