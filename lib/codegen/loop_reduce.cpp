@@ -5,8 +5,9 @@
 // so the first term is exact), combined as ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)), +0.0
 // when there is no term. With one summed index (or several that run through memory as
 // one), the loop takes 8 terms an iteration into 8 accumulators the optimizer keeps in
-// registers, and the last t mod 8 terms add -0.0 where they have no term. Otherwise the
-// partials live in a small array indexed by t mod 8.
+// registers (or, for a sum of one element, into the 8 lanes of one vector), and a last
+// loop adds the count mod 8 remaining terms into an array of the partials. Otherwise
+// the partials live in a small array indexed by t mod 8.
 #include <algorithm>
 #include <limits>
 #include <string>
