@@ -11,6 +11,7 @@
 #include <llvm/IR/IRBuilder.h>
 
 #include "codegen/loop_nest.hpp"
+#include "codegen/schedule.hpp"
 #include "gradc/expr.hpp"
 
 namespace gradc::codegen {
@@ -87,6 +88,13 @@ private:
     // Values of inline nodes already computed for the element being emitted (a tiled
     // contraction's sum, before its epilogue).
     std::unordered_map<Tensor, llvm::Value*> given_;
+    // Each map body's straight-line program and placeholders, made once: a body is
+    // emitted once per variant of its stage's loop (vector, tail, tile shapes).
+    struct Body {
+        std::vector<Expr> inputs;
+        Schedule schedule;
+    };
+    std::unordered_map<Expr, Body> bodies_;
     ExprContext helpers_;  // max(a, b), lowered with scalar max's NaN rule
     Expr max_node_;
 };

@@ -235,8 +235,14 @@ llvm::Value* StageEmitter::compute(Tensor t, const At& at, unsigned width) {
 
 llvm::Value* StageEmitter::compute_map(Tensor t, const At& at, unsigned width) {
     const Expr body = t->body();
-    const std::vector<Expr> inputs = free_variables(std::span<const Expr>(&body, 1));
-    const Schedule schedule = make_schedule(std::span<const Expr>(&body, 1), inputs);
+    auto it = bodies_.find(body);
+    if (it == bodies_.end()) {
+        std::vector<Expr> inputs = free_variables(std::span<const Expr>(&body, 1));
+        Schedule schedule = make_schedule(std::span<const Expr>(&body, 1), inputs);
+        it = bodies_.emplace(body, Body{std::move(inputs), std::move(schedule)}).first;
+    }
+    const std::vector<Expr>& inputs = it->second.inputs;
+    const Schedule& schedule = it->second.schedule;
     // The operands' elements first, each once: an operand may be a whole reduction.
     std::vector<llvm::Value*> values(inputs.size());
     const std::size_t rank = at.at.size();
@@ -266,9 +272,7 @@ llvm::Value* StageEmitter::compute_gather(Tensor t, const At& at) {
     const std::size_t axis = t->axes()[0];
     const Tensor index = t->operand(1);
     const NodePlan& source = plan_.of(index_source(index));
-    Extent count{1, 0};
-    for (const Extent& d : plan_.of(index).dims) count = times(count, d);
-    llvm::Value* position = b_.CreateURem(flat_of(plan_.of(t).dims, at.at), extent(count));
+    llvm::Value* position = b_.CreateURem(flat_of(plan_.of(t).dims, at.at), extent(product_of(plan_.of(index).dims)));
     llvm::Value* value =
         b_.CreateAlignedLoad(i64_, b_.CreateInBoundsGEP(i64_, buffer(source.access.slot), position), llvm::Align(8));
     At in = at;

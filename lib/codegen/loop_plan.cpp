@@ -30,12 +30,6 @@ bool is_reduction(Tensor t) {
     return t->kind() == TensorKind::Contract || t->kind() == TensorKind::Sum || t->kind() == TensorKind::Max;
 }
 
-Extent element_count(const std::vector<Extent>& dims) {
-    Extent n{1, 0};
-    for (const Extent& d : dims) n = times(n, d);
-    return n;
-}
-
 // The extents a reduction sums over, per element of its result.
 std::vector<Extent> summed_extents(Tensor t, const std::vector<Extent>& a, const std::vector<Extent>& b) {
     std::vector<Extent> out;
@@ -145,6 +139,12 @@ std::int64_t Extent::bound(std::size_t n) const noexcept {
 
 Extent times(Extent a, Extent b) noexcept { return Extent{a.value * b.value, a.rows + b.rows}; }
 
+Extent product_of(const std::vector<Extent>& extents) noexcept {
+    Extent n{1, 0};
+    for (const Extent& e : extents) n = times(n, e);
+    return n;
+}
+
 bool injective_adjoint(Tensor t) {
     if (t->kind() != TensorKind::ViewAdjoint) return false;
     const std::size_t view_rank = t->operand(0)->shape().rank(), width = view_rank + 1;
@@ -228,11 +228,7 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
         NodePlan& node = plan.nodes[p];
         node.dims = extents_of(t->shape());
         const auto operand_plan = [&](std::size_t k) -> const NodePlan& { return plan.of(t->operand(k)); };
-        const bool has_access = [&] {
-            if (t->operands().empty()) return false;
-            const Role r = operand_plan(0).role;
-            return r == Role::Input || r == Role::Constant || r == Role::InPlace || r == Role::Stored;
-        }();
+        const bool has_access = !t->operands().empty() && in_memory(operand_plan(0).role);
         if (t->kind() == TensorKind::Param || t->kind() == TensorKind::Data) {
             const auto it = std::find(inputs.begin(), inputs.end(), t);
             if (it == inputs.end())
@@ -313,10 +309,10 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
             const std::size_t k = static_cast<std::size_t>(out - outputs.begin());
             node.access = Access{inputs.size() + k, row_major(node.dims)};
         } else {
-            node.access = Access{new_slot(Slot::Kind::Scratch, 0, element_count(node.dims)), row_major(node.dims)};
+            node.access = Access{new_slot(Slot::Kind::Scratch, 0, product_of(node.dims)), row_major(node.dims)};
         }
         if (t->kind() == TensorKind::ScatterAdd || (t->kind() == TensorKind::ViewAdjoint && !injective_adjoint(t)))
-            node.mask_slot = new_slot(Slot::Kind::Scratch, 0, element_count(node.dims));
+            node.mask_slot = new_slot(Slot::Kind::Scratch, 0, product_of(node.dims));
     }
 
     // Stages, each with the extents its elements sum over (for cutting work into tasks).
@@ -345,7 +341,7 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
                 if (xp.access.strides[axis] == Extent{1, 0}) continue;
                 auto [it, fresh] = packs.try_emplace({x->id(), axis}, 0);
                 if (fresh) {
-                    it->second = new_slot(Slot::Kind::Scratch, 0, element_count(xp.dims));
+                    it->second = new_slot(Slot::Kind::Scratch, 0, product_of(xp.dims));
                     Stage pack;
                     pack.root = x;
                     pack.pack = Stage::Pack{it->second, axis};
@@ -376,9 +372,7 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
                 const std::vector<Extent> none;
                 const std::vector<Extent> s = summed_extents(
                     t, plan.of(t->operand(0)).dims, t->operands().size() > 1 ? plan.of(t->operand(1)).dims : none);
-                Extent terms{1, 0};
-                for (const Extent& e : s) terms = times(terms, e);
-                stage.work_terms.push_back(terms);
+                stage.work_terms.push_back(product_of(s));
             }
             for (const Tensor o : t->operands())
                 if (plan.of(o).role == Role::Inline) pending.push_back(o);

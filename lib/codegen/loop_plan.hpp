@@ -24,6 +24,8 @@ struct Extent {
     bool operator==(const Extent&) const = default;
 };
 Extent times(Extent a, Extent b) noexcept;
+// The product of `extents`: a node's element count from its dims, a sum's term count.
+Extent product_of(const std::vector<Extent>& extents) noexcept;
 
 enum class Role : std::uint8_t {
     Input,       // a Param or Data buffer given by the caller
@@ -33,6 +35,11 @@ enum class Role : std::uint8_t {
     Inline,      // computed inside the loop of its one consumer, never stored
     Stored,      // computed by a stage of its own into its buffer
 };
+
+// Whether a node of this role has a buffer to read it from (Access below).
+constexpr bool in_memory(Role role) noexcept {
+    return role == Role::Input || role == Role::Constant || role == Role::InPlace || role == Role::Stored;
+}
 
 // Where a node's elements are read from: buffer `slot` at offset
 // base + Σ index_k·strides[k].

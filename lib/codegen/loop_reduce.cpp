@@ -75,11 +75,6 @@ Reduction describe(Tensor t, const LoopPlan& plan) {
     return r;
 }
 
-bool in_memory(Tensor t, const LoopPlan& plan) {
-    const Role role = plan.of(t).role;
-    return role == Role::Input || role == Role::Constant || role == Role::InPlace || role == Role::Stored;
-}
-
 // Summed indices s and s + 1 can run as one index of extent K_s · K_{s+1} when every
 // operand reading them is in memory with stride_s = K_{s+1} · stride_{s+1}.
 bool mergeable(const Reduction& r, std::size_t s, const LoopPlan& plan) {
@@ -90,7 +85,7 @@ bool mergeable(const Reduction& r, std::size_t s, const LoopPlan& plan) {
             if (op.source[i] == -2 - static_cast<int>(s)) inner = static_cast<int>(i), ++uses;
         }
         if (uses == 0) continue;
-        if (uses != 2 || outer < 0 || inner < 0 || !in_memory(op.node, plan)) return false;
+        if (uses != 2 || outer < 0 || inner < 0 || !in_memory(plan.of(op.node).role)) return false;
         const std::vector<Extent>& strides = plan.of(op.node).access.strides;
         if (!(strides[static_cast<std::size_t>(outer)] ==
               times(r.summed[s + 1], strides[static_cast<std::size_t>(inner)])))
@@ -175,8 +170,7 @@ llvm::Value* StageEmitter::reduce(Tensor t, const At& at, unsigned width) {
     std::vector<llvm::Value*> partial(8);
     llvm::Value* count = i64(1);
     if (flat) {
-        Extent total{1, 0};
-        for (const Extent& e : r.summed) total = times(total, e);
+        const Extent total = product_of(r.summed);
         count = extent(total);
         const bool few = total.rows == 0 && total.value < 8;  // no block of 8
         // The partials: 8 locals of `type`, or the 8 lanes of one vector.
@@ -247,9 +241,7 @@ void StageEmitter::scatter(const Stage& stage) {
     llvm::Value* home = buffer(node.access.slot);
     llvm::Value* mask = buffer(node.mask_slot);
     llvm::Type* i8 = llvm::Type::getInt8Ty(context_);
-    Extent total{1, 0};
-    for (const Extent& d : node.dims) total = times(total, d);
-    loop(i64(0), extent(total), i64(1), [&](llvm::Value* o) {
+    loop(i64(0), extent(product_of(node.dims)), i64(1), [&](llvm::Value* o) {
         b_.CreateStore(splat(0.0, 1), b_.CreateInBoundsGEP(f64_, home, o));
         b_.CreateStore(llvm::ConstantInt::get(i8, 0), b_.CreateInBoundsGEP(i8, mask, o));
     });
@@ -265,8 +257,7 @@ void StageEmitter::scatter(const Stage& stage) {
         const Tensor index = root->operand(0);
         const Tensor source = root->operand(1);
         const std::vector<Extent>& sd = plan_.of(source).dims;
-        Extent count{1, 0};
-        for (const Extent& d : plan_.of(index).dims) count = times(count, d);
+        const Extent count = product_of(plan_.of(index).dims);
         llvm::Value* indices = buffer(plan_.of(index_source(index)).access.slot);
         loop_all(sd, [&](const std::vector<llvm::Value*>& i) {
             llvm::Value* position = b_.CreateURem(flat_of(sd, i), extent(count));

@@ -241,11 +241,7 @@ TensorKernel compile_tensor(Jit& jit, std::span<const Tensor> outputs, std::span
         const Tensor index = t->kind() == TensorKind::Gather       ? t->operand(1)
                              : t->kind() == TensorKind::ScatterAdd ? t->operand(0)
                                                                    : nullptr;
-        const auto count_of_node = [&plan](Tensor node) {
-            Extent n{1, 0};
-            for (const Extent& d : plan.of(node).dims) n = codegen::times(n, d);
-            return n;
-        };
+        const auto count_of_node = [&plan](Tensor node) { return codegen::product_of(plan.of(node).dims); };
         if (index != nullptr) {
             const codegen::NodePlan& source = plan.of(codegen::index_source(index));
             const bool gather = t->kind() == TensorKind::Gather;
