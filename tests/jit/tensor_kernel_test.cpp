@@ -9,11 +9,12 @@
 #include <catch2/catch.hpp>
 
 #include "gradc/tensor_jit.hpp"
+#include "gradc/tensor_parse.hpp"
 #include "gradc/thread_pool.hpp"
 #include "tensor/random_program.hpp"
 
 using namespace gradc;
-using gradc::testing::Program;
+using RandomProgram = gradc::testing::Program;
 
 namespace {
 
@@ -49,13 +50,13 @@ std::size_t count_differences(const std::vector<TensorValue>& got, const std::ve
 }
 
 // The program's value and gradient by its real inputs; inputs are its params and data.
-std::vector<Tensor> value_and_gradient(Program& p) {
+std::vector<Tensor> value_and_gradient(RandomProgram& p) {
     std::vector<Tensor> outputs{p.f};
     for (const Tensor g : tensor_gradient(p.ctx, p.f, p.inputs)) outputs.push_back(g);
     return outputs;
 }
 
-std::vector<Tensor> all_inputs(const Program& p) {
+std::vector<Tensor> all_inputs(const RandomProgram& p) {
     std::vector<Tensor> inputs = p.inputs;
     inputs.push_back(p.index);
     return inputs;
@@ -84,7 +85,7 @@ TEST_CASE("compiled random tensor programs equal the interpreter bit for bit", "
     std::map<TensorKind, int> built, reached;
     std::size_t compared = 0;
     for (int trial = 0; trial < 120; ++trial) {
-        Program p;
+        RandomProgram p;
         testing::build(p, random, built);
         INFO("trial " << trial);
         std::vector<Tensor> outputs = value_and_gradient(p);
@@ -160,6 +161,27 @@ TEST_CASE("wide slices, pads and windows compile to the interpreter's bits", "[j
             CHECK(count_differences(compile_tensor(jit, program, std::vector<Tensor>{x, X})(bindings), want) == 0);
         }
     }
+}
+
+TEST_CASE("fusion computes maps, epilogues and one-to-one adjoints inside their consumers", "[jit][tensor][fusion]") {
+    // The chained Rosenbrock value and gradient as the language writes it (one map per
+    // elementwise expression): the slices are read in place, the map fuses into the sum
+    // and the maps of the gradient into the adjoints of the slices, which fuse into the
+    // sum of the two: one stage for the value, one for the gradient.
+    TensorContext ctx;
+    const TensorProgram program =
+        parse_tensor_program(ctx, "x: param[40]; sum(100*(x[1:] - x[:-1]^2)^2 + (1 - x[:-1])^2)");
+    const Tensor x = program.inputs[0], f = program.outputs[0];
+    std::vector<Tensor> outputs{f};
+    for (const Tensor g : tensor_gradient(ctx, f, std::vector<Tensor>{x})) outputs.push_back(g);
+    outputs = canonicalize(ctx, outputs);
+    Jit jit(exact(OptLevel::O2, 0));
+    const TensorKernel fused = compile_tensor(jit, outputs, std::vector<Tensor>{x});
+    const TensorKernel unfused = compile_tensor(jit, outputs, std::vector<Tensor>{x}, TensorCompileOptions{false});
+    CHECK(fused.stage_count() == 2);
+    CHECK(unfused.stage_count() > 2 * fused.stage_count());
+    const TensorBindings bindings = random_bindings({x}, 0, 3);
+    CHECK(count_differences(fused(bindings), evaluate(outputs, bindings)) == 0);
 }
 
 TEST_CASE("tensor kernels agree with the interpreter at the edges", "[jit][tensor][edges]") {
