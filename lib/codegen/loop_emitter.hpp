@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -38,6 +39,11 @@ private:
     llvm::Value* compute(Tensor t, const At& at, unsigned width);
     llvm::Value* compute_map(Tensor t, const At& at, unsigned width);
     llvm::Value* compute_view(Tensor t, const At& at);                               // loop_views.cpp
+    // The index a view reads (or its adjoint writes) for element `from`: j_a = c_a +
+    // Σ_k m_ak·from_k per axis a of `to_dims` (TensorNode::affine()), into `to`; returns
+    // whether every j_a lies inside its axis.
+    llvm::Value* affine_index(std::span<const std::int64_t> affine, const std::vector<llvm::Value*>& from,
+                              const std::vector<Extent>& to_dims, std::vector<llvm::Value*>& to);  // loop_views.cpp
     llvm::Value* compute_inverse_view(Tensor t, const At& at, unsigned width);       // loop_views.cpp
     llvm::Value* compute_gather(Tensor t, const At& at);
     llvm::Value* reduce(Tensor t, const At& at, unsigned width);  // loop_reduce.cpp

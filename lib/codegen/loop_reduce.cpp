@@ -270,19 +270,9 @@ void StageEmitter::scatter(const Stage& stage) {
     // view_adjoint: each element of the view added back where the view read it.
     const Tensor g = root->operand(0);
     const std::vector<Extent>& vd = plan_.of(g).dims;
-    const std::span<const std::int64_t> affine = root->affine();
-    const std::size_t width = vd.size() + 1;
     loop_all(vd, [&](const std::vector<llvm::Value*>& i) {
         std::vector<llvm::Value*> target;
-        llvm::Value* inside = b_.getTrue();
-        for (std::size_t a = 0; a < node.dims.size(); ++a) {
-            llvm::Value* j = i64(affine[a * width + vd.size()]);
-            for (std::size_t k = 0; k < vd.size(); ++k)
-                if (affine[a * width + k] != 0) j = b_.CreateAdd(j, b_.CreateMul(i[k], i64(affine[a * width + k])));
-            inside = b_.CreateAnd(inside,
-                                  b_.CreateAnd(b_.CreateICmpSGE(j, i64(0)), b_.CreateICmpSLT(j, extent(node.dims[a]))));
-            target.push_back(j);
-        }
+        llvm::Value* inside = affine_index(root->affine(), i, node.dims, target);
         when(inside, [&] { contribute(offset_of(node.access.strides, target), element(g, At{i, -1}, 1)); });
     });
 }

@@ -8,21 +8,28 @@ llvm::Value* StageEmitter::compute_view(Tensor t, const At& at) {
     // x[j] with j = A·at + b per axis of x, or 0 where j falls outside x.
     const Tensor x = t->operand(0);
     const std::vector<Extent>& xd = plan_.of(x).dims;
-    const std::span<const std::int64_t> affine = t->affine();
-    const std::size_t width = at.at.size() + 1;
     At in;
-    llvm::Value* inside = b_.getTrue();
-    for (std::size_t a = 0; a < xd.size(); ++a) {
-        llvm::Value* j = i64(affine[a * width + at.at.size()]);
-        for (std::size_t k = 0; k < at.at.size(); ++k)
-            if (affine[a * width + k] != 0) j = b_.CreateAdd(j, b_.CreateMul(at.at[k], i64(affine[a * width + k])));
-        inside = b_.CreateAnd(inside, b_.CreateAnd(b_.CreateICmpSGE(j, i64(0)), b_.CreateICmpSLT(j, extent(xd[a]))));
-        in.at.push_back(j);
-    }
+    llvm::Value* inside = affine_index(t->affine(), at.at, xd, in.at);
     llvm::AllocaInst* result = local(f64_);
     b_.CreateStore(splat(0.0, 1), result);
     when(inside, [&] { b_.CreateStore(element(x, in, 1), result); });
     return b_.CreateLoad(f64_, result);
+}
+
+llvm::Value* StageEmitter::affine_index(std::span<const std::int64_t> affine, const std::vector<llvm::Value*>& from,
+                                        const std::vector<Extent>& to_dims, std::vector<llvm::Value*>& to) {
+    const std::size_t width = from.size() + 1;
+    llvm::Value* inside = b_.getTrue();
+    to.clear();
+    for (std::size_t a = 0; a < to_dims.size(); ++a) {
+        llvm::Value* j = i64(affine[a * width + from.size()]);
+        for (std::size_t k = 0; k < from.size(); ++k)
+            if (affine[a * width + k] != 0) j = b_.CreateAdd(j, b_.CreateMul(from[k], i64(affine[a * width + k])));
+        inside =
+            b_.CreateAnd(inside, b_.CreateAnd(b_.CreateICmpSGE(j, i64(0)), b_.CreateICmpSLT(j, extent(to_dims[a]))));
+        to.push_back(j);
+    }
+    return inside;
 }
 
 llvm::Value* StageEmitter::compute_inverse_view(Tensor t, const At& at, unsigned width) {
