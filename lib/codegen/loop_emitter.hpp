@@ -53,6 +53,11 @@ private:
     void emit_tiled(const Stage& stage);                         // loop_tile.cpp
     // One register tile of emit_tiled: `units` × `columns` elements.
     void tile(const Stage& stage, const std::vector<llvm::Value*>& units, const std::vector<llvm::Value*>& columns);
+    void emit_output_tiled(const Stage& stage);  // loop_tile.cpp
+    // Where contraction c's operand k holds the first term of output element `at`.
+    llvm::Value* first_term(Tensor c, std::size_t k, const std::vector<llvm::Value*>& at);
+    // One register tile of emit_output_tiled: elements column .. column + 7 of `units`.
+    void output_tile(const Stage& stage, const std::vector<llvm::Value*>& units, llvm::Value* column);
 
     // Reads through `access` at element `at`.
     llvm::Value* read(const Access& access, const At& at, unsigned width);

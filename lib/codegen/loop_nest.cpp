@@ -286,6 +286,8 @@ void StageEmitter::emit_stage(const Stage& stage) {
         emit_pack(stage);
     else if (stage.sequential)
         scatter(stage);
+    else if (stage.output_lanes)
+        emit_output_tiled(stage);
     else if (stage.tiled != nullptr)
         emit_tiled(stage);
     else

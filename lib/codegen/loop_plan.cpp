@@ -76,6 +76,32 @@ Tensor tiled_contraction(const LoopPlan& plan, Tensor root) {
     return c;
 }
 
+// Whether contraction `c` is better tiled along its output's last axis: when it sums
+// over N or over at most 64 terms (few terms each, where the horizontal sums of tiles
+// along the summed index cost as much as the terms; along N, packs would also grow
+// with the batch), that axis is static and a multiple of 8 or at least 32 wide, its
+// label is read by one operand only, which is contiguous along it, and both operands
+// are in memory. Measured on the 784-128-10 network's weight gradient at 32 rows: 136 us
+// against 247 us for the packs and the tiles along the summed index.
+bool output_lanes_fit(const LoopPlan& plan, Tensor c) {
+    const Extent summed = plan.of(c->operand(0)).dims[summed_axis(c, 0)];
+    if (summed.rows == 0 && summed.value > 64) return false;
+    const std::string_view lo = c->output_labels();
+    const Extent width = plan.of(c).dims.back();
+    if (width.rows != 0 || width.value < 8) return false;
+    if (width.value % 8 != 0 && width.value < 32) return false;  // the overlap would recompute over a quarter
+    std::size_t holders = 0;
+    for (std::size_t k = 0; k < 2; ++k) {
+        const NodePlan& x = plan.of(c->operand(k));
+        if (!in_memory(x.role)) return false;
+        const std::size_t axis = c->labels(k).find(lo.back());
+        if (axis == std::string_view::npos) continue;
+        ++holders;
+        if (!(x.access.strides[axis] == Extent{1, 0})) return false;
+    }
+    return holders == 1;
+}
+
 // A view that never reads outside its operand (a slice, a diagonal, windows) as
 // strides over the operand's buffer; nothing when some index may fall outside or the
 // offsets involve N in a way one stride cannot say.
@@ -181,7 +207,7 @@ std::size_t LoopPlan::position(Tensor t) const {
     return slot_of_id[t->id()] - 1;
 }
 
-LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse, bool tile) {
+LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse, unsigned lanes) {
     LoopPlan plan;
     plan.order = tensor_order(outputs);
     const std::size_t count = plan.order.size();
@@ -330,8 +356,9 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
         stage.vectorizable = k == TensorKind::Map || k == TensorKind::Contract || k == TensorKind::Sum ||
                              k == TensorKind::Max || k == TensorKind::Broadcast || k == TensorKind::Permute ||
                              injective;
-        if (tile) stage.tiled = tiled_contraction(plan, root);
-        if (stage.tiled != nullptr) {
+        if (lanes > 1) stage.tiled = tiled_contraction(plan, root);
+        stage.output_lanes = stage.tiled != nullptr && lanes == 8 && output_lanes_fit(plan, stage.tiled);
+        if (stage.tiled != nullptr && !stage.output_lanes) {
             // Operands not contiguous along the summed index are packed first.
             const Tensor c = stage.tiled;
             for (std::size_t operand = 0; operand < 2; ++operand) {

@@ -65,6 +65,11 @@ struct Stage {
     // elements, the 8 partial sums of an element being the 8 lanes of one vector. The
     // root itself, or the inline operand of the root map (its epilogue).
     Tensor tiled = nullptr;
+    // Tiled along the output instead: the operand with the output's last axis is
+    // contiguous along it, so 8 consecutive elements are one vector load, and the other
+    // operand's term is broadcast to all lanes. An element's 8 partials are then lane j
+    // of 8 vectors, and the tree adds whole vectors. No operand needs a pack.
+    bool output_lanes = false;
     // A pack: root's elements copied to slot `pack.slot` with axis `pack.axis` innermost.
     struct Pack {
         std::size_t slot = 0;
@@ -109,8 +114,9 @@ struct LoopPlan {
 // Every node's role, the stages and the buffers. Throws SemanticError when an output
 // reads an input not among `inputs`, an input is listed twice or is no Param or Data,
 // or an output holds index data.
-// `tile`: compute contractions in register tiles (SIMD code only).
-LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse, bool tile);
+// `lanes`: the SIMD width. Contractions are computed in register tiles when it is over
+// 1, along the output's last axis where they can when it is 8.
+LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse, unsigned lanes);
 
 // A view_adjoint whose view is one-to-one (a slice or a pad: each view axis read by
 // one axis of the target, with a positive step): each target element has at most one

@@ -22,20 +22,69 @@ void StageEmitter::emit_pack(const Stage& stage) {
     // Units over the packed order; element j of unit u goes to u · inner + j.
     const Tensor x = stage.root;
     const std::size_t axis = stage.pack->axis;
-    const std::size_t rank = plan_.of(x).dims.size();
+    const std::vector<Extent>& dims = plan_.of(x).dims;
+    const std::size_t rank = dims.size();
     llvm::Value* target = buffer(stage.pack->slot);
     const std::vector<Extent> outer(stage.loop_dims.begin(), stage.loop_dims.end() - 1);
     llvm::Value* inner = extent(stage.loop_dims.back());
-    loop(function_->getArg(2), function_->getArg(3), i64(1), [&](llvm::Value* unit) {
+    const llvm::Align align(8);
+    const auto at_of = [&](llvm::Value* unit, llvm::Value* j) {
         const std::vector<llvm::Value*> others = outer.empty() ? std::vector<llvm::Value*>{} : unflatten(unit, outer);
+        At at;
+        for (std::size_t a = 0, o = 0; a < rank; ++a) at.at.push_back(a == axis ? j : others[o++]);
+        return at;
+    };
+    const auto units = [&](llvm::Value* first, llvm::Value* last) {
+        loop(first, last, i64(1), [&](llvm::Value* unit) {
+            llvm::Value* row = b_.CreateMul(unit, inner);
+            loop(i64(0), inner, i64(1), [&](llvm::Value* j) {
+                b_.CreateAlignedStore(element(x, at_of(unit, j), 1),
+                                      b_.CreateInBoundsGEP(f64_, target, b_.CreateAdd(row, j)), align);
+            });
+        });
+    };
+    // When x's last axis is not the packed one, it is the units' fastest axis: 8 units
+    // read one vector along it per packed index, and write it to 8 rows. Reading the
+    // packed axis one element at a time would take a cache line per element (a
+    // 784 × 128 weight matrix: 96 us).
+    const Extent last = dims.empty() ? Extent{} : dims.back();
+    if (axis + 1 == rank || last.rows != 0 || last.value % kPartials != 0 || !in_memory(plan_.of(x).role) ||
+        options_.lanes < 2)
+        return units(function_->getArg(2), function_->getArg(3));
+    llvm::Value* begin = function_->getArg(2);
+    llvm::Value* end = function_->getArg(3);
+    const auto round_down = [&](llvm::Value* v) { return b_.CreateAnd(v, i64(-static_cast<std::int64_t>(kPartials))); };
+    llvm::Value* first = round_down(b_.CreateAdd(begin, i64(kPartials - 1)));
+    llvm::Value* blocks_end = round_down(end);
+    llvm::Value* split = b_.CreateICmpULT(first, blocks_end);
+    llvm::Value* head_end = b_.CreateSelect(split, first, end);
+    units(begin, head_end);
+    loop(head_end, b_.CreateSelect(split, blocks_end, head_end), i64(kPartials), [&](llvm::Value* unit) {
         llvm::Value* row = b_.CreateMul(unit, inner);
         loop(i64(0), inner, i64(1), [&](llvm::Value* j) {
-            At at;
-            for (std::size_t a = 0, o = 0; a < rank; ++a) at.at.push_back(a == axis ? j : others[o++]);
-            b_.CreateAlignedStore(element(x, at, 1), b_.CreateInBoundsGEP(f64_, target, b_.CreateAdd(row, j)),
-                                  llvm::Align(8));
+            llvm::Value* v = element(x, At{at_of(unit, j).at, static_cast<int>(rank - 1)}, kPartials);
+            for (unsigned l = 0; l < kPartials; ++l) {
+                llvm::Value* to = b_.CreateAdd(b_.CreateAdd(row, b_.CreateMul(inner, i64(l))), j);
+                b_.CreateAlignedStore(b_.CreateExtractElement(v, std::uint64_t{l}),
+                                      b_.CreateInBoundsGEP(f64_, target, to), align);
+            }
         });
     });
+    units(b_.CreateSelect(split, blocks_end, end), end);
+}
+
+llvm::Value* StageEmitter::first_term(Tensor c, std::size_t k, const std::vector<llvm::Value*>& at) {
+    const std::string_view labels = c->labels(k), lo = c->output_labels();
+    const Access& access = plan_.operand_access(c, k);
+    std::vector<llvm::Value*> index;
+    std::vector<Extent> strides;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const std::size_t o = lo.find(labels[i]);
+        if (o == std::string_view::npos) continue;  // the summed axis, at 0
+        index.push_back(at[o]);
+        strides.push_back(access.strides[i]);
+    }
+    return b_.CreateInBoundsGEP(f64_, origin(access), offset_of(strides, index));
 }
 
 void StageEmitter::emit_tiled(const Stage& stage) {
@@ -90,19 +139,7 @@ void StageEmitter::tile(const Stage& stage, const std::vector<llvm::Value*>& uni
             Element e;
             e.at = head;
             e.at.push_back(j);
-            for (std::size_t k = 0; k < 2; ++k) {
-                const std::string_view labels = c->labels(k);
-                const Access& access = plan_.operand_access(c, k);
-                std::vector<llvm::Value*> index;
-                std::vector<Extent> strides;
-                for (std::size_t i = 0; i < labels.size(); ++i) {
-                    const std::size_t o = lo.find(labels[i]);
-                    if (o == std::string_view::npos) continue;  // the summed axis: stride 1
-                    index.push_back(e.at[o]);
-                    strides.push_back(access.strides[i]);
-                }
-                e.start[k] = b_.CreateInBoundsGEP(f64_, origin(access), offset_of(strides, index));
-            }
+            for (std::size_t k = 0; k < 2; ++k) e.start[k] = first_term(c, k, e.at);
             e.sum = local(vector);
             b_.CreateStore(splat(-0.0, kPartials), e.sum);
             elements.push_back(std::move(e));
@@ -156,6 +193,114 @@ void StageEmitter::tile(const Stage& stage, const std::vector<llvm::Value*>& uni
         given_.erase(c);
         const std::size_t u = i / columns.size(), j = i % columns.size();
         llvm::Value* offset = b_.CreateAdd(b_.CreateMul(units[u], extent(dims.back())), columns[j]);
+        b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, offset), align);
+    }
+}
+
+// Tiles along the output's last axis (Stage::output_lanes): 8 consecutive elements of
+// a unit are one vector, and partial p of each is lane j of a vector of its own, so
+// term t adds into vector t mod 8 and the tree adds whole vectors: no horizontal sums,
+// which cost as much as the terms when an element has few. A tile of 3 units keeps 24
+// partial vectors in registers; the operand without that axis is broadcast from
+// memory. A row that 8 does not divide ends with a vector overlapping the one before:
+// its elements are computed again to the same bits.
+void StageEmitter::emit_output_tiled(const Stage& stage) {
+    constexpr std::size_t kRows = 3;
+    llvm::Value* begin = function_->getArg(2);
+    llvm::Value* end = function_->getArg(3);
+    const std::int64_t width = stage.loop_dims.back().value;  // static, at least 8 (the plan)
+    const auto row_of = [&](const std::vector<llvm::Value*>& units) {
+        loop(i64(0), i64(width / kPartials * kPartials), i64(kPartials),
+             [&](llvm::Value* j) { output_tile(stage, units, j); });
+        if (width % kPartials != 0) output_tile(stage, units, i64(width - kPartials));
+    };
+    llvm::Value* full_units =
+        b_.CreateAdd(begin, b_.CreateMul(b_.CreateUDiv(b_.CreateSub(end, begin), i64(kRows)), i64(kRows)));
+    loop(begin, full_units, i64(kRows), [&](llvm::Value* u) {
+        std::vector<llvm::Value*> units;
+        for (std::size_t r = 0; r < kRows; ++r) units.push_back(b_.CreateAdd(u, i64(static_cast<std::int64_t>(r))));
+        row_of(units);
+    });
+    loop(full_units, end, i64(1), [&](llvm::Value* u) { row_of({u}); });
+}
+
+void StageEmitter::output_tile(const Stage& stage, const std::vector<llvm::Value*>& units, llvm::Value* column) {
+    const Tensor c = stage.tiled;
+    const Tensor root = stage.root;
+    const std::vector<Extent>& dims = plan_.of(root).dims;
+    const std::vector<Extent> outer(dims.begin(), dims.end() - 1);
+    const std::string_view lo = c->output_labels();
+    llvm::Type* vector = row_type(kPartials);
+    const llvm::Align align(8);
+    // Operand `wide` holds the output's last axis and is read as vectors along it.
+    const std::size_t wide = c->labels(0).find(lo.back()) != std::string_view::npos ? 0 : 1;
+
+    llvm::Value* step[2];
+    Extent summed{0, 0};
+    for (std::size_t k = 0; k < 2; ++k) {
+        const std::string_view labels = c->labels(k);
+        for (std::size_t i = 0; i < labels.size(); ++i)
+            if (lo.find(labels[i]) == std::string_view::npos) {
+                step[k] = extent(plan_.operand_access(c, k).strides[i]);
+                summed = plan_.of(c->operand(k)).dims[i];
+            }
+    }
+    struct Row {
+        std::vector<llvm::Value*> at;
+        llvm::Value* start[2];  // each operand at summed index 0
+        llvm::AllocaInst* partials[kPartials];
+    };
+    std::vector<Row> rows;
+    for (llvm::Value* u : units) {
+        Row r;
+        r.at = outer.empty() ? std::vector<llvm::Value*>{} : unflatten(u, outer);
+        r.at.push_back(column);
+        for (std::size_t k = 0; k < 2; ++k) r.start[k] = first_term(c, k, r.at);
+        for (llvm::AllocaInst*& p : r.partials) {
+            p = local(vector);
+            b_.CreateStore(splat(-0.0, kPartials), p);
+        }
+        rows.push_back(std::move(r));
+    }
+    // Term t of every unit of the tile, into partial p = t mod 8.
+    const auto add_term = [&](llvm::Value* t, unsigned p) {
+        for (Row& r : rows) {
+            llvm::Value* x[2];
+            for (std::size_t k = 0; k < 2; ++k) {
+                llvm::Value* at = b_.CreateInBoundsGEP(f64_, r.start[k], b_.CreateMul(t, step[k]));
+                x[k] = k == wide ? b_.CreateAlignedLoad(vector, at, align)
+                                 : b_.CreateVectorSplat(kPartials, b_.CreateAlignedLoad(f64_, at, align));
+            }
+            llvm::AllocaInst* sum = r.partials[p];
+            b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(vector, sum), b_.CreateFMul(x[0], x[1])), sum);
+        }
+    };
+    llvm::Value* count = extent(summed);
+    llvm::Value* blocks = b_.CreateLShr(count, i64(3));
+    loop(i64(0), blocks, i64(1), [&](llvm::Value* m) {
+        llvm::Value* t = b_.CreateShl(m, i64(3));
+        for (unsigned p = 0; p < kPartials; ++p) add_term(b_.CreateAdd(t, i64(p)), p);
+    });
+    if (summed.rows != 0 || summed.value % kPartials != 0) {
+        llvm::Value* t = b_.CreateShl(blocks, i64(3));
+        llvm::Value* rest = b_.CreateAnd(count, i64(7));
+        for (unsigned p = 0; p + 1 < kPartials; ++p)
+            when(b_.CreateICmpULT(i64(p), rest), [&] { add_term(b_.CreateAdd(t, i64(p)), p); });
+    }
+    // The tree ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)) on whole vectors, the epilogue, the store.
+    llvm::Value* home = buffer(plan_.of(root).access.slot);
+    llvm::Value* empty = b_.CreateICmpEQ(count, i64(0));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const Row& r = rows[i];
+        llvm::Value* s[kPartials];
+        for (unsigned p = 0; p < kPartials; ++p) s[p] = b_.CreateLoad(vector, r.partials[p]);
+        for (unsigned half = 1; half < kPartials; half *= 2)
+            for (unsigned p = 0; p < kPartials; p += 2 * half) s[p] = b_.CreateFAdd(s[p], s[p + half]);
+        llvm::Value* total = b_.CreateSelect(empty, splat(0.0, kPartials), s[0]);
+        given_[c] = total;
+        llvm::Value* v = root == c ? total : compute(root, At{r.at, static_cast<int>(r.at.size() - 1)}, kPartials);
+        given_.erase(c);
+        llvm::Value* offset = b_.CreateAdd(b_.CreateMul(units[i], i64(dims.back().value)), column);
         b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, offset), align);
     }
 }

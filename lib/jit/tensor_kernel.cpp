@@ -224,7 +224,7 @@ std::vector<TensorValue> TensorKernel::operator()(const TensorBindings& bindings
 TensorKernel compile_tensor(Jit& jit, std::span<const Tensor> outputs, std::span<const Tensor> inputs,
                             const TensorCompileOptions& options) {
     jit_detail::Session& session = jit_detail::SessionOf::get(jit);
-    const codegen::LoopPlan plan = codegen::plan_loops(outputs, inputs, options.fuse, session.lanes() > 1);
+    const codegen::LoopPlan plan = codegen::plan_loops(outputs, inputs, options.fuse, session.lanes());
     codegen::LoopNestOptions nest;
     nest.lanes = session.lanes();
     nest.lowering.integer_powers_by_multiplication = session.options().integer_powers_by_multiplication;

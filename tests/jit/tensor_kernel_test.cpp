@@ -184,6 +184,41 @@ TEST_CASE("fusion computes maps, epilogues and one-to-one adjoints inside their 
     CHECK(count_differences(fused(bindings), evaluate(outputs, bindings)) == 0);
 }
 
+TEST_CASE("contractions tiled along either axis, and their packs, equal the interpreter", "[jit][tensor][tiles]") {
+    // Along the output: few terms (20 and 35) or a sum over N (the weight gradients), on
+    // rows of 36 (the last vector overlapping), 16 and 2040 elements, in tiles of 3 units
+    // and a rest; N = 13 and 37 end with a block of 5 terms, N = 0 has none.
+    // Along the summed index: Y V sums 70 terms, so V is packed 8 columns at a time, in
+    // tasks of the pack that start and end inside a block of 8.
+    TensorContext ctx;
+    const Tensor X = ctx.data("X", Shape{{kRows, 20}});
+    const Tensor W = ctx.param("W", Shape{{20, 36}});
+    const Tensor b = ctx.param("b", Shape{{36}});
+    const Tensor A = ctx.param("A", Shape{{9, 35}});
+    const Tensor B = ctx.param("B", Shape{{35, 16}});
+    const Tensor Y = ctx.data("Y", Shape{{kRows, 70}});
+    const Tensor V = ctx.param("V", Shape{{70, 2040}});
+    const Tensor layer = ctx.map(Op::Tanh, ctx.add(ctx.matmul(X, W), b));
+    const Tensor product = ctx.matmul(A, B);
+    const Tensor wide = ctx.matmul(Y, V);
+    const Tensor f = ctx.add(ctx.add(ctx.sum(ctx.mul(layer, layer)), ctx.sum(ctx.map(Op::Sin, product))),
+                             ctx.sum(ctx.mul(wide, wide)));
+    std::vector<Tensor> outputs{f};
+    for (const Tensor g : tensor_gradient(ctx, f, std::vector<Tensor>{W, b, A, B, V})) outputs.push_back(g);
+    const std::vector<Tensor> inputs{W, b, A, B, V, X, Y};
+    Jit jit(exact(OptLevel::O2, 8));
+    const TensorKernel kernel = compile_tensor(jit, outputs, inputs);
+    for (const std::size_t rows : {0, 13, 37}) {
+        const TensorBindings bindings = random_bindings({W, b, A, B, V, X, Y}, rows, rows + 1);
+        const std::vector<TensorValue> want = evaluate(outputs, bindings);
+        for (const std::size_t threads : {1, 3}) {
+            INFO("N = " << rows << ", " << threads << " threads");
+            ThreadPool pool(threads);
+            CHECK(count_differences(kernel(bindings, &pool), want) == 0);
+        }
+    }
+}
+
 TEST_CASE("tensor kernels agree with the interpreter at the edges", "[jit][tensor][edges]") {
     TensorContext ctx;
     // The adjoint of a step-2 slice reading a map that reads the adjoint of a pad: both
