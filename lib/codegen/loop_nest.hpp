@@ -30,6 +30,10 @@ struct LoopNestOptions {
     LoweringOptions lowering;
 };
 
+// How many units a stage takes together (a register tile's rows, a pack's block): a
+// range of units cut at multiples of it runs no unit in a narrower tile.
+std::size_t units_per_tile(const Stage& stage, const LoopNestOptions& options);
+
 // The functions of `stages` (positions in plan.stages), each named prefix + "_" +
 // its position; returns their names in that order.
 std::vector<std::string> emit_loop_nests(llvm::Module& module, const LoopPlan& plan, const std::string& prefix,

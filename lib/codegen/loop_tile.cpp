@@ -15,8 +15,19 @@ namespace gradc::codegen {
 namespace {
 
 constexpr unsigned kPartials = 8;
+// Units in a register tile: along the summed index, 4 × 4 elements with 32 vector
+// registers (lanes of 8), else 2 × 3; along the output, 3 units × 8 partial vectors.
+constexpr std::size_t kWideTileRows = 4, kWideTileColumns = 4, kNarrowTileRows = 2, kNarrowTileColumns = 3;
+constexpr std::size_t kOutputTileRows = 3;
 
 }  // namespace
+
+std::size_t units_per_tile(const Stage& stage, const LoopNestOptions& options) {
+    if (stage.output_lanes) return kOutputTileRows;
+    if (stage.tiled != nullptr) return options.lanes >= 8 ? kWideTileRows : kNarrowTileRows;
+    if (stage.pack) return kPartials;
+    return 1;
+}
 
 void StageEmitter::emit_pack(const Stage& stage) {
     // Units over the packed order; element j of unit u goes to u · inner + j.
@@ -88,8 +99,9 @@ llvm::Value* StageEmitter::first_term(Tensor c, std::size_t k, const std::vector
 }
 
 void StageEmitter::emit_tiled(const Stage& stage) {
-    const bool wide = options_.lanes >= 8;  // 32 vector registers: 4 × 4 tiles
-    const std::size_t rows = wide ? 4 : 2, columns = wide ? 4 : 3;
+    const bool wide = options_.lanes >= 8;  // 32 vector registers
+    const std::size_t rows = units_per_tile(stage, options_);
+    const std::size_t columns = wide ? kWideTileColumns : kNarrowTileColumns;
     llvm::Value* begin = function_->getArg(2);
     llvm::Value* end = function_->getArg(3);
     const Extent inner_extent = stage.loop_dims.back();
@@ -205,7 +217,7 @@ void StageEmitter::tile(const Stage& stage, const std::vector<llvm::Value*>& uni
 // memory. A row that 8 does not divide ends with a vector overlapping the one before:
 // its elements are computed again to the same bits.
 void StageEmitter::emit_output_tiled(const Stage& stage) {
-    constexpr std::size_t kRows = 3;
+    constexpr std::size_t kRows = kOutputTileRows;
     llvm::Value* begin = function_->getArg(2);
     llvm::Value* end = function_->getArg(3);
     const std::int64_t width = stage.loop_dims.back().value;  // static, at least 8 (the plan)

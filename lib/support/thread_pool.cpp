@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -19,10 +20,28 @@ struct ThreadPool::State {
     const std::function<void(std::size_t)>* task = nullptr;
     std::size_t count = 0;
     std::atomic<std::size_t> next{0};
-    std::size_t generation = 0;  // counts runs, so a worker joins each run once
-    std::size_t busy = 0;        // workers still in the current run
-    bool stopping = false;
+    // Counts runs, so a worker joins each run once. Written under `mutex`; atomic so
+    // that a waiting thread can spin on it and the counter below before sleeping.
+    std::atomic<std::size_t> generation{0};
+    std::atomic<std::size_t> busy{0};  // workers still in the current run
+    std::atomic<bool> stopping{false};
     std::exception_ptr error;
+
+    // Waits up to kSpin for `waiting` to turn false, without sleeping. A kernel runs
+    // its stages as a run each, with short single-threaded stages between them: a
+    // worker asleep in the kernel (a virtual machine's, above all) takes tens of
+    // microseconds to wake, as long as a whole stage.
+    static constexpr std::chrono::microseconds kSpin{100};
+    template <class Waiting>
+    static void spin_while(const Waiting& waiting) {
+        const auto until = std::chrono::steady_clock::now() + kSpin;
+        for (unsigned i = 0; waiting(); ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+            if (i % 64 == 63 && std::chrono::steady_clock::now() > until) return;
+        }
+    }
 
     // Takes task numbers until none are left; records the first exception.
     void drain() {
@@ -39,6 +58,7 @@ struct ThreadPool::State {
     void work() {
         std::size_t seen = 0;
         while (true) {
+            spin_while([&] { return !stopping && generation == seen; });
             {
                 std::unique_lock lock(mutex);
                 wake.wait(lock, [&] { return stopping || generation != seen; });
@@ -86,6 +106,7 @@ void ThreadPool::run(std::size_t count, const std::function<void(std::size_t)>& 
     }
     s.wake.notify_all();
     s.drain();
+    State::spin_while([&] { return s.busy != 0; });
     std::unique_lock lock(s.mutex);
     s.finished.wait(lock, [&] { return s.busy == 0; });
     s.task = nullptr;
