@@ -54,8 +54,9 @@ private:
     // One register tile of emit_tiled: `units` × `columns` elements.
     void tile(const Stage& stage, const std::vector<llvm::Value*>& units, const std::vector<llvm::Value*>& columns);
     void emit_output_tiled(const Stage& stage);  // loop_tile.cpp
-    // Where contraction c's operand k holds the first term of output element `at`.
-    llvm::Value* first_term(Tensor c, std::size_t k, const std::vector<llvm::Value*>& at);
+    // Where contraction c's operand k holds the first term of output element `at`: in
+    // its packed copy when it has one and `packed`.
+    llvm::Value* first_term(Tensor c, std::size_t k, const std::vector<llvm::Value*>& at, bool packed);
     // One register tile of emit_output_tiled: elements column .. column + 7 of `units`.
     void output_tile(const Stage& stage, const std::vector<llvm::Value*>& units, llvm::Value* column);
 
@@ -71,8 +72,9 @@ private:
     void loop(llvm::Value* begin, llvm::Value* end, llvm::Value* step, const std::function<void(llvm::Value*)>& body);
     // Nested loops over every index of `dims`, row-major.
     void loop_all(const std::vector<Extent>& dims, const std::function<void(const std::vector<llvm::Value*>&)>& body);
-    // if (condition) then(); leaves the builder after it.
-    void when(llvm::Value* condition, const std::function<void()>& then);
+    // if (condition) then(); [else otherwise();] leaves the builder after it.
+    void when(llvm::Value* condition, const std::function<void()>& then,
+              const std::function<void()>& otherwise = nullptr);
 
     // Values computed once at the top of the function.
     llvm::Value* extent(const Extent& e);

@@ -23,8 +23,9 @@ constexpr std::size_t kOutputTileRows = 3;
 }  // namespace
 
 std::size_t units_per_tile(const Stage& stage, const LoopNestOptions& options) {
-    if (stage.output_lanes) return kOutputTileRows;
-    if (stage.tiled != nullptr) return options.lanes >= 8 ? kWideTileRows : kNarrowTileRows;
+    const std::size_t rows = options.lanes >= 8 ? kWideTileRows : kNarrowTileRows;
+    if (stage.output_lanes) return stage.tile_terms.rows != 0 ? kOutputTileRows * rows : kOutputTileRows;
+    if (stage.tiled != nullptr) return rows;
     if (stage.pack) return kPartials;
     return 1;
 }
@@ -84,9 +85,9 @@ void StageEmitter::emit_pack(const Stage& stage) {
     units(b_.CreateSelect(split, blocks_end, end), end);
 }
 
-llvm::Value* StageEmitter::first_term(Tensor c, std::size_t k, const std::vector<llvm::Value*>& at) {
+llvm::Value* StageEmitter::first_term(Tensor c, std::size_t k, const std::vector<llvm::Value*>& at, bool packed) {
     const std::string_view labels = c->labels(k), lo = c->output_labels();
-    const Access& access = plan_.operand_access(c, k);
+    const Access& access = packed ? plan_.operand_access(c, k) : plan_.of(c->operand(k)).access;
     std::vector<llvm::Value*> index;
     std::vector<Extent> strides;
     for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -151,7 +152,7 @@ void StageEmitter::tile(const Stage& stage, const std::vector<llvm::Value*>& uni
             Element e;
             e.at = head;
             e.at.push_back(j);
-            for (std::size_t k = 0; k < 2; ++k) e.start[k] = first_term(c, k, e.at);
+            for (std::size_t k = 0; k < 2; ++k) e.start[k] = first_term(c, k, e.at, true);
             e.sum = local(vector);
             b_.CreateStore(splat(-0.0, kPartials), e.sum);
             elements.push_back(std::move(e));
@@ -253,7 +254,7 @@ void StageEmitter::output_tile(const Stage& stage, const std::vector<llvm::Value
         const std::string_view labels = c->labels(k);
         for (std::size_t i = 0; i < labels.size(); ++i)
             if (lo.find(labels[i]) == std::string_view::npos) {
-                step[k] = extent(plan_.operand_access(c, k).strides[i]);
+                step[k] = extent(plan_.of(c->operand(k)).access.strides[i]);
                 summed = plan_.of(c->operand(k)).dims[i];
             }
     }
@@ -267,7 +268,7 @@ void StageEmitter::output_tile(const Stage& stage, const std::vector<llvm::Value
         Row r;
         r.at = outer.empty() ? std::vector<llvm::Value*>{} : unflatten(u, outer);
         r.at.push_back(column);
-        for (std::size_t k = 0; k < 2; ++k) r.start[k] = first_term(c, k, r.at);
+        for (std::size_t k = 0; k < 2; ++k) r.start[k] = first_term(c, k, r.at, false);
         for (llvm::AllocaInst*& p : r.partials) {
             p = local(vector);
             b_.CreateStore(splat(-0.0, kPartials), p);

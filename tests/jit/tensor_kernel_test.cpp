@@ -187,7 +187,8 @@ TEST_CASE("fusion computes maps, epilogues and one-to-one adjoints inside their 
 TEST_CASE("contractions tiled along either axis, and their packs, equal the interpreter", "[jit][tensor][tiles]") {
     // Along the output: few terms (20 and 35) or a sum over N (the weight gradients), on
     // rows of 36 (the last vector overlapping), 16 and 2040 elements, in tiles of 3 units
-    // and a rest; N = 13 and 37 end with a block of 5 terms, N = 0 has none.
+    // and a rest; N = 13 and 37 end with a block of 5 terms, N = 0 has none, and N = 270
+    // is past kOutputLanesMostTerms: the weight gradients run along the summed index.
     // Along the summed index: Y V sums 70 terms, so V is packed 8 columns at a time, in
     // tasks of the pack that start and end inside a block of 8.
     TensorContext ctx;
@@ -208,7 +209,7 @@ TEST_CASE("contractions tiled along either axis, and their packs, equal the inte
     const std::vector<Tensor> inputs{W, b, A, B, V, X, Y};
     Jit jit(exact(OptLevel::O2, 8));
     const TensorKernel kernel = compile_tensor(jit, outputs, inputs);
-    for (const std::size_t rows : {0, 13, 37}) {
+    for (const std::size_t rows : {0, 13, 37, 270}) {
         const TensorBindings bindings = random_bindings({W, b, A, B, V, X, Y}, rows, rows + 1);
         const std::vector<TensorValue> want = evaluate(outputs, bindings);
         for (const std::size_t threads : {1, 3}) {
