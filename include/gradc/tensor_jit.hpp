@@ -46,6 +46,14 @@ struct TensorCompileOptions {
     // every node is a loop nest of its own writing its own buffer: the reference the
     // differential tests compare the fused code with.
     bool fuse = true;
+    // Symmetric products — Aᵀ·A and Aᵀ·diag(d)·A, as Hessians of losses of linear
+    // models are written (X' @ diag(d) @ X) — computed on and above the diagonal only,
+    // then copied below it: half the multiplications. Entries on and above the diagonal
+    // keep the interpreter's bits; below it, Aᵀ·A keeps them too (a product of two
+    // factors is rounded the same either way round), while Aᵀ·diag(d)·A's differ by
+    // rounding from the interpreter's, which rounds d·A[n,j] and then the product
+    // with A[n,i] (the same error bound, and a result that is exactly symmetric).
+    bool symmetric = false;
 };
 
 // An input of a compiled tensor program, as the kernel keeps it (the nodes may go).

@@ -54,6 +54,14 @@ private:
     // One register tile of emit_tiled: `units` × `columns` elements.
     void tile(const Stage& stage, const std::vector<llvm::Value*>& units, const std::vector<llvm::Value*>& columns);
     void emit_output_tiled(const Stage& stage);  // loop_tile.cpp
+    void emit_mirror(const Stage& stage);        // loop_tile.cpp
+    // The stage's units [begin, end): those in aligned blocks of 8 by `block` (given
+    // the block's first unit), the others before and after by `singles` (first, last).
+    void in_blocks(const std::function<void(llvm::Value*, llvm::Value*)>& singles,
+                   const std::function<void(llvm::Value*)>& block);
+    // Where the tiles of `unit`'s row start: 0, or for Stage::upper the tile of `step`
+    // columns holding the diagonal.
+    llvm::Value* first_column(const Stage& stage, llvm::Value* unit, std::size_t step);
     // Where contraction c's operand k holds the first term of output element `at`: in
     // its packed copy when it has one and `packed`.
     llvm::Value* first_term(Tensor c, std::size_t k, const std::vector<llvm::Value*>& at, bool packed);

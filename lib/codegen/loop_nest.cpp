@@ -291,6 +291,8 @@ llvm::Value* StageEmitter::compute_gather(Tensor t, const At& at) {
 void StageEmitter::emit_stage(const Stage& stage) {
     if (stage.pack)
         emit_pack(stage);
+    else if (stage.mirror)
+        emit_mirror(stage);
     else if (stage.sequential)
         scatter(stage);
     else if (stage.output_lanes && stage.tile_terms.rows != 0)

@@ -101,6 +101,28 @@ bool output_lanes_fit(const LoopPlan& plan, Tensor c) {
     return holders == 1;
 }
 
+// Whether contraction `c` is Aᵀ·A or Aᵀ·diag(d)·A: a square result, one summed label,
+// read by both operands at the same axis of A, where the second operand is A, or A
+// with each slice along that axis scaled by d (a contraction "ab,a->ab" of A and d,
+// as canonicalize() leaves diag(d) @ A).
+bool symmetric_product(Tensor c) {
+    if (c->kind() != TensorKind::Contract || c->shape().rank() != 2) return false;
+    const std::string_view lo = c->output_labels();
+    if (c->shape().dims[0] != c->shape().dims[1]) return false;
+    const Tensor a = c->operand(0);
+    Tensor b = c->operand(1);
+    if (a->shape().rank() != 2 || c->labels(0).size() != 2 || c->labels(1).size() != 2) return false;
+    const std::size_t axis = summed_axis(c, 0);
+    if (axis > 1 || summed_axis(c, 1) != axis) return false;
+    if (lo.find(c->labels(0)[1 - axis]) == std::string_view::npos ||
+        lo.find(c->labels(1)[1 - axis]) == std::string_view::npos)
+        return false;
+    if (b != a && b->kind() == TensorKind::Contract && b->operand(0) == a && b->output_labels() == b->labels(0) &&
+        b->labels(1).size() == 1 && b->labels(1)[0] == b->labels(0)[axis])
+        b = a;
+    return b == a;
+}
+
 // A view that never reads outside its operand (a slice, a diagonal, windows) as
 // strides over the operand's buffer; nothing when some index may fall outside or the
 // offsets involve N in a way one stride cannot say.
@@ -206,7 +228,8 @@ std::size_t LoopPlan::position(Tensor t) const {
     return slot_of_id[t->id()] - 1;
 }
 
-LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse, unsigned lanes) {
+LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse, unsigned lanes,
+                    bool symmetric) {
     LoopPlan plan;
     plan.order = tensor_order(outputs);
     const std::size_t count = plan.order.size();
@@ -405,7 +428,15 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
             for (const Tensor o : t->operands())
                 if (plan.of(o).role == Role::Inline) pending.push_back(o);
         }
-        plan.stages.push_back(std::move(stage));
+        stage.upper = symmetric && stage.tiled == root && symmetric_product(root);
+        plan.stages.push_back(stage);
+        if (stage.upper) {
+            Stage mirror;
+            mirror.root = root;
+            mirror.mirror = true;
+            mirror.loop_dims = stage.loop_dims;
+            plan.stages.push_back(std::move(mirror));
+        }
     }
     // Outputs that are inputs, constants or listed twice are copied from where they are.
     for (std::size_t k = 0; k < outputs.size(); ++k) {

@@ -74,6 +74,12 @@ struct Stage {
     // forms and packs: along the output up to kOutputLanesMostTerms terms, else along
     // the summed index (loop_nest.cpp).
     Extent tile_terms;
+    // A symmetric product (plan_loops' `symmetric`): the tiled stage computes the
+    // entries on and above the diagonal (and some below it in the tiles that cross it),
+    // and the stage after it, `mirror`, copies each row's entries above the diagonal
+    // to the column below it.
+    bool upper = false;
+    bool mirror = false;
     // A pack: root's elements copied to slot `pack.slot` with axis `pack.axis` innermost.
     struct Pack {
         std::size_t slot = 0;
@@ -127,7 +133,10 @@ struct LoopPlan {
 // or an output holds index data.
 // `lanes`: the SIMD width. Contractions are computed in register tiles when it is over
 // 1, along the output's last axis where they can when it is 8.
-LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse, unsigned lanes);
+// `symmetric`: contractions that are symmetric products (TensorCompileOptions) compute
+// one triangle and mirror it.
+LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inputs, bool fuse, unsigned lanes,
+                    bool symmetric = false);
 
 // A view_adjoint whose view is one-to-one (a slice or a pad: each view axis read by
 // one axis of the target, with a positive step): each target element has at most one

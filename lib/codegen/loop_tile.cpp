@@ -26,7 +26,7 @@ std::size_t units_per_tile(const Stage& stage, const LoopNestOptions& options) {
     const std::size_t rows = options.lanes >= 8 ? kWideTileRows : kNarrowTileRows;
     if (stage.output_lanes) return stage.tile_terms.rows != 0 ? kOutputTileRows * rows : kOutputTileRows;
     if (stage.tiled != nullptr) return rows;
-    if (stage.pack) return kPartials;
+    if (stage.pack || stage.mirror) return kPartials;
     return 1;
 }
 
@@ -63,15 +63,7 @@ void StageEmitter::emit_pack(const Stage& stage) {
     if (axis + 1 == rank || last.rows != 0 || last.value % kPartials != 0 || !in_memory(plan_.of(x).role) ||
         options_.lanes < 2)
         return units(function_->getArg(2), function_->getArg(3));
-    llvm::Value* begin = function_->getArg(2);
-    llvm::Value* end = function_->getArg(3);
-    const auto round_down = [&](llvm::Value* v) { return b_.CreateAnd(v, i64(-static_cast<std::int64_t>(kPartials))); };
-    llvm::Value* first = round_down(b_.CreateAdd(begin, i64(kPartials - 1)));
-    llvm::Value* blocks_end = round_down(end);
-    llvm::Value* split = b_.CreateICmpULT(first, blocks_end);
-    llvm::Value* head_end = b_.CreateSelect(split, first, end);
-    units(begin, head_end);
-    loop(head_end, b_.CreateSelect(split, blocks_end, head_end), i64(kPartials), [&](llvm::Value* unit) {
+    in_blocks(units, [&](llvm::Value* unit) {
         llvm::Value* row = b_.CreateMul(unit, inner);
         loop(i64(0), inner, i64(1), [&](llvm::Value* j) {
             llvm::Value* v = element(x, At{at_of(unit, j).at, static_cast<int>(rank - 1)}, kPartials);
@@ -82,7 +74,20 @@ void StageEmitter::emit_pack(const Stage& stage) {
             }
         });
     });
-    units(b_.CreateSelect(split, blocks_end, end), end);
+}
+
+void StageEmitter::in_blocks(const std::function<void(llvm::Value*, llvm::Value*)>& singles,
+                             const std::function<void(llvm::Value*)>& block) {
+    llvm::Value* begin = function_->getArg(2);
+    llvm::Value* end = function_->getArg(3);
+    const auto round_down = [&](llvm::Value* v) { return b_.CreateAnd(v, i64(-static_cast<std::int64_t>(kPartials))); };
+    llvm::Value* first = round_down(b_.CreateAdd(begin, i64(kPartials - 1)));
+    llvm::Value* blocks_end = round_down(end);
+    llvm::Value* split = b_.CreateICmpULT(first, blocks_end);
+    llvm::Value* head_end = b_.CreateSelect(split, first, end);
+    singles(begin, head_end);
+    loop(head_end, b_.CreateSelect(split, blocks_end, head_end), i64(kPartials), block);
+    singles(b_.CreateSelect(split, blocks_end, end), end);
 }
 
 llvm::Value* StageEmitter::first_term(Tensor c, std::size_t k, const std::vector<llvm::Value*>& at, bool packed) {
@@ -101,7 +106,7 @@ llvm::Value* StageEmitter::first_term(Tensor c, std::size_t k, const std::vector
 
 void StageEmitter::emit_tiled(const Stage& stage) {
     const bool wide = options_.lanes >= 8;  // 32 vector registers
-    const std::size_t rows = units_per_tile(stage, options_);
+    const std::size_t rows = wide ? kWideTileRows : kNarrowTileRows;
     const std::size_t columns = wide ? kWideTileColumns : kNarrowTileColumns;
     llvm::Value* begin = function_->getArg(2);
     llvm::Value* end = function_->getArg(3);
@@ -113,7 +118,7 @@ void StageEmitter::emit_tiled(const Stage& stage) {
         b_.CreateAdd(begin, b_.CreateMul(b_.CreateUDiv(b_.CreateSub(end, begin), i64(rows)), i64(rows)));
     const auto columns_of = [&](const std::vector<llvm::Value*>& units) {
         llvm::Value* full = b_.CreateMul(b_.CreateUDiv(inner, i64(columns)), i64(columns));
-        loop(i64(0), full, i64(columns), [&](llvm::Value* j) {
+        loop(first_column(stage, units[0], columns), full, i64(columns), [&](llvm::Value* j) {
             std::vector<llvm::Value*> js;
             for (std::size_t c = 0; c < columns; ++c) js.push_back(b_.CreateAdd(j, i64(c)));
             tile(stage, units, js);
@@ -125,8 +130,52 @@ void StageEmitter::emit_tiled(const Stage& stage) {
         for (std::size_t r = 0; r < rows; ++r) units.push_back(b_.CreateAdd(u, i64(r)));
         columns_of(units);
     });
-    loop(full_units, end, i64(1),
-         [&](llvm::Value* u) { loop(i64(0), inner, i64(1), [&](llvm::Value* j) { tile(stage, {u}, {j}); }); });
+    loop(full_units, end, i64(1), [&](llvm::Value* u) {
+        loop(first_column(stage, u, 1), inner, i64(1), [&](llvm::Value* j) { tile(stage, {u}, {j}); });
+    });
+}
+
+llvm::Value* StageEmitter::first_column(const Stage& stage, llvm::Value* unit, std::size_t step) {
+    if (!stage.upper) return i64(0);
+    // The unit is row i of a square result: its tile row starts at the tile reaching i.
+    return b_.CreateMul(b_.CreateUDiv(unit, i64(static_cast<std::int64_t>(step))),
+                        i64(static_cast<std::int64_t>(step)));
+}
+
+void StageEmitter::emit_mirror(const Stage& stage) {
+    // Row i below the diagonal from column i above it: 8 rows at a time read one vector
+    // of each row j < i0 above the diagonal and write it to 8 rows, as packs do; the
+    // triangle of the 8 rows themselves, and rows left over, one element at a time.
+    const std::int64_t n = stage.loop_dims.back().value;
+    llvm::Value* home = buffer(plan_.of(stage.root).access.slot);
+    llvm::Value* width = extent(stage.loop_dims.back());
+    const llvm::Align align(8);
+    const auto copy = [&](llvm::Value* i, llvm::Value* j) {
+        llvm::Value* from = b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(b_.CreateMul(j, width), i));
+        b_.CreateAlignedStore(b_.CreateAlignedLoad(f64_, from, align),
+                              b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(b_.CreateMul(i, width), j)), align);
+    };
+    const auto rows = [&](llvm::Value* first, llvm::Value* last) {
+        loop(first, last, i64(1),
+             [&](llvm::Value* i) { loop(i64(0), i, i64(1), [&](llvm::Value* j) { copy(i, j); }); });
+    };
+    if (n == 0 || stage.loop_dims.back().rows != 0) return rows(function_->getArg(2), function_->getArg(3));
+    llvm::Type* vector = row_type(kPartials);
+    in_blocks(rows, [&](llvm::Value* i0) {
+        loop(i64(0), i0, i64(1), [&](llvm::Value* j) {
+            llvm::Value* from = b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(b_.CreateMul(j, width), i0));
+            llvm::Value* v = b_.CreateAlignedLoad(vector, from, align);
+            for (unsigned l = 0; l < kPartials; ++l) {
+                llvm::Value* i = b_.CreateAdd(i0, i64(l));
+                b_.CreateAlignedStore(b_.CreateExtractElement(v, std::uint64_t{l}),
+                                      b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(b_.CreateMul(i, width), j)), align);
+            }
+        });
+        for (unsigned l = 1; l < kPartials; ++l) {
+            llvm::Value* i = b_.CreateAdd(i0, i64(l));
+            loop(i0, i, i64(1), [&](llvm::Value* j) { copy(i, j); });
+        }
+    });
 }
 
 void StageEmitter::tile(const Stage& stage, const std::vector<llvm::Value*>& units,
@@ -223,7 +272,7 @@ void StageEmitter::emit_output_tiled(const Stage& stage) {
     llvm::Value* end = function_->getArg(3);
     const std::int64_t width = stage.loop_dims.back().value;  // static, at least 8 (the plan)
     const auto row_of = [&](const std::vector<llvm::Value*>& units) {
-        loop(i64(0), i64(width / kPartials * kPartials), i64(kPartials),
+        loop(first_column(stage, units[0], kPartials), i64(width / kPartials * kPartials), i64(kPartials),
              [&](llvm::Value* j) { output_tile(stage, units, j); });
         if (width % kPartials != 0) output_tile(stage, units, i64(width - kPartials));
     };

@@ -236,7 +236,8 @@ std::vector<TensorValue> TensorKernel::operator()(const TensorBindings& bindings
 TensorKernel compile_tensor(Jit& jit, std::span<const Tensor> outputs, std::span<const Tensor> inputs,
                             const TensorCompileOptions& options) {
     jit_detail::Session& session = jit_detail::SessionOf::get(jit);
-    const codegen::LoopPlan plan = codegen::plan_loops(outputs, inputs, options.fuse, session.lanes());
+    const codegen::LoopPlan plan =
+        codegen::plan_loops(outputs, inputs, options.fuse, session.lanes(), options.symmetric);
     codegen::LoopNestOptions nest;
     nest.lanes = session.lanes();
     nest.lowering.integer_powers_by_multiplication = session.options().integer_powers_by_multiplication;
@@ -308,8 +309,8 @@ TensorKernel compile_tensor(Jit& jit, std::span<const Tensor> outputs, std::span
             run.inner = dims.back();
         }
         run.terms = stage.work_terms;
-        // A pack moves a large operand across memory: worth splitting like a product.
-        if (stage.pack) run.move_cost = 8;
+        // A pack or mirror moves a large operand across memory: worth splitting like a product.
+        if (stage.pack || stage.mirror) run.move_cost = 8;
         if (stage.tiled == nullptr) run.term_cost = jit_detail::kUntiledTermCost;
         run.units_per_tile = codegen::units_per_tile(stage, nest);
         code->stages.push_back(std::move(run));

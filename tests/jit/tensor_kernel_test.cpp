@@ -2,6 +2,7 @@
 // and their gradients at O0 and O2, fused and unfused, for several SIMD widths and
 // thread counts.
 #include <bit>
+#include <cfloat>
 #include <cmath>
 #include <map>
 #include <random>
@@ -216,6 +217,52 @@ TEST_CASE("contractions tiled along either axis, and their packs, equal the inte
             INFO("N = " << rows << ", " << threads << " threads");
             ThreadPool pool(threads);
             CHECK(count_differences(kernel(bindings, &pool), want) == 0);
+        }
+    }
+}
+
+TEST_CASE("symmetric products compute one triangle and mirror it", "[jit][tensor][symmetric]") {
+    // The logistic loss's Hessian X' @ diag(d) @ X, 36 wide (8-row blocks of the mirror
+    // and a rest), at N = 37 (tiles along the output) and 300 (along the summed index);
+    // X' @ X; and X' @ Y, which is not symmetric and must not be mirrored.
+    TensorContext ctx;
+    const TensorProgram program = parse_tensor_program(
+        ctx, "X: data[N,36]; Y: data[N,36]; y: data[N]; w: param[36]; z = X @ w; sum(softplus(z) - y*z)");
+    const Tensor X = program.inputs[0], Y = program.inputs[1], y = program.inputs[2], w = program.inputs[3];
+    const Tensor hessian = tensor_hessian(ctx, program.outputs[0], w);
+    std::vector<Tensor> outputs = canonicalize(ctx, std::span<const Tensor>(&hessian, 1));
+    outputs.push_back(ctx.contract("ab,ac->bc", X, X));
+    outputs.push_back(ctx.contract("ab,ac->bc", X, Y));
+    const std::vector<Tensor> inputs{w, X, Y};
+    Jit jit(exact(OptLevel::O2, 8));
+    const TensorKernel exact_kernel = compile_tensor(jit, outputs, inputs);
+    const TensorKernel kernel = compile_tensor(jit, outputs, inputs, TensorCompileOptions{true, true});
+    CHECK(kernel.stage_count() == exact_kernel.stage_count() + 2);  // a mirror for each symmetric product
+    for (const std::size_t rows : {37, 300}) {
+        const TensorBindings bindings = random_bindings({w, X, Y, y}, rows, rows);
+        const std::vector<TensorValue> want = evaluate(outputs, bindings);
+        for (const std::size_t threads : {1, 3}) {
+            INFO("N = " << rows << ", " << threads << " threads");
+            ThreadPool pool(threads);
+            const std::vector<TensorValue> got = kernel(bindings, &pool);
+            REQUIRE(got.size() == 3);
+            std::size_t upper = 0, mirrored = 0, far = 0;
+            for (std::size_t i = 0; i < 36; ++i)
+                for (std::size_t j = 0; j < 36; ++j) {
+                    const double h = got[0].reals[i * 36 + j], reference = want[0].reals[i * 36 + j];
+                    if (i <= j)
+                        upper += !same_bits(h, reference);
+                    else
+                        mirrored += !same_bits(h, got[0].reals[j * 36 + i]);
+                    // |X|ᵀ D |X| bounds the rounding; D <= 1/4 and |X| < 1, so N/4 bounds it.
+                    far += std::abs(h - reference) > 8 * DBL_EPSILON * static_cast<double>(rows) / 4;
+                }
+            CHECK(upper == 0);
+            CHECK(mirrored == 0);
+            CHECK(far == 0);
+            const std::vector<TensorValue> rest_got(got.begin() + 1, got.end()),
+                rest_want(want.begin() + 1, want.end());
+            CHECK(count_differences(rest_got, rest_want) == 0);
         }
     }
 }
