@@ -364,7 +364,8 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
     }
 
     // Stages, each with the extents its elements sum over (for cutting work into tasks).
-    std::map<std::pair<std::uint32_t, std::size_t>, std::size_t> packs;  // (node id, axis) -> slot
+    // (node id, axis) -> (slot, position of the pack's stage)
+    std::map<std::pair<std::uint32_t, std::size_t>, std::pair<std::size_t, std::size_t>> packs;
     for (std::size_t p = 0; p < count; ++p) {
         const Tensor root = plan.order[p];
         if (plan.nodes[p].role != Role::Stored) continue;
@@ -390,19 +391,24 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
                 const std::size_t axis = summed_axis(c, operand);
                 const NodePlan& xp = plan.of(x);
                 if (xp.access.strides[axis] == Extent{1, 0}) continue;
-                auto [it, fresh] = packs.try_emplace({x->id(), axis}, 0);
+                // A stage with both tile forms reads the pack only past kOutputLanesMostTerms.
+                const std::optional<Extent> needed_past =
+                    stage.output_lanes ? std::optional<Extent>(stage.tile_terms) : std::nullopt;
+                auto [it, fresh] = packs.try_emplace({x->id(), axis}, 0, plan.stages.size());
                 if (fresh) {
-                    it->second = new_slot(Slot::Kind::Scratch, 0, product_of(xp.dims));
+                    it->second.first = new_slot(Slot::Kind::Scratch, 0, product_of(xp.dims));
                     Stage pack;
                     pack.root = x;
-                    pack.pack = Stage::Pack{it->second, axis};
+                    pack.pack = Stage::Pack{it->second.first, axis, needed_past};
                     for (std::size_t a = 0; a < xp.dims.size(); ++a)
                         if (a != axis) pack.loop_dims.push_back(xp.dims[a]);
                     pack.loop_dims.push_back(xp.dims[axis]);
                     plan.stages.push_back(std::move(pack));
+                } else if (plan.stages[it->second.second].pack->needed_past != needed_past) {
+                    plan.stages[it->second.second].pack->needed_past.reset();
                 }
                 // The packed layout: row-major over the other axes, then `axis`.
-                Access packed{it->second, std::vector<Extent>(xp.dims.size())};
+                Access packed{it->second.first, std::vector<Extent>(xp.dims.size())};
                 Extent stride{1, 0};
                 packed.strides[axis] = stride;
                 stride = xp.dims[axis];

@@ -84,6 +84,9 @@ struct Stage {
     struct Pack {
         std::size_t slot = 0;
         std::size_t axis = 0;
+        // Read only when this many terms (a contraction's sum over N) exceed
+        // kOutputLanesMostTerms: the run skips the pack otherwise.
+        std::optional<Extent> needed_past;
     };
     std::optional<Pack> pack;
     // The index space the stage loops over (root's dims, or a pack's order): units are

@@ -2,6 +2,7 @@
 // runs them with the caller's buffers, split over threads.
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "codegen/loop_nest.hpp"
@@ -26,6 +27,7 @@ struct StageRun {
     std::int64_t move_cost = 1;   // an element's load and store, in multiply-adds
     std::int64_t term_cost = 1;   // a summed term, in multiply-adds of a register tile
     std::size_t units_per_tile = 1;
+    std::optional<Extent> needed_past;  // a pack: run only past kOutputLanesMostTerms terms
 };
 
 // An index input checked before a run: every value must lie in [0, axis), when the
@@ -176,6 +178,7 @@ void TensorKernel::operator()(std::span<const void* const> inputs, std::size_t r
     for (const jit_detail::StageRun& stage : code.stages) {
         const std::size_t units = stage.whole ? 1 : jit_detail::product(stage.outer, rows);
         if (units == 0) continue;
+        if (stage.needed_past && stage.needed_past->bound(rows) <= codegen::kOutputLanesMostTerms) continue;
         std::int64_t per_unit = stage.move_cost;
         for (const Extent& t : stage.terms) per_unit += stage.term_cost * t.bound(rows);
         per_unit *= std::max<std::int64_t>(1, stage.inner.bound(rows));
@@ -313,6 +316,7 @@ TensorKernel compile_tensor(Jit& jit, std::span<const Tensor> outputs, std::span
         if (stage.pack || stage.mirror) run.move_cost = 8;
         if (stage.tiled == nullptr) run.term_cost = jit_detail::kUntiledTermCost;
         run.units_per_tile = codegen::units_per_tile(stage, nest);
+        if (stage.pack) run.needed_past = stage.pack->needed_past;
         code->stages.push_back(std::move(run));
     }
     code->unit = std::move(compiled.unit);
