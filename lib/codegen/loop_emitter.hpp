@@ -55,6 +55,10 @@ private:
     void tile(const Stage& stage, const std::vector<llvm::Value*>& units, const std::vector<llvm::Value*>& columns);
     void emit_output_tiled(const Stage& stage);  // loop_tile.cpp
     void emit_mirror(const Stage& stage);        // loop_tile.cpp
+    // The stage's units [begin, end) in tiles of `rows`: the last tile's missing units
+    // are the last unit again, computed to the same bits (one tile shape, less code).
+    void tile_rows(std::size_t rows, const std::function<void(const std::vector<llvm::Value*>&)>& body);
+    llvm::Value* last_at_most(llvm::Value* index, llvm::Value* last);  // min(index, last)
     // The stage's units [begin, end): those in aligned blocks of 8 by `block` (given
     // the block's first unit), the others before and after by `singles` (first, last).
     void in_blocks(const std::function<void(llvm::Value*, llvm::Value*)>& singles,

@@ -7,7 +7,9 @@
 // R·C such vectors in registers, so each loaded vector serves C (or R) elements; the
 // last K mod 8 terms load under a mask and add -0.0 where there is no term. The lanes
 // are combined by the documented tree ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)) with two
-// shuffles, and the root map's epilogue (bias, activation) runs on each sum.
+// shuffles, and the root map's epilogue (bias, activation) runs on each sum. Every tile
+// has one shape: where rows or columns run out, the last one is computed again (the
+// same bits, stored again), so each stage compiles one tile body, not four.
 #include "codegen/loop_emitter.hpp"
 
 namespace gradc::codegen {
@@ -108,31 +110,35 @@ void StageEmitter::emit_tiled(const Stage& stage) {
     const bool wide = options_.lanes >= 8;  // 32 vector registers
     const std::size_t rows = wide ? kWideTileRows : kNarrowTileRows;
     const std::size_t columns = wide ? kWideTileColumns : kNarrowTileColumns;
-    llvm::Value* begin = function_->getArg(2);
-    llvm::Value* end = function_->getArg(3);
     const Extent inner_extent = stage.loop_dims.back();
     llvm::Value* inner = extent(inner_extent);
-    // Column remainders only where the width may not divide: every tile shape costs code.
     const bool whole_columns = inner_extent.rows == 0 && inner_extent.value % static_cast<std::int64_t>(columns) == 0;
-    llvm::Value* full_units =
-        b_.CreateAdd(begin, b_.CreateMul(b_.CreateUDiv(b_.CreateSub(end, begin), i64(rows)), i64(rows)));
-    const auto columns_of = [&](const std::vector<llvm::Value*>& units) {
-        llvm::Value* full = b_.CreateMul(b_.CreateUDiv(inner, i64(columns)), i64(columns));
-        loop(first_column(stage, units[0], columns), full, i64(columns), [&](llvm::Value* j) {
-            std::vector<llvm::Value*> js;
-            for (std::size_t c = 0; c < columns; ++c) js.push_back(b_.CreateAdd(j, i64(c)));
-            tile(stage, units, js);
-        });
-        if (!whole_columns) loop(full, inner, i64(1), [&](llvm::Value* j) { tile(stage, units, {j}); });
-    };
-    loop(begin, full_units, i64(rows), [&](llvm::Value* u) {
-        std::vector<llvm::Value*> units;
-        for (std::size_t r = 0; r < rows; ++r) units.push_back(b_.CreateAdd(u, i64(r)));
-        columns_of(units);
+    tile_rows(rows, [&](const std::vector<llvm::Value*>& units) {
+        loop(first_column(stage, units[0], columns), inner, i64(static_cast<std::int64_t>(columns)),
+             [&](llvm::Value* j) {
+                 std::vector<llvm::Value*> js;
+                 for (std::size_t c = 0; c < columns; ++c)
+                     js.push_back(whole_columns ? b_.CreateAdd(j, i64(static_cast<std::int64_t>(c)))
+                                                : last_at_most(b_.CreateAdd(j, i64(static_cast<std::int64_t>(c))),
+                                                               b_.CreateSub(inner, i64(1))));
+                 tile(stage, units, js);
+             });
     });
-    loop(full_units, end, i64(1), [&](llvm::Value* u) {
-        loop(first_column(stage, u, 1), inner, i64(1), [&](llvm::Value* j) { tile(stage, {u}, {j}); });
+}
+
+void StageEmitter::tile_rows(std::size_t rows, const std::function<void(const std::vector<llvm::Value*>&)>& body) {
+    llvm::Value* end = function_->getArg(3);
+    llvm::Value* last = b_.CreateSub(end, i64(1));
+    loop(function_->getArg(2), end, i64(static_cast<std::int64_t>(rows)), [&](llvm::Value* u) {
+        std::vector<llvm::Value*> units{u};
+        for (std::size_t r = 1; r < rows; ++r)
+            units.push_back(last_at_most(b_.CreateAdd(u, i64(static_cast<std::int64_t>(r))), last));
+        body(units);
     });
+}
+
+llvm::Value* StageEmitter::last_at_most(llvm::Value* index, llvm::Value* last) {
+    return b_.CreateSelect(b_.CreateICmpULT(index, last), index, last);
 }
 
 llvm::Value* StageEmitter::first_column(const Stage& stage, llvm::Value* unit, std::size_t step) {
@@ -267,23 +273,12 @@ void StageEmitter::tile(const Stage& stage, const std::vector<llvm::Value*>& uni
 // memory. A row that 8 does not divide ends with a vector overlapping the one before:
 // its elements are computed again to the same bits.
 void StageEmitter::emit_output_tiled(const Stage& stage) {
-    constexpr std::size_t kRows = kOutputTileRows;
-    llvm::Value* begin = function_->getArg(2);
-    llvm::Value* end = function_->getArg(3);
     const std::int64_t width = stage.loop_dims.back().value;  // static, at least 8 (the plan)
-    const auto row_of = [&](const std::vector<llvm::Value*>& units) {
-        loop(first_column(stage, units[0], kPartials), i64(width / kPartials * kPartials), i64(kPartials),
-             [&](llvm::Value* j) { output_tile(stage, units, j); });
-        if (width % kPartials != 0) output_tile(stage, units, i64(width - kPartials));
-    };
-    llvm::Value* full_units =
-        b_.CreateAdd(begin, b_.CreateMul(b_.CreateUDiv(b_.CreateSub(end, begin), i64(kRows)), i64(kRows)));
-    loop(begin, full_units, i64(kRows), [&](llvm::Value* u) {
-        std::vector<llvm::Value*> units;
-        for (std::size_t r = 0; r < kRows; ++r) units.push_back(b_.CreateAdd(u, i64(static_cast<std::int64_t>(r))));
-        row_of(units);
+    tile_rows(kOutputTileRows, [&](const std::vector<llvm::Value*>& units) {
+        loop(first_column(stage, units[0], kPartials), i64(width), i64(kPartials), [&](llvm::Value* j) {
+            output_tile(stage, units, width % kPartials == 0 ? j : last_at_most(j, i64(width - kPartials)));
+        });
     });
-    loop(full_units, end, i64(1), [&](llvm::Value* u) { row_of({u}); });
 }
 
 void StageEmitter::output_tile(const Stage& stage, const std::vector<llvm::Value*>& units, llvm::Value* column) {
