@@ -3,7 +3,9 @@
 //
 // What a kernel computes: the values of its outputs, exactly as evaluate() (the tensor
 // interpreter) does, bit for bit, with JitOptions::vector_math off and no FMA (the
-// default); with vector_math on, map bodies call libmvec (within 4 ulp of libm).
+// default); with vector_math on, map bodies call libmvec (within 4 ulp of libm), and
+// with TensorCompileOptions::symmetric, Aᵀ·diag(d)·A below its diagonal is the mirror of
+// the entries above it.
 // - Every sum (contract, sum, and the adjoints built from them) follows the order
 //   tensor.hpp documents: term t into partial sum t mod 8, the partials combined as a
 //   fixed tree. That order depends on neither the CPU's vector width nor the thread
