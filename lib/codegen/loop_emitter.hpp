@@ -84,9 +84,8 @@ private:
     void loop(llvm::Value* begin, llvm::Value* end, llvm::Value* step, const std::function<void(llvm::Value*)>& body);
     // Nested loops over every index of `dims`, row-major.
     void loop_all(const std::vector<Extent>& dims, const std::function<void(const std::vector<llvm::Value*>&)>& body);
-    // if (condition) then(); [else otherwise();] leaves the builder after it.
-    void when(llvm::Value* condition, const std::function<void()>& then,
-              const std::function<void()>& otherwise = nullptr);
+    // if (condition) then(); leaves the builder after it.
+    void when(llvm::Value* condition, const std::function<void()>& then);
 
     // Values computed once at the top of the function.
     llvm::Value* extent(const Extent& e);

@@ -108,20 +108,13 @@ void StageEmitter::loop_all(const std::vector<Extent>& dims,
     level(0);
 }
 
-void StageEmitter::when(llvm::Value* condition, const std::function<void()>& then,
-                        const std::function<void()>& otherwise) {
+void StageEmitter::when(llvm::Value* condition, const std::function<void()>& then) {
     auto* yes = llvm::BasicBlock::Create(context_, "then", function_);
-    auto* no = otherwise ? llvm::BasicBlock::Create(context_, "else", function_) : nullptr;
     auto* after = llvm::BasicBlock::Create(context_, "endif", function_);
-    b_.CreateCondBr(condition, yes, no != nullptr ? no : after);
+    b_.CreateCondBr(condition, yes, after);
     b_.SetInsertPoint(yes);
     then();
     b_.CreateBr(after);
-    if (no != nullptr) {
-        b_.SetInsertPoint(no);
-        otherwise();
-        b_.CreateBr(after);
-    }
     b_.SetInsertPoint(after);
 }
 
@@ -295,11 +288,6 @@ void StageEmitter::emit_stage(const Stage& stage) {
         emit_mirror(stage);
     else if (stage.sequential)
         scatter(stage);
-    else if (stage.output_lanes && stage.tile_terms.rows != 0)
-        // Few terms along the output; many through the packs, contiguous.
-        when(
-            b_.CreateICmpULE(extent(stage.tile_terms), i64(kOutputLanesMostTerms)), [&] { emit_output_tiled(stage); },
-            [&] { emit_tiled(stage); });
     else if (stage.output_lanes)
         emit_output_tiled(stage);
     else if (stage.tiled != nullptr)

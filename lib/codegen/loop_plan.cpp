@@ -185,6 +185,10 @@ std::int64_t Extent::bound(std::size_t n) const noexcept {
     return v;
 }
 
+bool Stage::Guard::holds(std::size_t rows) const noexcept {
+    return (terms.bound(rows) > kOutputLanesMostTerms) == past;
+}
+
 Extent times(Extent a, Extent b) noexcept { return Extent{a.value * b.value, a.rows + b.rows}; }
 
 Extent product_of(const std::vector<Extent>& extents) noexcept {
@@ -384,7 +388,12 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
         stage.output_lanes = stage.tiled != nullptr && lanes == 8 && output_lanes_fit(plan, stage.tiled);
         if (stage.tiled != nullptr)
             stage.tile_terms = plan.of(stage.tiled->operand(0)).dims[summed_axis(stage.tiled, 0)];
-        if (stage.tiled != nullptr && (!stage.output_lanes || stage.tile_terms.rows != 0)) {
+        // A sum over N along the output is one of two stages, each run only on its side of
+        // kOutputLanesMostTerms; the other, along the summed index, reads packs guarded alike.
+        const bool two_forms = stage.output_lanes && stage.tile_terms.rows != 0;
+        const std::optional<Stage::Guard> past =
+            two_forms ? std::optional<Stage::Guard>(Stage::Guard{stage.tile_terms, true}) : std::nullopt;
+        if (stage.tiled != nullptr && (!stage.output_lanes || two_forms)) {
             // Operands not contiguous along the summed index are packed first.
             const Tensor c = stage.tiled;
             for (std::size_t operand = 0; operand < 2; ++operand) {
@@ -392,21 +401,19 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
                 const std::size_t axis = summed_axis(c, operand);
                 const NodePlan& xp = plan.of(x);
                 if (xp.access.strides[axis] == Extent{1, 0}) continue;
-                // A stage with both tile forms reads the pack only past kOutputLanesMostTerms.
-                const std::optional<Extent> needed_past =
-                    stage.output_lanes ? std::optional<Extent>(stage.tile_terms) : std::nullopt;
                 auto [it, fresh] = packs.try_emplace({x->id(), axis}, 0, plan.stages.size());
                 if (fresh) {
                     it->second.first = new_slot(Slot::Kind::Scratch, 0, product_of(xp.dims));
                     Stage pack;
                     pack.root = x;
-                    pack.pack = Stage::Pack{it->second.first, axis, needed_past};
+                    pack.pack = Stage::Pack{it->second.first, axis};
+                    pack.only_if = past;
                     for (std::size_t a = 0; a < xp.dims.size(); ++a)
                         if (a != axis) pack.loop_dims.push_back(xp.dims[a]);
                     pack.loop_dims.push_back(xp.dims[axis]);
                     plan.stages.push_back(std::move(pack));
-                } else if (plan.stages[it->second.second].pack->needed_past != needed_past) {
-                    plan.stages[it->second.second].pack->needed_past.reset();
+                } else if (plan.stages[it->second.second].only_if != past) {
+                    plan.stages[it->second.second].only_if.reset();  // read by stages guarded otherwise
                 }
                 // The packed layout: row-major over the other axes, then `axis`.
                 Access packed{it->second.first, std::vector<Extent>(xp.dims.size())};
@@ -436,7 +443,16 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
                 if (plan.of(o).role == Role::Inline) pending.push_back(o);
         }
         stage.upper = symmetric && stage.tiled == root && symmetric_product(root);
-        plan.stages.push_back(stage);
+        if (two_forms) {
+            Stage packed = stage;
+            packed.output_lanes = false;
+            packed.only_if = past;
+            stage.only_if = Stage::Guard{stage.tile_terms, false};
+            plan.stages.push_back(stage);
+            plan.stages.push_back(std::move(packed));
+        } else {
+            plan.stages.push_back(stage);
+        }
         if (stage.upper) {
             Stage mirror;
             mirror.root = root;

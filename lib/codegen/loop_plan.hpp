@@ -70,10 +70,17 @@ struct Stage {
     // operand's term is broadcast to all lanes. An element's 8 partials are then lane j
     // of 8 vectors, and the tree adds whole vectors. No operand needs a pack.
     bool output_lanes = false;
-    // The tiled contraction's summed extent. Where it involves N, the stage has both
-    // forms and packs: along the output up to kOutputLanesMostTerms terms, else along
-    // the summed index (loop_nest.cpp).
-    Extent tile_terms;
+    Extent tile_terms;  // the tiled contraction's summed extent
+    // Run only when `terms` (a sum over N) is past kOutputLanesMostTerms, or only when
+    // it is not: a contraction over N along the output is two stages, one in each form,
+    // and the packs of the one along the summed index run with it.
+    struct Guard {
+        Extent terms;
+        bool past = false;
+        bool operator==(const Guard&) const = default;
+        bool holds(std::size_t rows) const noexcept;
+    };
+    std::optional<Guard> only_if;
     // A symmetric product (plan_loops' `symmetric`): the tiled stage computes the
     // entries on and above the diagonal (and some below it in the tiles that cross it),
     // and the stage after it, `mirror`, copies each row's entries above the diagonal
@@ -84,9 +91,6 @@ struct Stage {
     struct Pack {
         std::size_t slot = 0;
         std::size_t axis = 0;
-        // Read only when this many terms (a contraction's sum over N) exceed
-        // kOutputLanesMostTerms: the run skips the pack otherwise.
-        std::optional<Extent> needed_past;
     };
     std::optional<Pack> pack;
     // The index space the stage loops over (root's dims, or a pack's order): units are

@@ -25,9 +25,8 @@ constexpr std::size_t kOutputTileRows = 3;
 }  // namespace
 
 std::size_t units_per_tile(const Stage& stage, const LoopNestOptions& options) {
-    const std::size_t rows = options.lanes >= 8 ? kWideTileRows : kNarrowTileRows;
-    if (stage.output_lanes) return stage.tile_terms.rows != 0 ? kOutputTileRows * rows : kOutputTileRows;
-    if (stage.tiled != nullptr) return rows;
+    if (stage.output_lanes) return kOutputTileRows;
+    if (stage.tiled != nullptr) return options.lanes >= 8 ? kWideTileRows : kNarrowTileRows;
     if (stage.pack || stage.mirror) return kPartials;
     return 1;
 }

@@ -27,7 +27,7 @@ struct StageRun {
     std::int64_t move_cost = 1;   // an element's load and store, in multiply-adds
     std::int64_t term_cost = 1;   // a summed term, in multiply-adds of a register tile
     std::size_t units_per_tile = 1;
-    std::optional<Extent> needed_past;  // a pack: run only past kOutputLanesMostTerms terms
+    std::optional<codegen::Stage::Guard> only_if;
 };
 
 // An index input checked before a run: every value must lie in [0, axis), when the
@@ -178,7 +178,7 @@ void TensorKernel::operator()(std::span<const void* const> inputs, std::size_t r
     for (const jit_detail::StageRun& stage : code.stages) {
         const std::size_t units = stage.whole ? 1 : jit_detail::product(stage.outer, rows);
         if (units == 0) continue;
-        if (stage.needed_past && stage.needed_past->bound(rows) <= codegen::kOutputLanesMostTerms) continue;
+        if (stage.only_if && !stage.only_if->holds(rows)) continue;
         std::int64_t per_unit = stage.move_cost;
         for (const Extent& t : stage.terms) per_unit += stage.term_cost * t.bound(rows);
         per_unit *= std::max<std::int64_t>(1, stage.inner.bound(rows));
@@ -272,27 +272,25 @@ TensorKernel compile_tensor(Jit& jit, std::span<const Tensor> outputs, std::span
         }
     }
     // Two parts of about equal code, compiled at once on two cores: register tiles and
-    // reductions make the most code, a stage with both tile forms twice a tile's. (The
-    // network's weight gradients counted once left one part at 70 ms and the other at
-    // 110 ms; counted twice, 67 and 74 ms.)
+    // reductions make the most code.
     const std::size_t parts = std::min<std::size_t>(2, plan.stages.size());
     std::vector<std::vector<std::size_t>> part_stages(parts);
     {
         std::vector<std::size_t> weight(parts, 0), order(plan.stages.size());
         const auto weight_of = [&plan](std::size_t s) {
             const codegen::Stage& stage = plan.stages[s];
-            const bool both_forms = stage.output_lanes && stage.tile_terms.rows != 0;
-            return (stage.tiled != nullptr ? 16 : 1) + (both_forms ? 16 : 0) + 4 * stage.work_terms.size();
+            return (stage.tiled != nullptr ? 16 : 1) + 4 * stage.work_terms.size();
         };
-        for (std::size_t s = 0; s < order.size(); ++s) order[s] = s;
+        std::vector<std::size_t> weights(plan.stages.size());
+        for (std::size_t s = 0; s < order.size(); ++s) order[s] = s, weights[s] = weight_of(s);
         std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-            return weight_of(a) != weight_of(b) ? weight_of(a) > weight_of(b) : a < b;
+            return weights[a] != weights[b] ? weights[a] > weights[b] : a < b;
         });
         for (const std::size_t s : order) {
             const std::size_t lighter =
                 static_cast<std::size_t>(std::min_element(weight.begin(), weight.end()) - weight.begin());
             part_stages[lighter].push_back(s);
-            weight[lighter] += weight_of(s);
+            weight[lighter] += weights[s];
         }
         for (auto& p : part_stages) std::sort(p.begin(), p.end());
     }
@@ -319,7 +317,7 @@ TensorKernel compile_tensor(Jit& jit, std::span<const Tensor> outputs, std::span
         if (stage.pack || stage.mirror) run.move_cost = 8;
         if (stage.tiled == nullptr) run.term_cost = jit_detail::kUntiledTermCost;
         run.units_per_tile = codegen::units_per_tile(stage, nest);
-        if (stage.pack) run.needed_past = stage.pack->needed_past;
+        run.only_if = stage.only_if;
         code->stages.push_back(std::move(run));
     }
     code->unit = std::move(compiled.unit);

@@ -38,12 +38,15 @@ TEST_CASE("the plan tiles a layer's sums over N along the output, and its forwar
           "[jit][tensor][plan]") {
     TensorContext ctx;
     const LoopPlan plan = plan_gradient(ctx, kNetwork, 8);
-    // The weight gradients (sums over N) have both forms; their packs run only past 256 rows.
-    CHECK(count_if(plan, [](const Stage& s) { return s.output_lanes && s.tile_terms.rows == 1; }) == 2);
-    CHECK(count_if(plan, [](const Stage& s) { return s.pack && s.pack->needed_past; }) >= 2);
+    // The weight gradients (sums over N) are a stage in each form; the packs of the one
+    // along the summed index run only past 256 rows, as it does.
+    CHECK(count_if(plan, [](const Stage& s) { return s.output_lanes && s.only_if && !s.only_if->past; }) == 2);
+    CHECK(count_if(plan, [](const Stage& s) { return !s.output_lanes && s.tiled && s.only_if && s.only_if->past; }) ==
+          2);
+    CHECK(count_if(plan, [](const Stage& s) { return s.pack && s.only_if; }) >= 2);
     // X W1 sums 784 terms: along the summed index, W1 packed on every call.
     CHECK(count_if(plan, [](const Stage& s) { return s.tiled != nullptr && !s.output_lanes; }) >= 1);
-    CHECK(count_if(plan, [](const Stage& s) { return s.pack && !s.pack->needed_past; }) >= 1);
+    CHECK(count_if(plan, [](const Stage& s) { return s.pack && !s.only_if; }) >= 1);
     CHECK(count_if(plan, [](const Stage& s) { return s.upper || s.mirror; }) == 0);
 
     // Below 8 lanes, tiles run along the summed index only.
