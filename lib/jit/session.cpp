@@ -1,7 +1,6 @@
 #include "jit/session.hpp"
 
 #include <algorithm>
-#include <exception>
 #include <thread>
 
 #include <llvm/ExecutionEngine/Orc/CompileUtils.h>
@@ -14,6 +13,7 @@
 #include "backend/optimize.hpp"
 #include "backend/target.hpp"
 #include "codegen/schedule.hpp"
+#include "gradc/thread_pool.hpp"
 
 namespace gradc::jit_detail {
 
@@ -176,37 +176,24 @@ CompiledFunctions Session::compile_functions(const ModuleBuilder& build, std::si
     llvm::orc::JITTargetMachineBuilder machine_builder = machine_builder_;
     machine_builder.setCodeGenOptLevel(pipeline.codegen_level);
 
-    // Each part: a context and module of its own, optimized and compiled to an object.
+    // Each part: a context and module of its own, optimized and compiled to an object,
+    // the parts at once on the cores there are (ThreadPool rethrows a part's error).
     struct Part {
         std::vector<std::string> names;
         std::unique_ptr<llvm::MemoryBuffer> object;
-        std::exception_ptr error;
     };
     std::vector<Part> built(parts);
-    const auto compile_part = [&](std::size_t part) {
-        try {
-            llvm::LLVMContext context;
-            llvm::Module module("gradc", context);
-            auto machine = take(machine_builder.createTargetMachine(), "setting up the target");
-            module.setDataLayout(machine->createDataLayout());
-            module.setTargetTriple(machine->getTargetTriple().str());
-            built[part].names = build(module, prefix, part);
-            backend::optimize(module, *machine, pipeline);
-            built[part].object = take(llvm::orc::SimpleCompiler(*machine)(module), "compiling a kernel");
-        } catch (...) {
-            built[part].error = std::current_exception();
-        }
-    };
     const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    for (std::size_t first = 0; first < parts; first += cores) {
-        std::vector<std::thread> threads;
-        const std::size_t last = std::min(parts, first + cores);
-        for (std::size_t part = first + 1; part < last; ++part) threads.emplace_back(compile_part, part);
-        compile_part(first);
-        for (std::thread& t : threads) t.join();
-    }
-    for (Part& part : built)
-        if (part.error) std::rethrow_exception(part.error);
+    ThreadPool(std::min(parts, cores)).run(parts, [&](std::size_t part) {
+        llvm::LLVMContext context;
+        llvm::Module module("gradc", context);
+        auto machine = take(machine_builder.createTargetMachine(), "setting up the target");
+        module.setDataLayout(machine->createDataLayout());
+        module.setTargetTriple(machine->getTargetTriple().str());
+        built[part].names = build(module, prefix, part);
+        backend::optimize(module, *machine, pipeline);
+        built[part].object = take(llvm::orc::SimpleCompiler(*machine)(module), "compiling a kernel");
+    });
     for (Part& part : built)
         backend::check(lljit_->addObjectFile(unit->tracker, std::move(part.object)), "adding a kernel");
     CompiledFunctions code;
