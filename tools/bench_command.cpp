@@ -158,9 +158,8 @@ Run time_calls(const TensorKernel& kernel, const TensorBindings& bindings, const
     std::vector<double> scratch(kernel.scratch_size(bindings.rows));
     ThreadPool pool(static_cast<std::size_t>(options.threads));
     run.threads = pool.size();
-    // One thread: no pool at all, the kernel's own sequential path.
-    ThreadPool* const use = run.threads > 1 ? &pool : nullptr;
-    const auto call = [&] { kernel(inputs, bindings.rows, output_pointers, std::span<double>(scratch), use); };
+    // A pool of one runs every stage on the caller, as no pool would.
+    const auto call = [&] { kernel(inputs, bindings.rows, output_pointers, std::span<double>(scratch), &pool); };
 
     call();  // warm-up: first touches of the buffers and of the code; an index out of range stops here
     const bool fixed = options.repetitions_option->count() > 0;
@@ -168,10 +167,12 @@ Run time_calls(const TensorKernel& kernel, const TensorBindings& bindings, const
     const std::chrono::duration<double> min_time(options.min_time);
     std::vector<double> nanoseconds;
     const auto start = Clock::now();
-    while (fixed ? nanoseconds.size() < wanted : nanoseconds.size() < 5 || Clock::now() - start < min_time) {
-        const auto before = Clock::now();
+    if (fixed) nanoseconds.reserve(wanted);
+    for (auto now = start; fixed ? nanoseconds.size() < wanted : nanoseconds.size() < 5 || now - start < min_time;) {
+        const auto before = now;
         call();
-        nanoseconds.push_back(std::chrono::duration<double, std::nano>(Clock::now() - before).count());
+        now = Clock::now();
+        nanoseconds.push_back(std::chrono::duration<double, std::nano>(now - before).count());
     }
     run.times = summarize_calls(std::move(nanoseconds));
     return run;
@@ -189,7 +190,7 @@ void print_text(const Compiled& c, const Run& run, const TensorBindings& binding
     const auto ms = [unicode](double v) { return duration_text(v * 1e6, unicode); };
     const auto ns = [unicode](double v) { return duration_text(v, unicode); };
     const CallTimes& t = run.times;
-    std::cout << "cpu            " << cpu_name() << " (" << std::thread::hardware_concurrency()
+    std::cout << "cpu            " << cpu_name() << " (" << std::max(1u, std::thread::hardware_concurrency())
               << " hardware threads)\n";
     std::cout << "threads        " << run.threads << '\n';
     std::cout << "kernel         " << c.what << ": " << c.kernel.stage_count() << " stages\n";
@@ -221,7 +222,7 @@ void print_json_report(const Compiled& c, const Run& run, const TensorBindings& 
     const CallTimes& t = run.times;
     JsonArray random_names(random.begin(), random.end());
     JsonObject report{{"cpu", cpu_name()},
-                      {"hardware_threads", static_cast<double>(std::thread::hardware_concurrency())},
+                      {"hardware_threads", static_cast<double>(std::max(1u, std::thread::hardware_concurrency()))},
                       {"threads", static_cast<double>(run.threads)},
                       {"grad", options.grad},
                       {"stages", static_cast<double>(c.kernel.stage_count())},

@@ -14,7 +14,7 @@ struct BenchOptions {
     bool grad = false;
     long long threads = 1;      // 0: one per hardware thread
     long long rows = 0;         // --rows: N for random inputs
-    long long repetitions = 0;  // timed calls; 0: as many as fill min_time
+    long long repetitions = 0;  // timed calls, when --repetitions is given; else as many as fill min_time
     double min_time = 0.5;      // seconds
     std::uint64_t seed = 1;
     CLI::Option* rows_option = nullptr;

@@ -84,6 +84,14 @@ TEST_CASE("gradc bench --grad on random inputs reports the loss and gradient ker
     CHECK(number(value, {"stages"}) < number(json, {"stages"}));
 }
 
+TEST_CASE("gradc bench --min-time calls until the time has passed", "[cli][bench]") {
+    // A sum of 3 takes well under a microsecond a call: 0.05 s is many more than the
+    // 5 calls made with --min-time 0.
+    const std::string json = bench_json("'w: param[3]; sum(w)' --min-time 0.05");
+    CHECK(number(json, {"calls"}) > 100);
+    CHECK(number(bench_json("'w: param[3]; sum(w)' --min-time 0"), {"calls"}) == 5);
+}
+
 TEST_CASE("gradc bench: repetitions, threads and data from --at", "[cli][bench]") {
     const std::string seven = bench_json(kNet + " --grad --rows 4 --repetitions 7");
     check_times(seven);
