@@ -47,6 +47,15 @@ private:
     llvm::Value* compute_inverse_view(Tensor t, const At& at, unsigned width);       // loop_views.cpp
     llvm::Value* compute_gather(Tensor t, const At& at);
     llvm::Value* reduce(Tensor t, const At& at, unsigned width);  // loop_reduce.cpp
+    // The documented tree ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)) of 8 partial sums, each a
+    // value of `width` lanes; +0.0 where `empty` (no term).
+    llvm::Value* ordered_total(std::span<llvm::Value* const> partial, llvm::Value* empty, unsigned width);
+    // A tiled contraction's sum `total` for the element of `unit` at `at` (column last):
+    // through the root map's epilogue when the root is one, stored into the root.
+    void store_sum(const Stage& stage, llvm::Value* total, const std::vector<llvm::Value*>& at, llvm::Value* unit,
+                   unsigned width);
+    // Lane l of `v` to base[first + l·stride]: a vector's elements down 8 rows.
+    void store_lanes(llvm::Value* v, llvm::Value* base, llvm::Value* first, llvm::Value* stride);
     void scatter(const Stage& stage);                            // loop_reduce.cpp
     void emit_rows(const Stage& stage);                          // every other stage
     void emit_pack(const Stage& stage);                          // loop_tile.cpp

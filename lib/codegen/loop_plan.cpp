@@ -47,14 +47,6 @@ std::vector<Extent> summed_extents(Tensor t, const std::vector<Extent>& a, const
     return out;
 }
 
-// The axis of contraction operand `k` that carries its one summed label.
-std::size_t summed_axis(Tensor c, std::size_t k) {
-    const std::string_view labels = c->labels(k), lo = c->output_labels();
-    for (std::size_t i = 0; i < labels.size(); ++i)
-        if (lo.find(labels[i]) == std::string_view::npos) return i;
-    return labels.size();
-}
-
 // The contraction a stage can compute in register tiles: the root, or the root map's
 // inline operand of the root's shape; with one summed label, appearing once in each
 // operand, over enough terms (N, or at least 16) for vectors of 8 partials to pay.
@@ -178,6 +170,13 @@ std::optional<Access> view_access(Tensor view, const NodePlan& x, const std::vec
 }
 
 }  // namespace
+
+std::size_t summed_axis(Tensor c, std::size_t k) {
+    const std::string_view labels = c->labels(k), lo = c->output_labels();
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        if (lo.find(labels[i]) == std::string_view::npos) return i;
+    return labels.size();
+}
 
 std::int64_t Extent::bound(std::size_t n) const noexcept {
     std::int64_t v = value;

@@ -150,6 +150,10 @@ LoopPlan plan_loops(std::span<const Tensor> outputs, std::span<const Tensor> inp
 // term, so it is computed elementwise, as a read of the view at the preimage.
 bool injective_adjoint(Tensor t);
 
+// The axis of contraction operand `k` that carries its one summed label (a tiled
+// contraction has exactly one).
+std::size_t summed_axis(Tensor c, std::size_t k);
+
 // The data node an index tensor (index data, perhaps reshaped) reads.
 Tensor index_source(Tensor index);
 

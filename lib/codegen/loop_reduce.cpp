@@ -227,10 +227,14 @@ llvm::Value* StageEmitter::reduce(Tensor t, const At& at, unsigned width) {
         count = b_.CreateLoad(i64_, t_counter);
         for (unsigned j = 0; j < 8; ++j) partial[j] = b_.CreateLoad(type, b_.CreateConstInBoundsGEP1_64(type, acc, j));
     }
+    return ordered_total(partial, b_.CreateICmpEQ(count, i64(0)), width);
+}
+
+llvm::Value* StageEmitter::ordered_total(std::span<llvm::Value* const> partial, llvm::Value* empty, unsigned width) {
     llvm::Value* sum =
         b_.CreateFAdd(b_.CreateFAdd(b_.CreateFAdd(partial[0], partial[1]), b_.CreateFAdd(partial[2], partial[3])),
                       b_.CreateFAdd(b_.CreateFAdd(partial[4], partial[5]), b_.CreateFAdd(partial[6], partial[7])));
-    return b_.CreateSelect(b_.CreateICmpEQ(count, i64(0)), splat(0.0, width), sum);
+    return b_.CreateSelect(empty, splat(0.0, width), sum);
 }
 
 void StageEmitter::scatter(const Stage& stage) {

@@ -67,14 +67,29 @@ void StageEmitter::emit_pack(const Stage& stage) {
     in_blocks(units, [&](llvm::Value* unit) {
         llvm::Value* row = b_.CreateMul(unit, inner);
         loop(i64(0), inner, i64(1), [&](llvm::Value* j) {
-            llvm::Value* v = element(x, At{at_of(unit, j).at, static_cast<int>(rank - 1)}, kPartials);
-            for (unsigned l = 0; l < kPartials; ++l) {
-                llvm::Value* to = b_.CreateAdd(b_.CreateAdd(row, b_.CreateMul(inner, i64(l))), j);
-                b_.CreateAlignedStore(b_.CreateExtractElement(v, std::uint64_t{l}),
-                                      b_.CreateInBoundsGEP(f64_, target, to), align);
-            }
+            store_lanes(element(x, At{at_of(unit, j).at, static_cast<int>(rank - 1)}, kPartials), target,
+                        b_.CreateAdd(row, j), inner);
         });
     });
+}
+
+void StageEmitter::store_lanes(llvm::Value* v, llvm::Value* base, llvm::Value* first, llvm::Value* stride) {
+    for (unsigned l = 0; l < kPartials; ++l)
+        b_.CreateAlignedStore(b_.CreateExtractElement(v, std::uint64_t{l}),
+                              b_.CreateInBoundsGEP(f64_, base, b_.CreateAdd(first, b_.CreateMul(stride, i64(l)))),
+                              llvm::Align(8));
+}
+
+void StageEmitter::store_sum(const Stage& stage, llvm::Value* total, const std::vector<llvm::Value*>& at,
+                             llvm::Value* unit, unsigned width) {
+    const Tensor c = stage.tiled;
+    given_[c] = total;
+    llvm::Value* v =
+        stage.root == c ? total : compute(stage.root, At{at, width > 1 ? static_cast<int>(at.size() - 1) : -1}, width);
+    given_.erase(c);
+    const NodePlan& root = plan_.of(stage.root);
+    llvm::Value* offset = b_.CreateAdd(b_.CreateMul(unit, extent(root.dims.back())), at.back());
+    b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, buffer(root.access.slot), offset), llvm::Align(8));
 }
 
 void StageEmitter::in_blocks(const std::function<void(llvm::Value*, llvm::Value*)>& singles,
@@ -169,12 +184,8 @@ void StageEmitter::emit_mirror(const Stage& stage) {
     in_blocks(rows, [&](llvm::Value* i0) {
         loop(i64(0), i0, i64(1), [&](llvm::Value* j) {
             llvm::Value* from = b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(b_.CreateMul(j, width), i0));
-            llvm::Value* v = b_.CreateAlignedLoad(vector, from, align);
-            for (unsigned l = 0; l < kPartials; ++l) {
-                llvm::Value* i = b_.CreateAdd(i0, i64(l));
-                b_.CreateAlignedStore(b_.CreateExtractElement(v, std::uint64_t{l}),
-                                      b_.CreateInBoundsGEP(f64_, home, b_.CreateAdd(b_.CreateMul(i, width), j)), align);
-            }
+            store_lanes(b_.CreateAlignedLoad(vector, from, align), home, b_.CreateAdd(b_.CreateMul(i0, width), j),
+                        width);
         });
         for (unsigned l = 1; l < kPartials; ++l) {
             llvm::Value* i = b_.CreateAdd(i0, i64(l));
@@ -191,7 +202,6 @@ void StageEmitter::tile(const Stage& stage, const std::vector<llvm::Value*>& uni
     const std::vector<Extent> outer(dims.begin(), dims.end() - 1);
     llvm::Type* vector = row_type(kPartials);
     const llvm::Align align(8);
-    const std::string_view lo = c->output_labels();
 
     // Each element's output index, and where each operand's run of terms starts.
     struct Element {
@@ -212,10 +222,7 @@ void StageEmitter::tile(const Stage& stage, const std::vector<llvm::Value*>& uni
             elements.push_back(std::move(e));
         }
     }
-    // The summed extent, from the first operand's dims.
-    Extent summed{0, 0};
-    for (std::size_t i = 0; i < c->labels(0).size(); ++i)
-        if (lo.find(c->labels(0)[i]) == std::string_view::npos) summed = plan_.of(c->operand(0)).dims[i];
+    const Extent summed = stage.tile_terms;
     llvm::Value* count = extent(summed);
     llvm::Value* blocks = b_.CreateLShr(count, i64(3));
     loop(i64(0), blocks, i64(1), [&](llvm::Value* m) {
@@ -244,8 +251,7 @@ void StageEmitter::tile(const Stage& stage, const std::vector<llvm::Value*>& uni
                 b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(vector, e.sum), term), e.sum);
             }
         });
-    // Each sum by the tree, its epilogue, and the store.
-    llvm::Value* home = buffer(plan_.of(root).access.slot);
+    // Each sum by the tree (on lanes, with two shuffles), its epilogue, and the store.
     llvm::Value* empty = b_.CreateICmpEQ(count, i64(0));
     for (std::size_t i = 0; i < elements.size(); ++i) {
         const Element& e = elements[i];
@@ -254,13 +260,7 @@ void StageEmitter::tile(const Stage& stage, const std::vector<llvm::Value*>& uni
         s = b_.CreateFAdd(s, b_.CreateShuffleVector(s, {2, 3, 0, 1, 6, 7, 4, 5}));  // (s0+s1)+(s2+s3), ...
         llvm::Value* total =
             b_.CreateFAdd(b_.CreateExtractElement(s, std::uint64_t{0}), b_.CreateExtractElement(s, std::uint64_t{4}));
-        total = b_.CreateSelect(empty, splat(0.0, 1), total);
-        given_[c] = total;
-        llvm::Value* v = root == c ? total : compute(root, At{e.at, -1}, 1);
-        given_.erase(c);
-        const std::size_t u = i / columns.size(), j = i % columns.size();
-        llvm::Value* offset = b_.CreateAdd(b_.CreateMul(units[u], extent(dims.back())), columns[j]);
-        b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, offset), align);
+        store_sum(stage, b_.CreateSelect(empty, splat(0.0, 1), total), e.at, units[i / columns.size()], 1);
     }
 }
 
@@ -285,22 +285,13 @@ void StageEmitter::output_tile(const Stage& stage, const std::vector<llvm::Value
     const Tensor root = stage.root;
     const std::vector<Extent>& dims = plan_.of(root).dims;
     const std::vector<Extent> outer(dims.begin(), dims.end() - 1);
-    const std::string_view lo = c->output_labels();
     llvm::Type* vector = row_type(kPartials);
     const llvm::Align align(8);
     // Operand `wide` holds the output's last axis and is read as vectors along it.
-    const std::size_t wide = c->labels(0).find(lo.back()) != std::string_view::npos ? 0 : 1;
-
-    llvm::Value* step[2];
-    Extent summed{0, 0};
-    for (std::size_t k = 0; k < 2; ++k) {
-        const std::string_view labels = c->labels(k);
-        for (std::size_t i = 0; i < labels.size(); ++i)
-            if (lo.find(labels[i]) == std::string_view::npos) {
-                step[k] = extent(plan_.of(c->operand(k)).access.strides[i]);
-                summed = plan_.of(c->operand(k)).dims[i];
-            }
-    }
+    const std::size_t wide = c->labels(0).find(c->output_labels().back()) != std::string_view::npos ? 0 : 1;
+    const Extent summed = stage.tile_terms;
+    llvm::Value* step[2];  // each operand's stride along the summed axis
+    for (std::size_t k = 0; k < 2; ++k) step[k] = extent(plan_.of(c->operand(k)).access.strides[summed_axis(c, k)]);
     struct Row {
         std::vector<llvm::Value*> at;
         llvm::Value* start[2];  // each operand at summed index 0
@@ -343,21 +334,12 @@ void StageEmitter::output_tile(const Stage& stage, const std::vector<llvm::Value
         for (unsigned p = 0; p + 1 < kPartials; ++p)
             when(b_.CreateICmpULT(i64(p), rest), [&] { add_term(b_.CreateAdd(t, i64(p)), p); });
     }
-    // The tree ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)) on whole vectors, the epilogue, the store.
-    llvm::Value* home = buffer(plan_.of(root).access.slot);
+    // The tree on whole vectors, the epilogue, the store.
     llvm::Value* empty = b_.CreateICmpEQ(count, i64(0));
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        const Row& r = rows[i];
         llvm::Value* s[kPartials];
-        for (unsigned p = 0; p < kPartials; ++p) s[p] = b_.CreateLoad(vector, r.partials[p]);
-        for (unsigned half = 1; half < kPartials; half *= 2)
-            for (unsigned p = 0; p < kPartials; p += 2 * half) s[p] = b_.CreateFAdd(s[p], s[p + half]);
-        llvm::Value* total = b_.CreateSelect(empty, splat(0.0, kPartials), s[0]);
-        given_[c] = total;
-        llvm::Value* v = root == c ? total : compute(root, At{r.at, static_cast<int>(r.at.size() - 1)}, kPartials);
-        given_.erase(c);
-        llvm::Value* offset = b_.CreateAdd(b_.CreateMul(units[i], i64(dims.back().value)), column);
-        b_.CreateAlignedStore(v, b_.CreateInBoundsGEP(f64_, home, offset), align);
+        for (unsigned p = 0; p < kPartials; ++p) s[p] = b_.CreateLoad(vector, rows[i].partials[p]);
+        store_sum(stage, ordered_total(s, empty, kPartials), rows[i].at, units[i], kPartials);
     }
 }
 
