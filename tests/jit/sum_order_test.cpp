@@ -56,6 +56,22 @@ double lane_order_sum(std::span<const double> terms, std::size_t lanes) {
     return total;
 }
 
+// The documented order but for the partials of a call added left to right: the tree
+// must matter for the data above, or a kernel adding them in a row would pass.
+double left_to_right_sum(std::span<const double> terms) {
+    double total = 0.0;
+    for (std::size_t first = 0; first < terms.size(); first += BatchKernel::kChunkRows) {
+        const std::span<const double> chunk =
+            terms.subspan(first, std::min<std::size_t>(BatchKernel::kChunkRows, terms.size() - first));
+        double s[8] = {-0.0, -0.0, -0.0, -0.0, -0.0, -0.0, -0.0, -0.0};
+        for (std::size_t t = 0; t < chunk.size(); ++t) s[t % 8] += chunk[t];
+        double sum = s[0];
+        for (std::size_t j = 1; j < 8; ++j) sum += s[j];
+        total = first == 0 ? sum : total + sum;
+    }
+    return total;
+}
+
 // loss = p*c + d over columns c and d: with p = 1 the kernel sums the terms c_r + d_r
 // (out[0]) and c_r (out[1], the partial by p).
 struct Kernels {
@@ -132,6 +148,10 @@ TEST_CASE("batch sums have the documented order's bits at every lane count", "[j
         INFO(lanes << " lanes");
         CHECK_FALSE(same_bits(lane_order_sum(c, lanes), batch_sum(c, BatchKernel::kChunkRows)));
     }
+    // And each part of the order matters on its own: the tree, and chunks of 64 rows
+    // rather than 1024.
+    CHECK_FALSE(same_bits(left_to_right_sum(c), batch_sum(c, BatchKernel::kChunkRows)));
+    CHECK_FALSE(same_bits(batch_sum(c, 1024), batch_sum(c, BatchKernel::kChunkRows)));
 }
 
 TEST_CASE("a kernel call numbers its partial sums from its first row", "[jit][batch][order]") {
