@@ -33,34 +33,16 @@ inline Jit& tensor_jit(bool optimized) {
 
 inline void check_tensor_kernel(std::string_view text, bool optimized, bool fuse) {
     TensorContext ctx;
-    ctx.set_max_nodes(5'000);
-    ParseLimits limits;
-    limits.max_nesting = 100;
-    TensorProgram program;
-    try {
-        program = parse_tensor_program(ctx, text, limits);
-    } catch (const Error&) {
-        return;
-    }
+    const std::optional<TensorProgram> parsed = parsed_tensor_input(ctx, text, 5'000, 100);
+    if (!parsed) return;
+    const TensorProgram& program = *parsed;
     if (!small_program(program.outputs, 3, 1 << 16)) return;
     // Small values: three rows, every input at most a few hundred elements, indices 0
     // and 1 where the axis allows (an index out of range is an error both ways).
-    TensorBindings bindings;
-    bindings.rows = 3;
     std::vector<Tensor> wrt;
-    for (const Tensor in : program.inputs) {
-        if (in->shape().elements(3) > 512) return;
-        TensorValue v{in->shape().bound(3), {}, {}};
-        const std::size_t count = in->shape().elements(3);
-        for (std::size_t i = 0; i < count; ++i) {
-            if (in->type() == ElementType::Index)
-                v.indices.push_back(static_cast<std::int64_t>(i % 2));
-            else
-                v.reals.push_back(0.375 + 0.25 * static_cast<double>((i * 7 + wrt.size() * 3) % 11) - 1.25);
-        }
-        if (in->type() == ElementType::Real) wrt.push_back(in);
-        bindings.inputs.emplace_back(std::string(in->name()), std::move(v));
-    }
+    const std::optional<TensorBindings> values = small_bindings(program, 3, 512, 2, wrt);
+    if (!values) return;
+    const TensorBindings& bindings = *values;
     try {
         std::vector<Tensor> outputs = program.outputs;
         const Tensor f = outputs.front();

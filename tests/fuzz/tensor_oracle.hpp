@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -56,36 +57,58 @@ inline bool small_program(std::span<const Tensor> outputs, std::size_t rows, std
     return true;
 }
 
+// The fuzz input as a tensor program in `ctx`, whose nodes are limited to `max_nodes`
+// (nesting to `max_nesting`): nullopt when it does not parse.
+inline std::optional<TensorProgram> parsed_tensor_input(TensorContext& ctx, std::string_view text,
+                                                        std::size_t max_nodes, std::size_t max_nesting) {
+    ctx.set_max_nodes(max_nodes);
+    ParseLimits limits;
+    limits.max_nesting = max_nesting;
+    try {
+        return parse_tensor_program(ctx, text, limits);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+}
+
+// Small values for every input of `program` at N = rows: reals from a fixed pattern,
+// index element i set to i mod `index_period` (0 and 1 reach every axis of two); the
+// real inputs in `wrt`. Nothing when an input holds more than `max_elements`.
+inline std::optional<TensorBindings> small_bindings(const TensorProgram& program, std::size_t rows,
+                                                    std::size_t max_elements, std::size_t index_period,
+                                                    std::vector<Tensor>& wrt) {
+    TensorBindings bindings;
+    bindings.rows = rows;
+    for (const Tensor in : program.inputs) {
+        const std::size_t count = in->shape().elements(rows);
+        if (count > max_elements) return std::nullopt;
+        TensorValue v{in->shape().bound(rows), {}, {}};
+        for (std::size_t i = 0; i < count; ++i) {
+            if (in->type() == ElementType::Index)
+                v.indices.push_back(static_cast<std::int64_t>(i % index_period));
+            else
+                v.reals.push_back(0.375 + 0.25 * static_cast<double>((i * 7 + wrt.size() * 3) % 11) - 1.25);
+        }
+        if (in->type() == ElementType::Real) wrt.push_back(in);
+        bindings.inputs.emplace_back(std::string(in->name()), std::move(v));
+    }
+    return bindings;
+}
+
 inline void check_tensor_program(std::string_view text) {
     TensorContext ctx;
-    ctx.set_max_nodes(20'000);
-    ParseLimits limits;
+    ParseLimits limits;  // for the input and for the printed gradient read back
     limits.max_nesting = 200;
-    TensorProgram program;
-    try {
-        program = parse_tensor_program(ctx, text, limits);
-    } catch (const Error&) {
-        return;
-    }
+    const std::optional<TensorProgram> parsed = parsed_tensor_input(ctx, text, 20'000, limits.max_nesting);
+    if (!parsed) return;
+    const TensorProgram& program = *parsed;
     const Tensor f = program.outputs.front();
     if (f->shape().rank() != 0 || !small_program(program.outputs, 2, 1 << 16)) return;
     // Small values: two rows, every input at most a few thousand elements, indices 0.
-    TensorBindings bindings;
-    bindings.rows = 2;
     std::vector<Tensor> wrt;
-    for (const Tensor in : program.inputs) {
-        if (in->shape().elements(2) > 4096) return;
-        TensorValue v{in->shape().bound(2), {}, {}};
-        if (in->type() == ElementType::Index) {
-            v.indices.assign(in->shape().elements(2), 0);
-        } else {
-            for (std::size_t i = 0; i < in->shape().elements(2); ++i)
-                v.reals.push_back(0.375 + 0.25 * static_cast<double>((i * 7 + wrt.size() * 3) % 11) - 1.25);
-            wrt.push_back(in);
-        }
-        bindings.inputs.emplace_back(std::string(in->name()), std::move(v));
-    }
-    if (wrt.empty()) return;
+    const std::optional<TensorBindings> values = small_bindings(program, 2, 4096, 1, wrt);
+    if (!values || wrt.empty()) return;
+    const TensorBindings& bindings = *values;
     try {
         const std::vector<Tensor> gradient = tensor_gradient(ctx, f, wrt);
         for (const std::vector<Tensor>& outputs : {gradient, canonicalize(ctx, gradient)}) {
