@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "gradc/error.hpp"
+#include "number.hpp"
 
 namespace gradc::cli {
 namespace {
@@ -19,12 +20,6 @@ double quantile(const std::vector<double>& sorted, double q) {
     const std::size_t above = std::min(below + 1, sorted.size() - 1);
     const double fraction = position - static_cast<double>(below);
     return sorted[below] + fraction * (sorted[above] - sorted[below]);
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
 }
 
 }  // namespace

@@ -8,12 +8,6 @@
 namespace gradc::cli {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 // The comma-separated items of `list`, trimmed.
 std::vector<std::string_view> split_commas(std::string_view list) {
     std::vector<std::string_view> items;

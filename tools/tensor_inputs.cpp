@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "gradc/error.hpp"
+#include "number.hpp"
 #include "tensor_values.hpp"
 
 namespace gradc::cli {
@@ -19,12 +20,6 @@ Tensor find_input(std::string_view name, std::span<const Tensor> inputs) {
     std::string message = "unknown input '";
     message.append(name).append("' in ").append(option).append("; the program's inputs are ");
     throw Error(message.append(input_names(inputs)));
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
 }
 
 std::string dims_text(const std::vector<std::size_t>& dims) {

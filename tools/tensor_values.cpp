@@ -17,12 +17,6 @@ namespace {
 // bookkeeping per depth small.
 constexpr std::size_t max_depth = 64;
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // "--at 'X=[[1,2],[3]]': ", the item cut short when it is long.
