@@ -15,6 +15,9 @@ packages=(
   clang-19 libclang-rt-19-dev         # the libFuzzer targets (tests/fuzz)
   clang-format-19                     # the layout check (scripts/format.sh)
   python3-torch python3-numpy         # the PyTorch comparison test (bench/pytorch/compare_fit.py)
+  python3-dev pybind11-dev python3-pybind11   # the Python module (python/)
+  python3-pytest python3-sympy        # its tests; SymPy and mpmath are the derivatives' oracle
+  python3-venv python3-pip python3-setuptools  # `pip install .` into a virtual environment
 )
 
 missing=()

@@ -1,0 +1,208 @@
+// gradc.compile(): a formula's value, gradient and optionally Hessian as native code,
+// called at one point (a point kernel), at every row of arrays (a map kernel) or summed
+// over the rows (a batch kernel). Numbers given instead of arrays are the same for
+// every row (the kernels' parameters), so each pattern of numbers and arrays has its
+// own kernel, compiled on first use. The GIL is released while a kernel runs over
+// arrays; kernels are thread-safe, so Python threads may call one at once.
+#include <pybind11/stl.h>
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "arrays.hpp"
+#include "bindings.hpp"
+#include "gradc/autodiff.hpp"
+#include "gradc/jit.hpp"
+#include "gradc/passes.hpp"
+#include "gradc/print.hpp"
+#include "gradc/thread_pool.hpp"
+
+namespace gradc::python {
+namespace {
+
+class Function {
+public:
+    Function(py::handle formula, py::handle wrt, bool hessian, std::size_t threads, const JitOptions& options)
+        : formula_(read_formula(formula)), jit_(shared_jit(options)), hessian_(hessian) {
+        ExprContext& ctx = formula_.context->ctx;
+        wrt_ = resolve_wrt(formula_, wrt);
+        // As compile_point() does: derivatives of the stable form are stable too.
+        const Expr value = options.stable_forms ? stable_forms(ctx, formula_.value) : formula_.value;
+        outputs_.push_back(value);
+        for (const Expr g : gradient(ctx, value, wrt_)) outputs_.push_back(g);
+        if (hessian)
+            for (const auto& row : gradc::hessian(ctx, value, wrt_))
+                for (const Expr e : row) outputs_.push_back(e);
+        for (const Expr v : formula_.variables) names_.emplace_back(v->name());
+        point_ = jit_.compile(outputs_, formula_.variables);
+        if (threads != 1) pool_ = std::make_shared<ThreadPool>(threads);
+    }
+
+    py::object call(const py::args& args, const py::kwargs& kwargs) {
+        const CallInputs in = read_call(names_, args, kwargs);
+        if (!in.rows) return point(in.numbers);
+        return map(in);
+    }
+
+    py::object sum(const py::args& args, const py::kwargs& kwargs) {
+        const CallInputs in = read_call(names_, args, kwargs);
+        if (!in.rows) throw py::type_error("sum() adds over the rows of arrays: give at least one input as an array");
+        const BatchKernel& kernel = sum_kernel(in.is_column);
+        std::vector<double> params;
+        std::vector<const double*> columns;
+        split(in, params, columns);
+        std::vector<double> out(outputs_.size());
+        {
+            const py::gil_scoped_release release;
+            kernel(params, columns, in.count, out, pool_.get());
+        }
+        return results(out.data());
+    }
+
+    const std::vector<std::string>& names() const { return names_; }
+    std::vector<std::string> wrt_names() const {
+        std::vector<std::string> out;
+        for (const Expr v : wrt_) out.emplace_back(v->name());
+        return out;
+    }
+    std::string text() const { return formula_.text; }
+    bool has_hessian() const { return hessian_; }
+    std::size_t threads() const { return pool_ ? pool_->size() : 1; }
+
+private:
+    // (value, gradient[, hessian]) from outputs laid out value, gradient, Hessian rows.
+    py::object results(const double* out) const {
+        const std::size_t n = wrt_.size();
+        py::array_t<double> gradient = new_array({n}, false);
+        std::copy(out + 1, out + 1 + n, gradient.mutable_data());
+        if (!hessian_) return py::make_tuple(out[0], gradient);
+        py::array_t<double> h = new_array({n, n}, false);
+        std::copy(out + 1 + n, out + 1 + n + n * n, h.mutable_data());
+        return py::make_tuple(out[0], gradient, h);
+    }
+
+    py::object point(const std::vector<double>& in) const {
+        std::vector<double> out(outputs_.size());
+        point_(in.data(), out.data());
+        return results(out.data());
+    }
+
+    py::object map(const CallInputs& in) {
+        const MapKernel& kernel = map_kernel(in.is_column);
+        const std::size_t n = wrt_.size(), rows = in.count;
+        py::array_t<double> values = new_array({rows}, false);
+        // (n, N) in C order, or (N, n) in Fortran order after a Fortran input: the same
+        // memory, a contiguous block of N values per partial.
+        py::array_t<double> gradient = in.fortran ? new_array({rows, n}, true) : new_array({n, rows}, false);
+        py::array_t<double> h = in.fortran ? new_array({rows, n, n}, true) : new_array({n, n, rows}, false);
+        std::vector<double*> out{values.mutable_data()};
+        for (std::size_t i = 0; i < n; ++i) out.push_back(gradient.mutable_data() + i * rows);
+        if (hessian_)
+            for (std::size_t i = 0; i < n; ++i)
+                for (std::size_t j = 0; j < n; ++j)
+                    out.push_back(h.mutable_data() + (in.fortran ? i + j * n : i * n + j) * rows);
+        std::vector<double> params;
+        std::vector<const double*> columns;
+        split(in, params, columns);
+        {
+            const py::gil_scoped_release release;
+            kernel(params, columns, rows, out, pool_.get());
+        }
+        if (!hessian_) return py::make_tuple(values, gradient);
+        return py::make_tuple(values, gradient, h);
+    }
+
+    // The numbers (parameters) and arrays (columns) of a call, each in input order.
+    static void split(const CallInputs& in, std::vector<double>& params, std::vector<const double*>& columns) {
+        for (std::size_t i = 0; i < in.is_column.size(); ++i) {
+            if (in.is_column[i])
+                columns.push_back(in.columns[i]);
+            else
+                params.push_back(in.numbers[i]);
+        }
+    }
+
+    // The kernel of `kernels` for this pattern of numbers (parameters) and arrays
+    // (columns), compiled by `(jit_.*compile)(outputs, params, columns)` on first use.
+    template <typename K, typename Compile>
+    const K& kernel_for(std::map<std::vector<bool>, K>& kernels, const std::vector<bool>& is_column, Compile compile) {
+        auto it = kernels.find(is_column);
+        if (it != kernels.end()) return it->second;
+        std::vector<Expr> params, columns;
+        for (std::size_t i = 0; i < is_column.size(); ++i)
+            (is_column[i] ? columns : params).push_back(formula_.variables[i]);
+        return kernels.emplace(is_column, (jit_.*compile)(outputs_, params, columns)).first->second;
+    }
+    const MapKernel& map_kernel(const std::vector<bool>& is_column) {
+        return kernel_for(maps_, is_column, &Jit::compile_map);
+    }
+    const BatchKernel& sum_kernel(const std::vector<bool>& is_column) {
+        return kernel_for(sums_, is_column, &Jit::compile_sum);
+    }
+
+    Formula formula_;  // keeps the context of the outputs alive
+    Jit jit_;
+    bool hessian_;
+    std::vector<Expr> wrt_;
+    std::vector<Expr> outputs_;  // value, gradient by wrt_, then with hessian_ the n x n Hessian row by row
+    std::vector<std::string> names_;
+    Kernel point_;
+    // Kernels over arrays by which inputs are arrays; compiled with the GIL held, which
+    // also guards these maps.
+    std::map<std::vector<bool>, MapKernel> maps_;
+    std::map<std::vector<bool>, BatchKernel> sums_;
+    std::shared_ptr<ThreadPool> pool_;
+};
+
+}  // namespace
+
+// Never destroyed, so no LLVM teardown runs while Python finalizes; kernels hold their
+// own reference to the session.
+Jit& shared_jit(const JitOptions& options) {
+    static std::mutex mutex;
+    static auto* jits = new std::map<std::tuple<bool, bool, bool>, Jit>();
+    const std::lock_guard lock(mutex);
+    const auto key = std::make_tuple(options.vector_math, options.contract_fma, options.stable_forms);
+    auto it = jits->find(key);
+    if (it == jits->end()) it = jits->emplace(key, Jit(options)).first;
+    return it->second;
+}
+
+void bind_kernels(py::module_& m) {
+    py::class_<Function, std::shared_ptr<Function>>(
+        m, "Function",
+        "A compiled formula: f(x=2.0, y=0.5) gives (value, gradient[, hessian]); with arrays the same at every "
+        "row; f.sum(...) sums them over the rows.")
+        .def("__call__", &Function::call,
+             "At one point (keywords with numbers, or a sequence of numbers): (value, gradient[, hessian]). With "
+             "arrays (keywords with 1-D arrays, or one 2-D array): the same at every row, as arrays.")
+        .def("sum", &Function::sum, "The value, gradient[, hessian] summed over the rows of arrays.")
+        .def_property_readonly("inputs", &Function::names, "The variables a call reads, in order.")
+        .def_property_readonly("wrt", &Function::wrt_names, "The variables of the gradient, in order.")
+        .def_property_readonly("threads", &Function::threads)
+        .def_property_readonly("hessian", &Function::has_hessian)
+        .def("__repr__", [](const Function& f) { return "<gradc.Function " + f.text() + ">"; });
+
+    m.def(
+        "compile",
+        [](py::handle formula, py::handle wrt, bool hessian, std::size_t threads, bool vector_math, bool fma,
+           bool stable) {
+            JitOptions options;
+            options.vector_math = vector_math;
+            options.contract_fma = fma;
+            options.stable_forms = stable;
+            return std::make_shared<Function>(formula, wrt, hessian, threads, options);
+        },
+        py::arg("formula"), py::arg("wrt") = py::none(), py::kw_only(), py::arg("hessian") = false,
+        py::arg("threads") = 1, py::arg("vector_math") = true, py::arg("fma") = false, py::arg("stable_forms") = true,
+        "Compiles a formula (text or gradc.Expr) and its gradient by `wrt` (default: every variable) to native code. "
+        "threads: 0 for one per hardware thread. Options as docs/kernels.md describes them.");
+}
+
+}  // namespace gradc::python
