@@ -357,6 +357,7 @@ std::vector<std::string> emit_loop_nests(llvm::Module& module, const LoopPlan& p
         names.push_back(prefix + "_" + std::to_string(s));
         auto* function = llvm::Function::Create(type, llvm::Function::ExternalLinkage, names.back(), module);
         function->setDoesNotThrow();
+        function->addFnAttr("stackrealign");  // vector spills within a cache line (row_function.cpp)
         function->getArg(0)->addAttr(llvm::Attribute::NoCapture);
         function->getArg(0)->addAttr(llvm::Attribute::ReadOnly);
         StageEmitter emitter(function, plan, options);
