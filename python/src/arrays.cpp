@@ -68,9 +68,8 @@ void read_points(const std::vector<std::string>& names, py::handle value, CallIn
         in.fortran = true;
     } else if (cols == k && c_order) {
         throw py::type_error(
-            "points is a C-ordered (N, k) array, whose variables are not contiguous: "
-            "np.asfortranarray(points) (a copy) or a (k, N) array such as points.T after "
-            "np.ascontiguousarray reads without another");
+            "points is a C-ordered (N, k) array, whose columns are not contiguous: pass "
+            "np.asfortranarray(points), a copy, or keep the data as (k, N) in C order, which is read as it lies");
     } else if (rows == k || cols == k) {
         throw py::type_error(
             "points is a strided view: np.ascontiguousarray(points) or np.asfortranarray(points) "
@@ -147,6 +146,27 @@ py::array_t<double> new_array(const std::vector<std::size_t>& shape, bool fortra
         stride *= std::max<py::ssize_t>(extents[axis], 1);
     }
     return py::array_t<double>(extents, strides);
+}
+
+py::array_t<double> result_array(const std::vector<std::size_t>& shape, bool fortran, py::handle given,
+                                 const std::string& what) {
+    if (!given) return new_array(shape, fortran);
+    std::string wanted = "(";
+    for (std::size_t d = 0; d < shape.size(); ++d) wanted += (d > 0 ? ", " : "") + std::to_string(shape[d]);
+    wanted += shape.size() == 1 ? ",)" : ")";
+    const std::string need = what + " must be a writeable float64 array of shape " + wanted + " in " +
+                             (fortran ? "Fortran" : "C") + " order, as the call returns it";
+    if (!py::isinstance<py::array>(given)) throw py::type_error(need + "; it is a " + type_name(given));
+    const py::array a = py::reinterpret_borrow<py::array>(given);
+    bool same_shape = a.ndim() == static_cast<py::ssize_t>(shape.size());
+    for (std::size_t d = 0; same_shape && d < shape.size(); ++d)
+        same_shape = a.shape(static_cast<py::ssize_t>(d)) == static_cast<py::ssize_t>(shape[d]);
+    const int order = fortran ? py::array::f_style : py::array::c_style;
+    if (!is_float64(a) || !same_shape || (a.flags() & order) == 0 || !a.writeable())
+        throw py::type_error(need + "; it is " + std::string(py::str(a.dtype())) + " of shape " + shape_text(a) +
+                             ((a.flags() & order) == 0 ? ", not in that order" : "") +
+                             (a.writeable() ? "" : ", read-only"));
+    return py::reinterpret_borrow<py::array_t<double>>(given);
 }
 
 }  // namespace gradc::python

@@ -39,4 +39,10 @@ CallInputs read_call(const std::vector<std::string>& names, const py::args& args
 // order when `fortran`.
 py::array_t<double> new_array(const std::vector<std::size_t>& shape, bool fortran);
 
+// A result of a call over arrays: a new array as new_array() makes it, or when `given`
+// is not null the caller's array (`what`, for messages), which must be one new_array()
+// could have made: float64, writeable, of that shape and order.
+py::array_t<double> result_array(const std::vector<std::size_t>& shape, bool fortran, py::handle given,
+                                 const std::string& what);
+
 }  // namespace gradc::python

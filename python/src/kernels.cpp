@@ -39,15 +39,34 @@ public:
         if (hessian)
             for (const auto& row : gradc::hessian(ctx, value, wrt_))
                 for (const Expr e : row) outputs_.push_back(e);
-        for (const Expr v : formula_.variables) names_.emplace_back(v->name());
+        for (const Expr v : formula_.variables) {
+            names_.emplace_back(v->name());
+            keys_.push_back(py::str(names_.back()));
+        }
+        point_in_.resize(names_.size());
+        point_out_.resize(outputs_.size());
         point_ = jit_.compile(outputs_, formula_.variables);
         if (threads != 1) pool_ = std::make_shared<ThreadPool>(threads);
     }
 
-    py::object call(const py::args& args, const py::kwargs& kwargs) {
+    py::object call(const py::args& args, py::kwargs kwargs) {
+        if (args.empty() && read_point_keywords(kwargs)) return point();
+        // out=(values, gradient[, hessian]): arrays to write into instead of new ones (a
+        // variable called `out` takes a number or an array, never a tuple).
+        py::object given;
+        if (kwargs.contains("out") &&
+            (py::isinstance<py::tuple>(kwargs["out"]) || py::isinstance<py::list>(kwargs["out"]))) {
+            given = kwargs["out"];
+            kwargs = py::kwargs(py::dict(kwargs));
+            PyDict_DelItemString(kwargs.ptr(), "out");
+        }
         const CallInputs in = read_call(names_, args, kwargs);
-        if (!in.rows) return point(in.numbers);
-        return map(in);
+        if (!in.rows) {
+            if (given) throw py::type_error("out= takes the arrays of a call over arrays; a point's results are small");
+            std::copy(in.numbers.begin(), in.numbers.end(), point_in_.begin());
+            return point();
+        }
+        return map(in, given);
     }
 
     py::object sum(const py::args& args, const py::kwargs& kwargs) {
@@ -79,7 +98,7 @@ private:
     // (value, gradient[, hessian]) from outputs laid out value, gradient, Hessian rows.
     py::object results(const double* out) const {
         const std::size_t n = wrt_.size();
-        py::array_t<double> gradient = new_array({n}, false);
+        py::array_t<double> gradient(static_cast<py::ssize_t>(n));
         std::copy(out + 1, out + 1 + n, gradient.mutable_data());
         if (!hessian_) return py::make_tuple(out[0], gradient);
         py::array_t<double> h = new_array({n, n}, false);
@@ -87,26 +106,47 @@ private:
         return py::make_tuple(out[0], gradient, h);
     }
 
-    py::object point(const std::vector<double>& in) const {
-        std::vector<double> out(outputs_.size());
-        point_(in.data(), out.data());
-        return results(out.data());
+    // A call at one point runs in well under a microsecond, less than releasing the GIL
+    // and taking it back: it keeps the GIL, which also guards the point buffers.
+    py::object point() {
+        point_(point_in_.data(), point_out_.data());
+        return results(point_out_.data());
     }
 
-    py::object map(const CallInputs& in) {
+    // The common call f(x=1.0, y=2.0), every input a float and nothing else, read
+    // straight into the point buffer; any other call takes read_call()'s checks.
+    bool read_point_keywords(const py::kwargs& kwargs) {
+        if (static_cast<std::size_t>(PyDict_Size(kwargs.ptr())) != keys_.size()) return false;
+        for (std::size_t i = 0; i < keys_.size(); ++i) {
+            PyObject* value = PyDict_GetItem(kwargs.ptr(), keys_[i].ptr());
+            if (value == nullptr || !PyFloat_Check(value)) return false;
+            point_in_[i] = PyFloat_AS_DOUBLE(value);
+        }
+        return true;
+    }
+
+    py::object map(const CallInputs& in, const py::object& given) {
         const MapKernel& kernel = map_kernel(in.is_column);
         const std::size_t n = wrt_.size(), rows = in.count;
-        py::array_t<double> values = new_array({rows}, false);
+        const std::size_t parts = hessian_ ? 3 : 2;
+        if (given && py::len(given) != parts)
+            throw py::value_error("out= takes " + std::to_string(parts) + " arrays, as the call returns");
+        const auto part = [&](std::size_t k) { return given ? py::handle(given[py::int_(k)]) : py::handle(); };
         // (n, N) in C order, or (N, n) in Fortran order after a Fortran input: the same
-        // memory, a contiguous block of N values per partial.
-        py::array_t<double> gradient = in.fortran ? new_array({rows, n}, true) : new_array({n, rows}, false);
-        py::array_t<double> h = in.fortran ? new_array({rows, n, n}, true) : new_array({n, n, rows}, false);
+        // memory, a contiguous block of N values per partial; the Hessian likewise.
+        py::array_t<double> values = result_array({rows}, false, part(0), "out[0]");
+        py::array_t<double> gradient =
+            result_array(in.fortran ? std::vector{rows, n} : std::vector{n, rows}, in.fortran, part(1), "out[1]");
         std::vector<double*> out{values.mutable_data()};
         for (std::size_t i = 0; i < n; ++i) out.push_back(gradient.mutable_data() + i * rows);
-        if (hessian_)
+        py::array_t<double> h;
+        if (hessian_) {
+            h = result_array(in.fortran ? std::vector{rows, n, n} : std::vector{n, n, rows}, in.fortran, part(2),
+                             "out[2]");
             for (std::size_t i = 0; i < n; ++i)
                 for (std::size_t j = 0; j < n; ++j)
                     out.push_back(h.mutable_data() + (in.fortran ? i + j * n : i * n + j) * rows);
+        }
         std::vector<double> params;
         std::vector<const double*> columns;
         split(in, params, columns);
@@ -152,7 +192,9 @@ private:
     std::vector<Expr> wrt_;
     std::vector<Expr> outputs_;  // value, gradient by wrt_, then with hessian_ the n x n Hessian row by row
     std::vector<std::string> names_;
+    std::vector<py::str> keys_;  // names_ as Python strings, for keyword lookups
     Kernel point_;
+    std::vector<double> point_in_, point_out_;
     // Kernels over arrays by which inputs are arrays; compiled with the GIL held, which
     // also guards these maps.
     std::map<std::vector<bool>, MapKernel> maps_;

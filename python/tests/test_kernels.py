@@ -154,6 +154,30 @@ def test_columns_that_would_need_a_copy_are_refused(f, points):
         f.sum(x=1.0, y=2.0, z=3.0)
 
 
+def test_results_written_into_the_callers_arrays(f, points):
+    values, gradients = f(points)
+    out = (np.empty(1000), np.empty((3, 1000)))
+    returned = f(points, out=out)
+    assert returned[0] is out[0] and returned[1] is out[1]
+    np.testing.assert_array_equal(out[0], values)
+    np.testing.assert_array_equal(out[1], gradients)
+    fortran = (np.empty(1000), np.empty((1000, 3), order="F"))
+    f(np.asfortranarray(points.T), out=fortran)
+    np.testing.assert_array_equal(fortran[1], gradients.T)
+    with pytest.raises(TypeError, match=r"out\[1\] must be a writeable float64 array of shape \(3, 1000\) in C order"):
+        f(points, out=(np.empty(1000), np.empty((1000, 3))))
+    with pytest.raises(TypeError, match=r"out\[1\] .* in Fortran order.*not in that order"):
+        f(np.asfortranarray(points.T), out=(np.empty(1000), np.empty((1000, 3))))
+    read_only = np.empty(1000)
+    read_only.flags.writeable = False
+    with pytest.raises(TypeError, match="read-only"):
+        f(points, out=(read_only, np.empty((3, 1000))))
+    with pytest.raises(ValueError, match="out= takes 2 arrays"):
+        f(points, out=(np.empty(1000),))
+    with pytest.raises(TypeError, match="a point's results are small"):
+        f(x=1.0, y=2.0, z=3.0, out=(np.empty(1), np.empty(3)))
+
+
 def test_strided_views_are_read_without_a_copy_once_made_contiguous(f, points):
     view = points[:, ::2]
     values, _ = f(np.ascontiguousarray(view))
