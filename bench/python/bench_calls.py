@@ -11,9 +11,9 @@
    computes the same value and gradient with the math module, and against
    sympy.lambdify of the value and gradient.
 
-Run from the repository's root with the module on the path:
-    PYTHONPATH=build/release/python /usr/bin/python3 bench/python/bench_calls.py \
-        --cxx build/release/bench/python_map_bench
+Run from the repository's root with an optimized module (`pip install .` builds one,
+docs/python.md) and the release preset's C++ program:
+    .venv/bin/python bench/python/bench_calls.py --cxx build/release/bench/python_map_bench
 Both sides run on one thread.
 """
 

@@ -2,8 +2,8 @@
 // called at one point (a point kernel), at every row of arrays (a map kernel) or summed
 // over the rows (a batch kernel). Numbers given instead of arrays are the same for
 // every row (the kernels' parameters), so each pattern of numbers and arrays has its
-// own kernel, compiled on first use. The GIL is released while a kernel runs over
-// arrays; kernels are thread-safe, so Python threads may call one at once.
+// own kernel, compiled on first use. The GIL is released while a kernel runs; kernels
+// are thread-safe, so Python threads may call one at once.
 #include <pybind11/stl.h>
 
 #include <cstddef>
@@ -43,14 +43,13 @@ public:
             names_.emplace_back(v->name());
             keys_.push_back(py::str(names_.back()));
         }
-        point_in_.resize(names_.size());
-        point_out_.resize(outputs_.size());
         point_ = jit_.compile(outputs_, formula_.variables);
         if (threads != 1) pool_ = std::make_shared<ThreadPool>(threads);
     }
 
     py::object call(const py::args& args, py::kwargs kwargs) {
-        if (args.empty() && read_point_keywords(kwargs)) return point();
+        Scratch in_values(names_.size());
+        if (args.empty() && read_point_keywords(kwargs, in_values.data())) return point(in_values.data());
         // out=(values, gradient[, hessian]): arrays to write into instead of new ones (a
         // variable called `out` takes a number or an array, never a tuple).
         py::object given;
@@ -63,8 +62,7 @@ public:
         const CallInputs in = read_call(names_, args, kwargs);
         if (!in.rows) {
             if (given) throw py::type_error("out= takes the arrays of a call over arrays; a point's results are small");
-            std::copy(in.numbers.begin(), in.numbers.end(), point_in_.begin());
-            return point();
+            return point(in.numbers.data());
         }
         return map(in, given);
     }
@@ -106,21 +104,38 @@ private:
         return py::make_tuple(out[0], gradient, h);
     }
 
-    // A call at one point runs in well under a microsecond, less than releasing the GIL
-    // and taking it back: it keeps the GIL, which also guards the point buffers.
-    py::object point() {
-        point_(point_in_.data(), point_out_.data());
-        return results(point_out_.data());
+    // A point's inputs or outputs: on the stack unless there are many. Each call has
+    // its own: calls from several threads run together once the GIL is released.
+    class Scratch {
+    public:
+        explicit Scratch(std::size_t n) {
+            if (n > kOnStack) heap_.resize(n);
+        }
+        double* data() { return heap_.empty() ? stack_ : heap_.data(); }
+
+    private:
+        static constexpr std::size_t kOnStack = 64;
+        double stack_[kOnStack];
+        std::vector<double> heap_;
+    };
+
+    py::object point(const double* in) const {
+        Scratch out(outputs_.size());
+        {
+            const py::gil_scoped_release release;
+            point_(in, out.data());
+        }
+        return results(out.data());
     }
 
     // The common call f(x=1.0, y=2.0), every input a float and nothing else, read
-    // straight into the point buffer; any other call takes read_call()'s checks.
-    bool read_point_keywords(const py::kwargs& kwargs) {
+    // straight into `in`; any other call takes read_call()'s checks.
+    bool read_point_keywords(const py::kwargs& kwargs, double* in) const {
         if (static_cast<std::size_t>(PyDict_Size(kwargs.ptr())) != keys_.size()) return false;
         for (std::size_t i = 0; i < keys_.size(); ++i) {
             PyObject* value = PyDict_GetItem(kwargs.ptr(), keys_[i].ptr());
             if (value == nullptr || !PyFloat_Check(value)) return false;
-            point_in_[i] = PyFloat_AS_DOUBLE(value);
+            in[i] = PyFloat_AS_DOUBLE(value);
         }
         return true;
     }
@@ -194,7 +209,6 @@ private:
     std::vector<std::string> names_;
     std::vector<py::str> keys_;  // names_ as Python strings, for keyword lookups
     Kernel point_;
-    std::vector<double> point_in_, point_out_;
     // Kernels over arrays by which inputs are arrays; compiled with the GIL held, which
     // also guards these maps.
     std::map<std::vector<bool>, MapKernel> maps_;
