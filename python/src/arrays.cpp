@@ -5,6 +5,9 @@
 namespace gradc::python {
 namespace {
 
+// NumPy's flag for data at an address its type's alignment divides.
+constexpr int kAligned = py::detail::npy_api::NPY_ARRAY_ALIGNED_;
+
 std::string type_name(py::handle value) { return py::str(value.get_type().attr("__name__")); }
 
 std::string shape_text(const py::array& a) {
@@ -40,6 +43,11 @@ const double* column_data(const std::string& name, py::handle value, std::size_t
         throw py::type_error(name + " is a strided view (its values " + std::to_string(a.strides(0)) +
                              " bytes apart): kernels read contiguous values; np.ascontiguousarray(" + name +
                              ") makes a copy that is");
+    if ((a.flags() & kAligned) == 0)
+        throw py::type_error(name +
+                             " is not aligned to 8 bytes (a buffer read at an odd offset): "
+                             "np.require(" +
+                             name + ", requirements=\"A\") makes an aligned copy");
     const auto n = static_cast<std::size_t>(a.shape(0));
     if (first) {
         count = n;
@@ -70,6 +78,10 @@ void read_points(const std::vector<std::string>& names, py::handle value, CallIn
         throw py::type_error(
             "points is a C-ordered (N, k) array, whose columns are not contiguous: pass "
             "np.asfortranarray(points), a copy, or keep the data as (k, N) in C order, which is read as it lies");
+    } else if (rows == k && f_order) {
+        throw py::type_error(
+            "points is a Fortran-ordered (k, N) array, whose rows are not contiguous: "
+            "np.ascontiguousarray(points) makes a copy kernels can read");
     } else if (rows == k || cols == k) {
         throw py::type_error(
             "points is a strided view: np.ascontiguousarray(points) or np.asfortranarray(points) "
@@ -77,6 +89,10 @@ void read_points(const std::vector<std::string>& names, py::handle value, CallIn
     } else {
         throw py::type_error("points has shape " + shape_text(a) + layouts);
     }
+    if ((a.flags() & kAligned) == 0)
+        throw py::type_error(
+            "points is not aligned to 8 bytes (a buffer read at an odd offset): "
+            "np.require(points, requirements=\"A\") makes an aligned copy");
     in.rows = true;
     in.count = n;
     const auto* data = static_cast<const double*>(a.data());
@@ -103,13 +119,22 @@ CallInputs read_call(const std::vector<std::string>& names, const py::args& args
             read_points(names, value, in);
             return in;
         }
-        const py::sequence point = py::reinterpret_borrow<py::sequence>(value);
         if (!py::isinstance<py::sequence>(value) && !py::isinstance<py::array>(value))
             throw py::type_error("f(point) takes a sequence of " + std::to_string(k) + " numbers or a 2-D array");
         if (py::len(value) != k)
-            throw py::value_error("the point has " + std::to_string(py::len(value)) + " values; the kernel reads " +
-                                  std::to_string(k));
-        for (std::size_t i = 0; i < k; ++i) in.numbers[i] = py::float_(point[i]).cast<double>();
+            throw py::value_error(
+                "the point has " + std::to_string(py::len(value)) + " values; the kernel reads " + std::to_string(k) +
+                (k == 1 ? ": for many values of " + names[0] + ", call f(" + names[0] + "=values) with a 1-D array"
+                        : ""));
+        const py::sequence point = py::reinterpret_borrow<py::sequence>(value);
+        for (std::size_t i = 0; i < k; ++i) {
+            const py::object number = point[i];
+            if (!is_number(number))
+                throw py::type_error(
+                    "f(point) takes numbers; for many points give a 2-D float64 array "
+                    "(np.asarray(points, dtype=np.float64) makes one)");
+            in.numbers[i] = py::float_(number).cast<double>();
+        }
         return in;
     }
     bool first = true;
@@ -162,7 +187,7 @@ py::array_t<double> result_array(const std::vector<std::size_t>& shape, bool for
     for (std::size_t d = 0; same_shape && d < shape.size(); ++d)
         same_shape = a.shape(static_cast<py::ssize_t>(d)) == static_cast<py::ssize_t>(shape[d]);
     const int order = fortran ? py::array::f_style : py::array::c_style;
-    if (!is_float64(a) || !same_shape || (a.flags() & order) == 0 || !a.writeable())
+    if (!is_float64(a) || !same_shape || (a.flags() & order) == 0 || !a.writeable() || (a.flags() & kAligned) == 0)
         throw py::type_error(need + "; it is " + std::string(py::str(a.dtype())) + " of shape " + shape_text(a) +
                              ((a.flags() & order) == 0 ? ", not in that order" : "") +
                              (a.writeable() ? "" : ", read-only"));

@@ -36,8 +36,9 @@ py::object emit_formula(py::handle formula, const std::string& format, const std
         std::string header_path = *path;
         if (header_path.size() > 3 && header_path.ends_with(".so")) header_path.resize(header_path.size() - 3);
         header_path += ".h";
-        const std::string header = emit_c_header(kernels, options);
-        std::ofstream(header_path, std::ios::binary) << header;
+        std::ofstream header(header_path, std::ios::binary);
+        header << emit_c_header(kernels, options);
+        if (!header) throw Error("cannot write " + header_path);
         return py::str(header_path);
     }
     std::string text;

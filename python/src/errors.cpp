@@ -66,7 +66,7 @@ void bind_errors(py::module_& m) {
     classes.jit = make_class(m, "JitError", "LLVM could not build or link a kernel.",
                              py::make_tuple(error, py::handle(PyExc_RuntimeError)));
 
-    py::register_exception_translator([](std::exception_ptr thrown) {
+    py::register_local_exception_translator([](std::exception_ptr thrown) {
         try {
             if (thrown) std::rethrow_exception(thrown);
         } catch (const ParseError& e) {

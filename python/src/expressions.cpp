@@ -46,7 +46,8 @@ Expr checked_variable(ExprContext& ctx, const std::string& name) {
     } catch (const ParseError&) {}
     if (p.outputs.size() != 1 || !p.outputs[0]->is_var() || p.outputs[0]->name() != name)
         throw py::value_error("'" + name +
-                              "' is not a variable name: use letters, digits and '_', starting with a letter");
+                              "' is not a variable name: use letters, digits and '_', starting with a letter, "
+                              "and not a name the language gives a constant or a function (pi, e, inf, nan, sin, ...)");
     return p.outputs[0];
 }
 
@@ -248,8 +249,8 @@ void bind_expressions(py::module_& m) {
         .def(
             "diff",
             [](const PyExpr& e, py::handle x, int order) {
-                const Expr v =
-                    py::isinstance<py::str>(x) ? e.context->ctx.variable(x.cast<std::string>()) : as_node(x, e.context);
+                const Expr v = py::isinstance<py::str>(x) ? checked_variable(e.context->ctx, x.cast<std::string>())
+                                                          : as_node(x, e.context);
                 if (!v->is_var()) throw py::value_error("diff() differentiates by a variable, not " + to_infix(v));
                 if (order < 0) throw py::value_error("diff() takes an order of 0 or more");
                 return PyExpr{e.context, diff(e.context->ctx, e.node, v, order)};

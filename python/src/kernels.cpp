@@ -6,6 +6,7 @@
 // are thread-safe, so Python threads may call one at once.
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -50,14 +51,21 @@ public:
     py::object call(const py::args& args, py::kwargs kwargs) {
         Scratch in_values(names_.size());
         if (args.empty() && read_point_keywords(kwargs, in_values.data())) return point(in_values.data());
-        // out=(values, gradient[, hessian]): arrays to write into instead of new ones (a
-        // variable called `out` takes a number or an array, never a tuple).
+        // out=(values, gradient[, hessian]): arrays to write into instead of new ones. A
+        // variable called `out` takes a number or a 1-D array, never a tuple.
         py::object given;
-        if (kwargs.contains("out") &&
-            (py::isinstance<py::tuple>(kwargs["out"]) || py::isinstance<py::list>(kwargs["out"]))) {
-            given = kwargs["out"];
-            kwargs = py::kwargs(py::dict(kwargs));
-            PyDict_DelItemString(kwargs.ptr(), "out");
+        if (kwargs.contains("out")) {
+            const py::object out = kwargs["out"];
+            const bool variable = std::find(names_.begin(), names_.end(), "out") != names_.end();
+            if (py::isinstance<py::tuple>(out) || py::isinstance<py::list>(out)) {
+                given = out;
+                // A copy: the dict may be the caller's own (PyObject_Call from C).
+                kwargs = py::reinterpret_steal<py::kwargs>(PyDict_Copy(kwargs.ptr()));
+                if (!kwargs || PyDict_DelItemString(kwargs.ptr(), "out") != 0) throw py::error_already_set();
+            } else if (!variable) {
+                throw py::type_error("out= takes a tuple of " + std::to_string(hessian_ ? 3 : 2) +
+                                     " arrays, (values, gradient" + (hessian_ ? ", hessian)" : ")"));
+            }
         }
         const CallInputs in = read_call(names_, args, kwargs);
         if (!in.rows) {
@@ -68,6 +76,8 @@ public:
     }
 
     py::object sum(const py::args& args, const py::kwargs& kwargs) {
+        if (kwargs.contains("out") && std::find(names_.begin(), names_.end(), "out") == names_.end())
+            throw py::type_error("sum() returns a number and small arrays: it takes no out=");
         const CallInputs in = read_call(names_, args, kwargs);
         if (!in.rows) throw py::type_error("sum() adds over the rows of arrays: give at least one input as an array");
         const BatchKernel& kernel = sum_kernel(in.is_column);
@@ -146,7 +156,9 @@ private:
         const std::size_t parts = hessian_ ? 3 : 2;
         if (given && py::len(given) != parts)
             throw py::value_error("out= takes " + std::to_string(parts) + " arrays, as the call returns");
-        const auto part = [&](std::size_t k) { return given ? py::handle(given[py::int_(k)]) : py::handle(); };
+        std::vector<py::object> parts_given(parts);
+        for (std::size_t k = 0; given && k < parts; ++k) parts_given[k] = given[py::int_(k)];
+        const auto part = [&](std::size_t k) { return py::handle(parts_given[k]); };
         // (n, N) in C order, or (N, n) in Fortran order after a Fortran input: the same
         // memory, a contiguous block of N values per partial; the Hessian likewise.
         py::array_t<double> values = result_array({rows}, false, part(0), "out[0]");
@@ -162,6 +174,7 @@ private:
                 for (std::size_t j = 0; j < n; ++j)
                     out.push_back(h.mutable_data() + (in.fortran ? i + j * n : i * n + j) * rows);
         }
+        if (given) check_apart(in, given);
         std::vector<double> params;
         std::vector<const double*> columns;
         split(in, params, columns);
@@ -171,6 +184,25 @@ private:
         }
         if (!hessian_) return py::make_tuple(values, gradient);
         return py::make_tuple(values, gradient, h);
+    }
+
+    // Kernels' inputs and outputs must not overlap (jit.hpp): out= arrays that share
+    // memory with each other or with the inputs would give results that depend on the
+    // order rows are computed in.
+    static void check_apart(const CallInputs& in, const py::object& given) {
+        const py::object may_share = py::module_::import("numpy").attr("may_share_memory");
+        const std::size_t parts = py::len(given);
+        for (std::size_t a = 0; a < parts; ++a) {
+            for (std::size_t b = a + 1; b < parts; ++b)
+                if (may_share(given[py::int_(a)], given[py::int_(b)]).cast<bool>())
+                    throw py::value_error("out[" + std::to_string(a) + "] and out[" + std::to_string(b) +
+                                          "] share memory: give arrays of their own");
+            for (const py::object& input : in.keep)
+                if (may_share(given[py::int_(a)], input).cast<bool>())
+                    throw py::value_error("out[" + std::to_string(a) +
+                                          "] shares memory with an input: the kernel "
+                                          "would overwrite values it has still to read");
+        }
     }
 
     // The numbers (parameters) and arrays (columns) of a call, each in input order.

@@ -63,6 +63,10 @@ def test_wrong_operands_and_arity_are_refused(ctx):
         ctx.var("2x")
     with pytest.raises(ValueError, match="not a variable name"):
         ctx.symbols("x sin(y)")
+    with pytest.raises(ValueError, match=r"a constant or a function \(pi, e, inf, nan, sin"):
+        ctx.symbols("x pi")
+    with pytest.raises(ValueError, match="not a variable name"):
+        x.diff("2y")
 
 
 def test_inspection(ctx):

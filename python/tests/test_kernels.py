@@ -178,6 +178,40 @@ def test_results_written_into_the_callers_arrays(f, points):
         f(x=1.0, y=2.0, z=3.0, out=(np.empty(1), np.empty(3)))
 
 
+def test_out_arrays_that_share_memory_are_refused(f, points):
+    buffer = np.empty(3000)
+    with pytest.raises(ValueError, match=r"out\[0\] and out\[1\] share memory"):
+        f(points, out=(buffer[1000:2000], buffer.reshape(3, 1000)))
+    block = np.empty((4, 1000))
+    f(points, out=(block[0], block[1:]))  # neighbours, not overlapping
+    with pytest.raises(ValueError, match=r"out\[0\] shares memory with an input"):
+        f(x=points[0], y=points[1], z=points[2], out=(points[0], np.empty((3, 1000))))
+    with pytest.raises(TypeError, match=r"out= takes a tuple of 2 arrays, \(values, gradient\)"):
+        f(points, out=np.empty(1000))
+    with pytest.raises(TypeError, match="takes no out="):
+        f.sum(points, out=(np.empty(1000), np.empty((3, 1000))))
+
+
+def test_more_refusals_with_their_way_out(points):
+    f = gradc.compile(FORMULA)
+    unaligned = np.frombuffer(bytes(8 * 1001), dtype=np.float64, offset=1, count=1000)
+    assert not unaligned.flags.aligned
+    with pytest.raises(TypeError, match=r"x is not aligned.*np\.require\(x, requirements=\"A\"\)"):
+        f(x=unaligned, y=points[1], z=points[2])
+    with pytest.raises(TypeError, match=r"Fortran-ordered \(k, N\).*np\.ascontiguousarray"):
+        f(np.asfortranarray(points))
+    with pytest.raises(TypeError, match=r"f\(point\) takes numbers; for many points give a 2-D float64 array"):
+        f([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    one = gradc.compile("x^2")
+    with pytest.raises(ValueError, match=r"the point has 1000 values; the kernel reads 1: .*f\(x=values\)"):
+        one(points[0])
+    # A square array is read by its order: C as (k, N), Fortran as (N, k).
+    square = np.array([[1.0, 2.0, 3.0], [0.5, 0.25, 0.125], [2.0, 1.0, 0.0]])
+    np.testing.assert_array_equal(f(square)[0], f(x=square[0], y=square[1], z=square[2])[0])
+    np.testing.assert_array_equal(f(np.asfortranarray(square))[0], f(x=square[:, 0].copy(), y=square[:, 1].copy(),
+                                                                     z=square[:, 2].copy())[0])
+
+
 def test_strided_views_are_read_without_a_copy_once_made_contiguous(f, points):
     view = points[:, ::2]
     values, _ = f(np.ascontiguousarray(view))
