@@ -1,6 +1,6 @@
 // The code generation of the commands, in gradc-llvm only (codegen.hpp): the JIT
 // sessions, --jit values, eval --data, emit's machine code, and the subcommands that
-// exist to compile: check, minimize, fit, predict and bench.
+// exist to compile: check, minimize, fit, predict, explain and bench.
 #include <algorithm>
 #include <iostream>
 #include <span>
@@ -9,6 +9,7 @@
 #include "bench_command.hpp"
 #include "check_command.hpp"
 #include "codegen.hpp"
+#include "explain_command.hpp"
 #include "fit_command.hpp"
 #include "gradc/dataset.hpp"
 #include "gradc/error.hpp"
@@ -46,6 +47,7 @@ public:
         minimize_app_ = listed(add_minimize_command(app, minimize_));
         fit_app_ = listed(add_fit_command(app, fit_));
         predict_app_ = listed(add_predict_command(app, predict_));
+        explain_app_ = listed(add_explain_command(app, explain_));
         formula_of["minimize"] = &minimize_.common.source.expr;
         formula_of["fit"] = &fit_.common.source.expr;
     }
@@ -58,6 +60,7 @@ public:
         if (minimize_app_->parsed()) return run_minimize(minimize_);
         if (fit_app_->parsed()) return run_fit(fit_);
         if (predict_app_->parsed()) return run_predict(predict_);
+        if (explain_app_->parsed()) return run_explain(explain_);
         return std::nullopt;
     }
     void add_bench(CLI::App& app, FormulaTargets& formula_of) override {
@@ -74,11 +77,13 @@ private:
     MinimizeCommandOptions minimize_;
     FitCommandOptions fit_;
     PredictOptions predict_;
+    ExplainCommandOptions explain_;
     BenchOptions bench_;
     CLI::App* check_app_ = nullptr;
     CLI::App* minimize_app_ = nullptr;
     CLI::App* fit_app_ = nullptr;
     CLI::App* predict_app_ = nullptr;
+    CLI::App* explain_app_ = nullptr;
     CLI::App* bench_app_ = nullptr;
 };
 

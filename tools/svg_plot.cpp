@@ -58,7 +58,9 @@ std::string fixed(double v, int decimals) {
     return text;
 }
 
-std::string escaped(const std::string& text) {
+}  // namespace
+
+std::string svg_escaped(const std::string& text) {
     std::string out;
     for (const char c : text) {
         switch (c) {
@@ -71,6 +73,8 @@ std::string escaped(const std::string& text) {
     }
     return out;
 }
+
+namespace {
 
 // A title that fits above the plot: a long formula is cut, on a UTF-8 character's start.
 std::string shortened(const std::string& title) {
@@ -165,20 +169,20 @@ void draw_axes(std::ostringstream& svg, const Plot& plot, const Chart& chart) {
     svg << "</g>\n<g font-size=\"11\" fill=\"black\">\n";
     for (std::size_t i = 0; i < plot.x.ticks.size(); ++i)
         svg << "<text x=\"" << coordinate(plot.px(plot.x.ticks[i])) << "\" y=\"" << kBottom + 18
-            << "\" text-anchor=\"middle\">" << escaped(plot.x.labels[i]) << "</text>\n";
+            << "\" text-anchor=\"middle\">" << svg_escaped(plot.x.labels[i]) << "</text>\n";
     for (std::size_t i = 0; i < plot.y.ticks.size(); ++i) {
         const double y = plot.ty(plot.y.ticks[i]);
         svg << "<text x=\"" << kLeft - 8 << "\" y=\"" << coordinate(y + 4) << "\" text-anchor=\"end\">"
-            << escaped(plot.y.labels[i]) << "</text>\n";
+            << svg_escaped(plot.y.labels[i]) << "</text>\n";
     }
     svg << "</g>\n<g font-size=\"13\" fill=\"black\" text-anchor=\"middle\">\n"
-        << "<text x=\"" << (kLeft + kRight) / 2 << "\" y=\"" << kHeight - 14 << "\">" << escaped(chart.x_label)
+        << "<text x=\"" << (kLeft + kRight) / 2 << "\" y=\"" << kHeight - 14 << "\">" << svg_escaped(chart.x_label)
         << "</text>\n"
         << "<text transform=\"translate(18," << (kTop + kBottom) / 2 << ") rotate(-90)\">"
-        << escaped(chart.y_label + (plot.y.log ? " (log scale)" : "")) << "</text>\n";
+        << svg_escaped(chart.y_label + (plot.y.log ? " (log scale)" : "")) << "</text>\n";
     if (!chart.title.empty())
         svg << "<text x=\"" << (kLeft + kRight) / 2 << "\" y=\"24\" font-size=\"14\">"
-            << escaped(shortened(chart.title)) << "</text>\n";
+            << svg_escaped(shortened(chart.title)) << "</text>\n";
     svg << "</g>\n";
 }
 
@@ -221,7 +225,8 @@ void draw_legend(std::ostringstream& svg, const Chart& chart) {
         const double y = kTop + 14 + 18 * static_cast<double>(k);
         svg << "<line x1=\"" << x << "\" y1=\"" << y << "\" x2=\"" << x + 24 << "\" y2=\"" << y << "\" stroke=\""
             << kColors[k % std::size(kColors)] << "\" stroke-width=\"2\"/>\n"
-            << "<text x=\"" << x + 30 << "\" y=\"" << y + 4 << "\">" << escaped(chart.series[k].name) << "</text>\n";
+            << "<text x=\"" << x + 30 << "\" y=\"" << y + 4 << "\">" << svg_escaped(chart.series[k].name)
+            << "</text>\n";
     }
     svg << "</g>\n";
 }
@@ -297,8 +302,10 @@ PlotFile::PlotFile(const std::string& path) : path_(path), out_(path) {
     if (!out_) throw Error("cannot write the plot to '" + path + "': check that its folder exists and is writable");
 }
 
-void PlotFile::write(const Chart& chart) {
-    out_ << svg_chart(chart);
+void PlotFile::write(const Chart& chart) { write(svg_chart(chart)); }
+
+void PlotFile::write(const std::string& svg) {
+    out_ << svg;
     out_.flush();
     if (!out_) throw Error("could not write the plot to '" + path_ + "': is the disk full?");
 }

@@ -1,5 +1,5 @@
 // Line charts as SVG for --plot: the losses of a fit by epoch, the values of a
-// minimization by iteration. Axes with "nice" ticks, labels, a legend for several
+// minimization by iteration (explain's pictures: attribution_plot.hpp). Axes with "nice" ticks, labels, a legend for several
 // series, and a log scale when the values span many decades.
 #pragma once
 
@@ -35,6 +35,9 @@ std::string tick_label(double value, double step);
 // largest above 1000 times the smallest.
 bool wants_log_scale(std::span<const double> values);
 
+// `text` with &, <, > and " written as SVG (XML) entities.
+std::string svg_escaped(const std::string& text);
+
 // The chart as a standalone SVG document. Never fails: an empty series, one point or
 // nothing finite gives axes with what there is.
 std::string svg_chart(const Chart& chart);
@@ -44,8 +47,10 @@ std::string svg_chart(const Chart& chart);
 class PlotFile {
 public:
     explicit PlotFile(const std::string& path);
-    // Writes the chart; gradc::Error when the disk refuses it.
+    // Writes the chart, or an SVG document made elsewhere; gradc::Error when the disk
+    // refuses it.
     void write(const Chart& chart);
+    void write(const std::string& svg);
 
 private:
     std::string path_;

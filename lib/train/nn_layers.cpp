@@ -7,23 +7,12 @@
 
 #include "gradc/error.hpp"
 #include "gradc/nn.hpp"
+#include "train/random_draws.hpp"
 
 namespace gradc::nn {
-namespace {
 
-// A double in [0, 1) from the top 53 bits: the engine's output is fixed by the
-// standard, unlike std::uniform_real_distribution's.
-double uniform01(std::mt19937_64& random) { return static_cast<double>(random() >> 11) * 0x1.0p-53; }
-
-// One standard normal by Box–Muller (the cosine half; the sine half is dropped so each
-// draw uses exactly two engine outputs). 1 - u keeps the log's argument in (0, 1].
-double standard_normal(std::mt19937_64& random) {
-    const double u1 = 1.0 - uniform01(random);
-    const double u2 = uniform01(random);
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
-}
-
-}  // namespace
+using train::standard_normal;
+using train::uniform01;
 
 Activation activation_named(std::string_view name) {
     if (name == "identity" || name == "linear") return Activation::Identity;
