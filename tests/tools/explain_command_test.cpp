@@ -131,6 +131,12 @@ TEST_CASE("explain refuses what it cannot do, with exit code 2", "[tools][explai
     check_error(
         "explain " + model + " --data " + missing,
         missing + ", line 1, column 1: the data has no column 'y', which the model reads; its columns are x, z");
+    std::string newer = read_text(model);
+    newer.replace(newer.find("\"version\": 1"), 12, "\"version\": 2");
+    const std::string v2 = temp_file("explain_v2.json", newer);
+    check_error("explain " + v2 + " --data " + rows,
+                v2 + ": the model file is version 2 of the format, and this gradc reads version 1 only: read it with "
+                     "the gradc that wrote it");
     check_error("explain " + model + " --data " + rows + " --output probability",
                 "the model predicts numbers, not classes: there is no probability to explain; leave out --output "
                 "probability");
