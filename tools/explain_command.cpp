@@ -13,6 +13,7 @@
 #include "gradc/error.hpp"
 #include "gradc/explain.hpp"
 #include "gradc/model_file.hpp"
+#include "gradc/print.hpp"
 #include "gradc/thread_pool.hpp"
 #include "subcommand.hpp"
 #include "svg_plot.hpp"
@@ -117,6 +118,19 @@ void print_json_attributions(const Attributions& a, const ExplainCommandOptions&
     print_json(std::move(out));
 }
 
+// As write_csv() writes them (the same header and numbers), a row at a time: a copy of
+// every attribution as one string would double the memory of a large explanation.
+void print_csv(const Attributions& a) {
+    std::cout << write_csv(Dataset{a.inputs, std::vector<std::vector<double>>(a.inputs.size())});
+    std::string line;
+    for (std::size_t r = 0; r < a.output.size(); ++r) {
+        line.clear();
+        for (std::size_t i = 0; i < a.values.size(); ++i)
+            line.append(i ? "," : "").append(shortest_number(a.values[i][r]));
+        std::cout << line << '\n';
+    }
+}
+
 }  // namespace
 
 CLI::App* add_explain_command(CLI::App& parent, ExplainCommandOptions& options) {
@@ -174,16 +188,19 @@ int run_explain(const ExplainCommandOptions& options) {
     if (options.json)
         print_json_attributions(a, options);
     else
-        std::cout << write_csv(Dataset{a.inputs, a.values});
+        print_csv(a);
     if (plot) {
         const std::string title = options.method + " of " + options.model;
         if (image.height > 0) {
+            const std::size_t rows = std::min(kImageRows, data.rows());
             std::vector<std::vector<double>> pixels;
-            for (const std::string& name : a.inputs) pixels.push_back(data.column(name));
+            for (const std::string& name : a.inputs) {
+                const std::vector<double>& column = data.column(name);
+                pixels.emplace_back(column.begin(), column.begin() + static_cast<std::ptrdiff_t>(rows));
+            }
             std::vector<std::string> labels;
             for (const double c : a.target_class) labels.push_back("class " + number_text(c));
-            plot->write(svg_attribution_images(title, pixels, a.values, image.height, image.width,
-                                               std::min(kImageRows, data.rows()), labels));
+            plot->write(svg_attribution_images(title, pixels, a.values, image.height, image.width, rows, labels));
         } else {
             plot->write(svg_attribution_bars(title, a.inputs, a.values));
         }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "gradc/error.hpp"
+#include "gradc/print.hpp"
 #include "train/explain_function.hpp"
 #include "train/quadrature.hpp"
 #include "train/random_draws.hpp"
@@ -112,9 +113,8 @@ Rows read_rows(const SavedModel& model, const Dataset& data, const ExplainedFunc
         const double k = index_of(*o.target_class);
         if (k < 0) {
             std::string list;
-            for (const double c : classes)
-                list += (list.empty() ? "" : ", ") + std::to_string(static_cast<long long>(c));
-            throw Error("the model has no class " + std::to_string(*o.target_class) + "; its classes are " + list);
+            for (const double c : classes) list += (list.empty() ? "" : ", ") + shortest_number(c);
+            throw Error("the model has no class " + shortest_number(*o.target_class) + "; its classes are " + list);
         }
         rows.klass.assign(rows.count, k);
     } else {
@@ -124,11 +124,11 @@ Rows read_rows(const SavedModel& model, const Dataset& data, const ExplainedFunc
     return rows;
 }
 
-// f and its gradient (in data units) at every row.
+// f at every row, and its gradient (in data units) when `gradient` is not null.
 void at_rows(const ExplainedFunction& fn, const PointRunner& runner, const Rows& rows, Attributions& out,
-             std::vector<std::vector<double>>& gradient) {
+             std::vector<std::vector<double>>* gradient) {
     const std::size_t n = fn.inputs();
-    gradient.assign(n, std::vector<double>(rows.count));
+    if (gradient) gradient->assign(n, std::vector<double>(rows.count));
     out.output.assign(rows.count, 0.0);
     runner.run(
         rows.count,
@@ -138,7 +138,8 @@ void at_rows(const ExplainedFunction& fn, const PointRunner& runner, const Rows&
         },
         [&](std::size_t r, double f, const double* g) {
             out.output[r] = f;
-            for (std::size_t i = 0; i < n; ++i) gradient[i][r] = g[i] / fn.scale(i);
+            if (gradient)
+                for (std::size_t i = 0; i < n; ++i) (*gradient)[i][r] = g[i] / fn.scale(i);
         });
 }
 
@@ -318,8 +319,11 @@ Attributions explain(const SavedModel& model, const Dataset& data, const Explain
     const PointRunner runner(fn, options.pool);
     Attributions out;
     out.inputs = model.inputs();
+    // Saliency and gradient x input are the rows' gradients; the other methods need f alone.
+    const bool gradients =
+        options.method == AttributionMethod::Saliency || options.method == AttributionMethod::GradientXInput;
     std::vector<std::vector<double>> gradient;
-    at_rows(fn, runner, rows, out, gradient);
+    at_rows(fn, runner, rows, out, gradients ? &gradient : nullptr);
     if (fn.reads_class()) {
         const std::vector<double> classes = model.classes();
         for (const double k : rows.klass) out.target_class.push_back(classes[static_cast<std::size_t>(k)]);

@@ -23,14 +23,14 @@ namespace {
 
 using namespace pybind11::literals;
 
-// A CSV file's path, or columns by name (a dict of arrays, a pandas DataFrame): fitting
+// A CSV file's path, or columns by name (a dict of arrays, or any mapping with .items()): fitting
 // reads its own copy of the columns, as float64.
 Dataset to_dataset(py::handle data) {
     const py::module_ os = py::module_::import("os");
     if (py::isinstance<py::str>(data) || py::isinstance(data, os.attr("PathLike")))
         return read_csv_file(py::str(os.attr("fspath")(data)));
     if (!py::hasattr(data, "items"))
-        throw py::type_error("data is a CSV file's path or columns by name (a dict of arrays, a DataFrame), not " +
+        throw py::type_error("data is a CSV file's path or columns by name (a dict of arrays), not " +
                              std::string(py::str(data.get_type().attr("__name__"))));
     const py::object asarray = py::module_::import("numpy").attr("asarray");
     Dataset out;
