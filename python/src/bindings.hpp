@@ -81,5 +81,6 @@ void bind_kernels(py::module_& m);
 void bind_minimize(py::module_& m);
 void bind_fit(py::module_& m);
 void bind_emit(py::module_& m);
+void bind_explain(py::module_& m);
 
 }  // namespace gradc::python

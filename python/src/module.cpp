@@ -11,4 +11,5 @@ PYBIND11_MODULE(_gradc, m) {
     bind_minimize(m);
     bind_fit(m);
     bind_emit(m);
+    bind_explain(m);
 }
