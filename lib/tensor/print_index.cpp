@@ -110,8 +110,10 @@ Fragment literal(const Syntax& s, Tensor constant) {
     const bool equal = std::all_of(values.begin(), values.end(), [&](double v) {
         return std::bit_cast<std::uint64_t>(v) == std::bit_cast<std::uint64_t>(values[0]);
     });
-    if (equal && !values.empty()) {
-        const Fragment args[] = {atom(shape_text(constant->shape())), number(s, values[0])};
+    // An empty constant prints as full() too: "[]" would read back as shape [0] whatever
+    // its shape was.
+    if (equal) {
+        const Fragment args[] = {atom(shape_text(constant->shape())), number(s, values.empty() ? 0.0 : values[0])};
         return call(s, s.latex() ? "\\operatorname{full}" : "full", args);
     }
     // Nested lists, row-major: "[" opens an axis, "]" closes it.
@@ -130,7 +132,7 @@ Fragment literal(const Syntax& s, Tensor constant) {
             text += ']';
         }
     }
-    return atom(values.empty() ? "[]" : text);
+    return atom(text);
 }
 
 Fragment reduction(const Syntax& s, bool max, std::span<const std::string> indices, const Fragment& body) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gradc/tensor.hpp"
+#include "gradc/tensor_parse.hpp"
 #include "gradc/tensor_print.hpp"
 #include "tensor/random_program.hpp"
 #include "tensor/two_layer_net.hpp"
@@ -225,4 +226,21 @@ TEST_CASE("names given for nodes are used, and clashing names are refused", "[te
               .starts_with("t1[n] = sum(i, X[n,i] * w[i]);\ns[n] = sigmoid(t1[n]);"));
     options.names = {{s, "X"}};
     CHECK_THROWS_AS(tensor_text(H, TensorForm::Matrix, options), SemanticError);
+}
+
+TEST_CASE("an empty constant prints with its shape and reads back as the same node", "[tensor][print]") {
+    TensorContext ctx;
+    const Tensor A = ctx.param("A", Shape{{2, 2}});
+    const Tensor empty[] = {ctx.constant({}, Shape{{0}}), ctx.constant({}, Shape{{0, 2}}),
+                            ctx.constant({}, Shape{{2, 0}})};
+    CHECK(tensor_text(empty) == "full((0,), 0), full((0, 2), 0), full((2, 0), 0)");
+    for (const Tensor e : empty) {
+        const TensorProgram back = parse_tensor_program(ctx, "A: param[2,2]; " + tensor_text(e));
+        REQUIRE(back.outputs.size() == 1);
+        CHECK(back.outputs[0] == e);
+    }
+    // A product with an empty factor folds to an empty constant of the product's shape.
+    const Tensor product = ctx.sum(ctx.matmul(empty[1], A));
+    const TensorProgram back = parse_tensor_program(ctx, "A: param[2,2]; " + tensor_text(product));
+    CHECK(back.outputs[0] == product);
 }
