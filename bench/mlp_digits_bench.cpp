@@ -8,25 +8,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <vector>
+
+#include "digits_split.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-void read_split(const std::string& path, std::vector<std::size_t>& train, std::vector<std::size_t>& test) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    while (std::getline(in, line)) {
-        const std::size_t comma = line.find(',');
-        (line.compare(comma + 1, 4, "test") == 0 ? test : train).push_back(std::stoul(line.substr(0, comma)));
-    }
-}
 
 struct Setting {
     std::size_t hidden;
@@ -63,7 +54,7 @@ int main(int argc, char** argv) {
     const std::string folder = argc > 1 ? argv[1] : "data";
     const gradc::Dataset digits = gradc::read_csv_file(folder + "/digits.csv");
     std::vector<std::size_t> train_rows, test_rows;
-    read_split(folder + "/digits_split.csv", train_rows, test_rows);
+    gradc::bench::read_digits_split(folder + "/digits_split.csv", train_rows, test_rows);
     const gradc::Dataset train = digits.select_rows(train_rows);
     const gradc::Dataset test = digits.select_rows(test_rows);
     gradc::Jit jit;

@@ -4,7 +4,7 @@
 // commands that generate no code (derivatives, values by the interpreter, emit c, latex
 // and dot), which then start in a few milliseconds instead of the ~20 ms LLVM's
 // relocations, page faults and static initialisers cost, and it hands every other
-// command (check, minimize, fit, predict, explain, bench, --jit, eval --data, emit llvm|asm|obj|so),
+// command (check, minimize, fit, tune, predict, explain, bench, --jit, eval --data, emit llvm|asm|obj|so),
 // before reading its input, to gradc-llvm by exec() with the same arguments (main.cpp).
 //
 // This header is the seam: gradc-llvm links codegen_commands.cpp, which defines these
@@ -50,7 +50,8 @@ public:
 std::unique_ptr<CodegenCommands> codegen_commands();
 
 // The names of those subcommands: gradc hands on any command line that names one.
-inline constexpr const char* kCodegenCommandNames[] = {"check", "minimize", "fit", "predict", "explain", "bench"};
+inline constexpr const char* kCodegenCommandNames[] = {"check",   "minimize", "fit",  "tune",
+                                                       "predict", "explain",  "bench"};
 
 // --jit: the values of `outputs` at the formula's point, by a compiled kernel.
 std::vector<double> compiled_values(const Formula& formula, const std::vector<Expr>& outputs);

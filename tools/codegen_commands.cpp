@@ -1,6 +1,6 @@
 // The code generation of the commands, in gradc-llvm only (codegen.hpp): the JIT
 // sessions, --jit values, eval --data, emit's machine code, and the subcommands that
-// exist to compile: check, minimize, fit, predict, explain and bench.
+// exist to compile: check, minimize, fit, tune, predict, explain and bench.
 #include <algorithm>
 #include <iostream>
 #include <span>
@@ -16,6 +16,7 @@
 #include "gradc/tensor_jit.hpp"
 #include "minimize_command.hpp"
 #include "predict_command.hpp"
+#include "tune_command.hpp"
 
 namespace gradc::cli {
 namespace {
@@ -46,10 +47,12 @@ public:
     void add_minimize_fit_predict(CLI::App& app, FormulaTargets& formula_of) override {
         minimize_app_ = listed(add_minimize_command(app, minimize_));
         fit_app_ = listed(add_fit_command(app, fit_));
+        tune_app_ = listed(add_tune_command(app, tune_));
         predict_app_ = listed(add_predict_command(app, predict_));
         explain_app_ = listed(add_explain_command(app, explain_));
         formula_of["minimize"] = &minimize_.common.source.expr;
         formula_of["fit"] = &fit_.common.source.expr;
+        formula_of["tune"] = &tune_.fit.common.source.expr;
     }
     std::optional<int> run_check(bool ascii) override {
         if (!check_app_->parsed()) return std::nullopt;
@@ -59,6 +62,7 @@ public:
     std::optional<int> run_minimize_fit_predict() override {
         if (minimize_app_->parsed()) return run_minimize(minimize_);
         if (fit_app_->parsed()) return run_fit(fit_);
+        if (tune_app_->parsed()) return run_tune(tune_);
         if (predict_app_->parsed()) return run_predict(predict_);
         if (explain_app_->parsed()) return run_explain(explain_);
         return std::nullopt;
@@ -76,12 +80,14 @@ private:
     CheckOptions check_;
     MinimizeCommandOptions minimize_;
     FitCommandOptions fit_;
+    TuneCommandOptions tune_;
     PredictOptions predict_;
     ExplainCommandOptions explain_;
     BenchOptions bench_;
     CLI::App* check_app_ = nullptr;
     CLI::App* minimize_app_ = nullptr;
     CLI::App* fit_app_ = nullptr;
+    CLI::App* tune_app_ = nullptr;
     CLI::App* predict_app_ = nullptr;
     CLI::App* explain_app_ = nullptr;
     CLI::App* bench_app_ = nullptr;

@@ -172,17 +172,30 @@ std::vector<std::size_t> hidden_sizes(const std::string& text) {
     return sizes;
 }
 
-// --mlp: a network over every column but the target; prints no parameters (there are
-// thousands: --json has them), but the accuracy of a classifier.
-int run_mlp_fit(const FitCommandOptions& options, FitOptions& settings) {
+// --mlp's network, refusing a formula or --param beside it; sets the network's default
+// batch size.
+nn::MlpOptions network_options(const FitCommandOptions& options, FitOptions& settings) {
     if (!options.common.source.expr.empty() || !options.common.source.file.empty())
         throw Error("--mlp builds the model itself: leave out the formula, or leave out --mlp");
     if (!options.params.empty()) throw Error("--param names a formula's parameter: it does not go with --mlp");
     nn::MlpOptions net;
     net.hidden = hidden_sizes(options.mlp);
     net.activation = nn::activation_named(options.activation);
-    const Dataset data = read_csv_file(options.data);
     if (!settings.batch_size && settings.method != Method::Lbfgs) settings.batch_size = kNetworkBatchSize;
+    return net;
+}
+
+// The starting values --param gives.
+void add_starts(const std::vector<ParamFlag>& flags, FitOptions& settings) {
+    for (const ParamFlag& f : flags)
+        if (f.start) settings.initial.emplace_back(f.name, *f.start);
+}
+
+// --mlp: a network over every column but the target; prints no parameters (there are
+// thousands: --json has them), but the accuracy of a classifier.
+int run_mlp_fit(const FitCommandOptions& options, FitOptions& settings) {
+    const nn::MlpOptions net = network_options(options, settings);
+    const Dataset data = read_csv_file(options.data);
     if (!options.row_order.empty()) write_row_order(options.row_order, data.rows(), settings);
     RunWatch watch("epoch", "loss", settings.epochs, options.common.json, options.plot);
     settings.on_epoch = [&watch](std::size_t epoch, const EpochLoss& loss) {
@@ -206,8 +219,7 @@ int run_mlp_fit(const FitCommandOptions& options, FitOptions& settings) {
 
 }  // namespace
 
-CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
-    CLI::App* app = parent.add_subcommand("fit", "fit a model's parameters to a CSV file (--data, --target)");
+void add_fit_options(CLI::App* app, FitCommandOptions& options) {
     app->add_option("EXPR", options.common.source.expr,
                     "the model, e.g. \"w*x + b\": columns are data, other names parameters");
     app->add_option("-f,--file", options.common.source.file, "read the model from FILE ('-' for standard input)");
@@ -257,6 +269,11 @@ CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
                     "softplus or identity");
     app->add_flag("--json", options.common.json, "write JSON for scripts");
     add_optimizer_options(*app, options.tuning);
+}
+
+CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
+    CLI::App* app = parent.add_subcommand("fit", "fit a model's parameters to a CSV file (--data, --target)");
+    add_fit_options(app, options);
     app->footer(
         "Examples:\n"
         "  gradc fit \"w*x + b\" --data line.csv --target y\n"
@@ -265,6 +282,31 @@ CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
         "  gradc fit \"w*x + b\" --data line.csv --target y --optimizer momentum --lr 0.01 --momentum 0.5 "
         "--schedule step:50:0.5");
     return app;
+}
+
+FitRun fit_quietly(const FitCommandOptions& options, const std::string& model, const Dataset& data, Jit& jit,
+                   ThreadPool* pool) {
+    FitOptions settings = fit_options(options);
+    settings.jit = &jit;
+    settings.pool = pool;
+    const OptimizerChoice choice = choose_optimizer(settings.method, settings.learning_rate, options.tuning);
+    settings.optimizer = choice.optimizer.get();
+    settings.lbfgs_history = choice.lbfgs_history;
+    if (!options.mlp.empty()) {
+        nn::MlpFitResult fitted = nn::fit_mlp(data, network_options(options, settings), settings);
+        settings.optimizer = nullptr;
+        SavedModel saved = saved_model(fitted, settings);
+        return FitRun{fitted.fit, std::move(fitted), std::move(saved)};
+    }
+    if (settings.loss.kind == LossKind::CrossEntropy)
+        throw Error("the xent loss needs one output per class: fit a network, as in --mlp 32 --loss xent");
+    std::vector<ParamFlag> flags;
+    for (const std::string& text : options.params) flags.push_back(param_flag(text));
+    add_starts(flags, settings);
+    FitResult result = fit(model, data, settings);
+    settings.optimizer = nullptr;
+    SavedModel saved = saved_model(result, settings);
+    return FitRun{std::move(result), std::nullopt, std::move(saved)};
 }
 
 int run_fit(const FitCommandOptions& options) {
@@ -296,8 +338,7 @@ int run_fit(const FitCommandOptions& options) {
     read.push_back(data.find(options.target));
     std::size_t dropped = 0;
     finite_rows(data, read, settings.drop_nonfinite, dropped);
-    for (const ParamFlag& f : flags)
-        if (f.start) settings.initial.emplace_back(f.name, *f.start);
+    add_starts(flags, settings);
     if (!options.row_order.empty()) write_row_order(options.row_order, data.rows() - dropped, settings);
 
     RunWatch watch("epoch", "loss", settings.epochs, options.common.json, options.plot);

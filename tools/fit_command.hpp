@@ -1,8 +1,15 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "gradc/dataset.hpp"
+#include "gradc/fit.hpp"
+#include "gradc/jit.hpp"
+#include "gradc/model_file.hpp"
+#include "gradc/nn.hpp"
 
 #include "optimizer_options.hpp"
 #include "subcommand.hpp"
@@ -43,7 +50,21 @@ struct FitCommandOptions {
     CLI::Option* batch_option = nullptr;
 };
 
+// fit's options (and the formula) on `app`: the fit subcommand's, and gradc tune's fixed
+// settings.
+void add_fit_options(CLI::App* app, FitCommandOptions& options);
 CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options);
+
+// One fit as `gradc fit` makes it from `options`, of the formula `model` (ignored with
+// --mlp) on `data` already read, printing and writing nothing: gradc tune's trials.
+// Throws gradc::Error as run_fit() does for options that cannot be used.
+struct FitRun {
+    FitResult result;  // for a network, its loop's result
+    std::optional<nn::MlpFitResult> network;
+    SavedModel model;
+};
+FitRun fit_quietly(const FitCommandOptions& options, const std::string& model, const Dataset& data, Jit& jit,
+                   ThreadPool* pool);
 // Exit 0 when the run finished, 1 when it diverged or L-BFGS could not go on.
 int run_fit(const FitCommandOptions& options);
 

@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
         if (app.get_subcommands().empty() && is_word(top.source.expr)) {
             std::cerr << "gradc: error: unknown subcommand '" << top.source.expr
                       << "'; the subcommands are grad, diff, hessian, jacobian, eval, check, emit, minimize, fit, "
-                         "predict, explain and bench (gradc --help lists them)\n";
+                         "tune, predict, explain and bench (gradc --help lists them)\n";
             return kExitUsage;
         }
         const bool subcommand_option = std::any_of(in.begin(), in.end(), [](const std::string& arg) {

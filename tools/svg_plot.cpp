@@ -209,6 +209,13 @@ void draw_series(std::ostringstream& svg, const Plot& plot, const PlotSeries& s,
         else
             flush();
     };
+    if (s.dots) {
+        for (std::size_t i = 0; i < n; ++i)
+            if (drawable(s.x[i], s.y[i], plot.y.log))
+                svg << "<circle cx=\"" << coordinate(plot.px(s.x[i])) << "\" cy=\"" << coordinate(plot.py(s.y[i]))
+                    << "\" r=\"3\" fill=\"" << color << "\" fill-opacity=\"0.7\"/>\n";
+        return;
+    }
     for (std::size_t i = 0; i < n; i += stride) visit(i);
     if (n > 0 && (n - 1) % stride != 0) visit(n - 1);  // the last point, where the run ended
     flush();
@@ -294,6 +301,27 @@ std::string svg_chart(const Chart& chart) {
     if (empty)
         svg << "<text x=\"" << (kLeft + kRight) / 2 << "\" y=\"" << (kTop + kBottom) / 2
             << "\" font-size=\"13\" text-anchor=\"middle\" fill=\"#888888\">no finite values to plot</text>\n";
+    svg << "</svg>\n";
+    return svg.str();
+}
+
+std::string svg_grid(std::span<const std::string> charts, std::size_t columns) {
+    columns = std::max<std::size_t>(1, std::min(columns, charts.size()));
+    const std::size_t rows = (charts.size() + columns - 1) / columns;
+    const double width = double(columns) * kWidth, height = double(std::max<std::size_t>(1, rows)) * kHeight;
+    std::ostringstream svg;
+    svg << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+        << "\" viewBox=\"0 0 " << width << ' ' << height << "\" font-family=\"sans-serif\">\n"
+        << "<rect width=\"" << width << "\" height=\"" << height << "\" fill=\"white\"/>\n";
+    for (std::size_t k = 0; k < charts.size(); ++k) {
+        // Each chart's document without its XML declaration, nested where it goes.
+        std::string_view chart = charts[k];
+        if (chart.starts_with("<?xml")) chart.remove_prefix(chart.find('\n') + 1);
+        svg << "<g transform=\"translate(" << double(k % columns) * kWidth << ',' << double(k / columns) * kHeight
+            << ")\">\n"
+            << chart << "</g>\n";
+    }
     svg << "</svg>\n";
     return svg.str();
 }

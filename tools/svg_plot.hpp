@@ -14,6 +14,7 @@ namespace gradc::cli {
 struct PlotSeries {
     std::string name;
     std::vector<double> x, y;  // as many of each; points with a NaN or infinity are left out
+    bool dots = false;  // each point a dot, not joined: a scatter
 };
 
 struct Chart {
@@ -41,6 +42,9 @@ std::string svg_escaped(const std::string& text);
 // The chart as a standalone SVG document. Never fails: an empty series, one point or
 // nothing finite gives axes with what there is.
 std::string svg_chart(const Chart& chart);
+
+// Charts (svg_chart's documents) side by side, `columns` to a row, as one document.
+std::string svg_grid(std::span<const std::string> charts, std::size_t columns);
 
 // An SVG file opened before a long run, so that a path that cannot be written fails at
 // once (gradc::Error) rather than after the run.

@@ -164,6 +164,7 @@ struct JitStats {
 
 namespace jit_detail {
 class Session;        // the LLVM state behind a Jit (lib/jit/session.hpp)
+struct KeptCode;      // what Jit::keep_compiled_code() holds
 struct SessionOf;     // how the tensor kernels (tensor_jit.hpp) reach it
 }  // namespace jit_detail
 
@@ -193,9 +194,17 @@ public:
     const std::string& cpu_features() const noexcept;
     JitStats stats() const;
 
+    // From now on keeps the code of every kernel compiled (by this Jit or a copy) until
+    // the last copy is destroyed, so compiling the same DAG again reuses it even after the
+    // kernels that held it are gone: a search that trains one model shape in many trials
+    // compiles it once. Off by default, since a long-lived Jit would keep every kernel.
+    void keep_compiled_code();
+
 private:
     friend struct jit_detail::SessionOf;
+    void keep(const std::shared_ptr<const void>& unit);
     std::shared_ptr<jit_detail::Session> session_;
+    std::shared_ptr<jit_detail::KeptCode> kept_;
 };
 
 // Differentiates `values` by every input (reverse mode; Hessians forward-over-reverse),

@@ -1,14 +1,37 @@
 // gradc::Jit and gradc::Kernel: the public face of the session in session.cpp.
 #include "gradc/jit.hpp"
 
+#include <algorithm>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "codegen/schedule.hpp"
 #include "jit/session.hpp"
 
 namespace gradc {
 
-Jit::Jit(JitOptions options) : session_(jit_detail::Session::create(std::move(options))) {}
+namespace jit_detail {
+struct KeptCode {
+    std::mutex mutex;
+    bool on = false;
+    std::vector<std::shared_ptr<const void>> units;
+};
+}  // namespace jit_detail
+
+Jit::Jit(JitOptions options)
+    : session_(jit_detail::Session::create(std::move(options))), kept_(std::make_shared<jit_detail::KeptCode>()) {}
+
+void Jit::keep_compiled_code() {
+    const std::lock_guard lock(kept_->mutex);
+    kept_->on = true;
+}
+
+void Jit::keep(const std::shared_ptr<const void>& unit) {
+    const std::lock_guard lock(kept_->mutex);
+    if (kept_->on && std::find(kept_->units.begin(), kept_->units.end(), unit) == kept_->units.end())
+        kept_->units.push_back(unit);
+}
 
 namespace {
 
@@ -30,6 +53,7 @@ std::vector<Expr> concatenated(std::span<const Expr> params, std::span<const Exp
 Kernel Jit::compile(std::span<const Expr> outputs, std::span<const Expr> inputs) {
     const codegen::KernelDag dag = dag_for(session_->options(), outputs, inputs);
     jit_detail::CompiledCode code = session_->compile(dag.outputs, dag.inputs, {backend::KernelKind::Point, 0});
+    keep(code.unit);
     Kernel k;
     k.fn_ = reinterpret_cast<Kernel::Function>(code.address);
     k.code_ = std::move(code.unit);
@@ -43,6 +67,7 @@ BatchKernel Jit::compile_sum(std::span<const Expr> outputs, std::span<const Expr
     const codegen::KernelDag dag = dag_for(session_->options(), outputs, concatenated(params, columns));
     jit_detail::CompiledCode code =
         session_->compile(dag.outputs, dag.inputs, {backend::KernelKind::Sum, params.size()});
+    keep(code.unit);
     BatchKernel k;
     k.fn_ = reinterpret_cast<BatchKernel::Function>(code.address);
     k.code_ = std::move(code.unit);
@@ -57,6 +82,7 @@ MapKernel Jit::compile_map(std::span<const Expr> outputs, std::span<const Expr> 
     const codegen::KernelDag dag = dag_for(session_->options(), outputs, concatenated(params, columns));
     jit_detail::CompiledCode code =
         session_->compile(dag.outputs, dag.inputs, {backend::KernelKind::Map, params.size()});
+    keep(code.unit);
     MapKernel k;
     k.fn_ = reinterpret_cast<MapKernel::Function>(code.address);
     k.code_ = std::move(code.unit);

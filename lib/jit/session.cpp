@@ -111,14 +111,32 @@ CompiledCode Session::compile(std::span<const Expr> outputs, std::span<const Exp
     const codegen::Schedule schedule = codegen::make_schedule(outputs, inputs);
     std::string key = unit_key(schedule, request, lanes_);
     {
-        std::lock_guard lock(mutex_);
-        if (auto it = cache_.find(key); it != cache_.end())
-            if (auto unit = it->second.lock()) {
-                ++cache_hits_;
-                void* address = unit->address;
-                return CompiledCode{std::move(unit), address};
-            }
+        std::unique_lock lock(mutex_);
+        while (true) {
+            if (auto it = cache_.find(key); it != cache_.end())
+                if (auto unit = it->second.lock()) {
+                    ++cache_hits_;
+                    void* address = unit->address;
+                    return CompiledCode{std::move(unit), address};
+                }
+            if (!compiling_.contains(key)) break;
+            compiled_now_.wait(lock);  // another thread is compiling this program
+        }
+        compiling_.insert(key);
     }
+    // However this ends, the program is no longer being compiled: waiting threads look
+    // again (and compile it themselves if this failed).
+    struct Done {
+        Session& session;
+        std::string key;
+        ~Done() {
+            {
+                const std::lock_guard lock(session.mutex_);
+                session.compiling_.erase(key);
+            }
+            session.compiled_now_.notify_all();
+        }
+    } done{*this, key};
     std::shared_ptr<Unit> unit = new_unit(std::move(key));
     const std::string name = "gradc_kernel_" + std::to_string(unit->symbol);
     auto context = std::make_unique<llvm::LLVMContext>();
@@ -134,16 +152,11 @@ CompiledCode Session::compile(std::span<const Expr> outputs, std::span<const Exp
     unit->address = take(lljit_->lookup(name), "compiling a kernel").toPtr<void*>();
 
     std::shared_ptr<const Unit> result = unit;
-    std::shared_ptr<const Unit> existing;
     {
         std::lock_guard lock(mutex_);
         ++compiled_;
-        auto& slot = cache_[unit->key];
-        existing = slot.lock();
-        // Another thread compiled the same program meanwhile: keep one copy.
-        if (!existing) slot = result;
+        cache_[unit->key] = result;
     }
-    if (existing) result = std::move(existing);  // ours is freed here, outside the lock
     void* address = result->address;
     return CompiledCode{std::move(result), address};
 }

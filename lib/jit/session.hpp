@@ -3,6 +3,7 @@
 // KaleidoscopeJIT, the layers stay private: callers ask for code and get an address.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
@@ -57,7 +59,8 @@ public:
     Session& operator=(const Session&) = delete;
 
     // The code for `outputs` of `inputs`: from the cache, or compiled now. May be
-    // called from several threads at once.
+    // called from several threads at once; a thread asking for a program another is
+    // compiling waits for that code.
     CompiledCode compile(std::span<const Expr> outputs, std::span<const Expr> inputs, backend::KernelRequest request);
 
     // The functions `build` makes in `parts` modules (the tensor kernels), optimized with
@@ -93,6 +96,10 @@ private:
 
     mutable std::mutex mutex_;  // guards everything below
     std::unordered_map<std::string, std::weak_ptr<const Unit>> cache_;
+    // Programs being compiled now: a thread asking for one of them waits for its code
+    // rather than compiling it twice.
+    std::unordered_set<std::string> compiling_;
+    std::condition_variable compiled_now_;
     std::vector<std::uint64_t> free_symbols_;  // names of freed units, reused so names stay few
     std::uint64_t next_symbol_ = 0;
     std::size_t compiled_ = 0;

@@ -50,7 +50,7 @@ TEST_CASE("diff --order must not be negative", "[cli][errors]") {
 TEST_CASE("unknown subcommands and options", "[cli][errors]") {
     check_error("hesian 'x*y'",
                 "unknown subcommand 'hesian'; the subcommands are grad, diff, hessian, jacobian, eval, check, emit, "
-                "minimize, fit, predict, explain and bench (gradc --help lists them)");
+                "minimize, fit, tune, predict, explain and bench (gradc --help lists them)");
     check_error(
         "'x^2' --at x=1",
         "--at, --wrt, --order, --json and --jit go with a subcommand, as in: gradc grad \"x^2*sin(y)\" --at x=1,y=2");
