@@ -104,20 +104,21 @@ int main(int argc, char** argv) {
                         grid.push_back(
                             {{"lr", lr}, {"optimizer", optimizer}, {"batch-size", batch}, {"l2", l2}, {"mlp", mlp}});
     const auto grid_start = Clock::now();
-    std::vector<double> mean_val(grid.size(), 0.0);
+    const std::size_t runs = grid.size() * std::size(kSeeds);
+    std::vector<double> val_accuracy(runs, 0.0);
     gradc::ThreadPool pool(threads);
-    pool.run(grid.size() * std::size(kSeeds), [&](std::size_t task) {
-        const std::size_t point = task / std::size(kSeeds), seed = kSeeds[task % std::size(kSeeds)];
-        const double a = train(train_set, grid[point], epochs, seed, jit).val_accuracy;
-        mean_val[task] = a;  // summed below, in order, so threads change nothing
+    pool.run(runs, [&](std::size_t run) {
+        const std::size_t point = run / std::size(kSeeds), seed = kSeeds[run % std::size(kSeeds)];
+        val_accuracy[run] = train(train_set, grid[point], epochs, seed, jit).val_accuracy;
     });
+    // Summed in order, so the threads change nothing.
     std::vector<double> point_mean(grid.size(), 0.0);
-    for (std::size_t task = 0; task < grid.size() * std::size(kSeeds); ++task)
-        point_mean[task / std::size(kSeeds)] += mean_val[task] / double(std::size(kSeeds));
+    for (std::size_t run = 0; run < runs; ++run)
+        point_mean[run / std::size(kSeeds)] += val_accuracy[run] / double(std::size(kSeeds));
     std::size_t best = 0;
     for (std::size_t p = 1; p < grid.size(); ++p)
         if (point_mean[p] > point_mean[best]) best = p;
-    const std::size_t grid_epochs = grid.size() * std::size(kSeeds) * epochs;
+    const std::size_t grid_epochs = runs * epochs;
     std::printf(
         "grid: %zu points x %zu seeds x %zu epochs = %zu epochs, %.0f s; best mean validation accuracy "
         "%.2f%%: %s\n",

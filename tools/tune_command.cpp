@@ -195,8 +195,8 @@ CLI::App* add_tune_command(CLI::App& parent, TuneCommandOptions& options) {
     options.app = app;
     CLI::Option_group* search = app->add_option_group("Search");
     search->add_option("--space", options.space,
-                       "the settings to search, as \"lr=log(1e-4,1e-1); optimizer=adam|gd; batch-size=16|32; "
-                       "epochs... \": log(a,b), uniform(a,b), int(a,b) or choices a|b|c");
+                       "the settings to search, as \"lr=log(1e-4,1e-1); optimizer=adam|gd; batch-size=16|32\": "
+                       "log(a,b), uniform(a,b), int(a,b) or choices a|b|c");
     search->add_option("--method", options.method, "hyperband (default), halving or random");
     search->add_option("--trials", options.trials, "the most configurations tried (default 40)");
     search->add_option("--budget", options.budget, "the most epochs, summed over every trial (default: no limit)");
