@@ -114,11 +114,16 @@ struct AdamConstants {
 // too: this file is built with -fno-math-errno), compiled for AVX-512, AVX2 and the
 // baseline; the loader picks the widest this CPU has (function multi-versioning). The
 // file is built with -ffp-contract=off, so no clone fuses a multiply and an add and
-// every CPU gets the same bits.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void adam_step(std::size_t n, double* __restrict p,
-                                                                            const double* __restrict g,
-                                                                            double* __restrict m, double* __restrict v,
-                                                                            const AdamConstants c) {
+// every CPU gets the same bits. ThreadSanitizer builds take the baseline alone: the
+// loader runs a clone's resolver before the sanitizer's runtime is up, and the
+// instrumented resolver would crash the program at start.
+#if defined(__SANITIZE_THREAD__)
+#define GRADC_ADAM_CLONES
+#else
+#define GRADC_ADAM_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+GRADC_ADAM_CLONES void adam_step(std::size_t n, double* __restrict p, const double* __restrict g, double* __restrict m,
+                                 double* __restrict v, const AdamConstants c) {
     for (std::size_t i = 0; i < n; ++i) {
         const double gi = g[i] + c.coupled_decay * p[i];
         m[i] = c.b1 * m[i] + (1 - c.b1) * gi;
