@@ -93,7 +93,6 @@ FitOptions fit_options(const FitCommandOptions& options) {
     }
     o.drop_nonfinite = options.drop_nonfinite;
     o.standardize = options.standardize;
-    o.jit = &command_jit();
     o.parse_limits = limits().parse;
     o.max_nodes = limits().max_nodes;
     return o;
@@ -194,6 +193,7 @@ void add_starts(const std::vector<ParamFlag>& flags, FitOptions& settings) {
 // --mlp: a network over every column but the target; prints no parameters (there are
 // thousands: --json has them), but the accuracy of a classifier.
 int run_mlp_fit(const FitCommandOptions& options, FitOptions& settings) {
+    settings.jit = &command_jit();
     const nn::MlpOptions net = network_options(options, settings);
     const Dataset data = read_csv_file(options.data);
     if (!options.row_order.empty()) write_row_order(options.row_order, data.rows(), settings);
@@ -284,6 +284,27 @@ CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options) {
     return app;
 }
 
+ModelNames check_formula_fit(const FitCommandOptions& options, const std::string& model, const Dataset& data) {
+    const ModelNames names = model_names(model, data.names, limits().parse);
+    if (data.find(options.target) == Dataset::npos)
+        throw Error("there is no column '" + options.target + "' to predict; the columns are " +
+                    (data.names.empty() ? "none" : joined(data.names)));
+    if (names.params.empty())
+        throw Error("the model has no parameters to fit: every name in it is a column of the data (" +
+                    (names.data.empty() ? "none" : joined(names.data)) + ")");
+    std::vector<ParamFlag> flags;
+    for (const std::string& text : options.params) flags.push_back(param_flag(text));
+    check_lookalikes(names, data, flags);
+    return names;
+}
+
+void check_fit_value(const std::string& name, const std::string& value) {
+    if (name == "optimizer") (void)method_named(value);
+    if (name == "loss") (void)Loss::named(value);
+    if (name == "activation") (void)nn::activation_named(value);
+    if (name == "mlp") (void)hidden_sizes(value);
+}
+
 FitRun fit_quietly(const FitCommandOptions& options, const std::string& model, const Dataset& data, Jit& jit,
                    ThreadPool* pool) {
     FitOptions settings = fit_options(options);
@@ -320,19 +341,12 @@ int run_fit(const FitCommandOptions& options) {
     if (!options.mlp.empty()) return run_mlp_fit(options, settings);
     if (settings.loss.kind == LossKind::CrossEntropy)
         throw Error("the xent loss needs one output per class: fit a network, as in gradc fit --mlp 32 --loss xent");
+    settings.jit = &command_jit();
     const std::string model = read_formula(options.common.source);
     const Dataset data = read_csv_file(options.data);
-    const ModelNames names = model_names(model, data.names, limits().parse);
-    // The mistakes fit() would refuse, before anything is printed.
-    if (data.find(options.target) == Dataset::npos)
-        throw Error("there is no column '" + options.target + "' to predict; the columns are " +
-                    (data.names.empty() ? "none" : joined(data.names)));
-    if (names.params.empty())
-        throw Error("the model has no parameters to fit: every name in it is a column of the data (" +
-                    (names.data.empty() ? "none" : joined(names.data)) + ")");
+    const ModelNames names = check_formula_fit(options, model, data);
     std::vector<ParamFlag> flags;
     for (const std::string& text : options.params) flags.push_back(param_flag(text));
-    check_lookalikes(names, data, flags);
     std::vector<std::size_t> read;  // the columns the model reads: refused or emptied data, before the names print
     for (const std::string& name : names.data) read.push_back(data.find(name));
     read.push_back(data.find(options.target));

@@ -55,6 +55,15 @@ struct FitCommandOptions {
 void add_fit_options(CLI::App* app, FitCommandOptions& options);
 CLI::App* add_fit_command(CLI::App& parent, FitCommandOptions& options);
 
+// The mistakes in a formula fit that run_fit() refuses before training: a missing target
+// column, a model without parameters, a parameter that looks like a misspelt column
+// (unless --param confirms it) and --param naming no parameter. Returns the names.
+ModelNames check_formula_fit(const FitCommandOptions& options, const std::string& model, const Dataset& data);
+
+// Refuses a value of fit option `name` that names nothing (an unknown optimizer, loss or
+// activation, malformed --mlp sizes), with the choices; other options are not checked.
+void check_fit_value(const std::string& name, const std::string& value);
+
 // One fit as `gradc fit` makes it from `options`, of the formula `model` (ignored with
 // --mlp) on `data` already read, printing and writing nothing: gradc tune's trials.
 // Throws gradc::Error as run_fit() does for options that cannot be used.

@@ -30,12 +30,16 @@ const std::pair<const char*, const char*> kTuneOwned[] = {
     {"seed", "--seed fixes the validation split and every trial's shuffles"},
     {"validation", "every trial holds out the same --validation rows"},
     {"file", "the model is the same in every trial"},
+    {"loss", "validation losses of different losses cannot be compared: give one --loss"},
+    {"help", "it is not a setting"},
     {"save", "--save writes the chosen model"},
     {"plot", "--plot draws the search"},
     {"json", "--json writes the search"},
     {"history", "tune writes no per-epoch history: run the chosen command with --history"},
     {"row-order", "tune writes no row order: run the chosen command with --row-order"},
 };
+
+constexpr std::size_t kMostTrials = 100000, kMostThreads = 1024;
 
 const char* owned_reason(const std::string& name) {
     for (const auto& [owned, why] : kTuneOwned)
@@ -45,6 +49,17 @@ const char* owned_reason(const std::string& name) {
 
 std::string long_name(const CLI::Option* option) { return "--" + option->get_lnames().front(); }
 
+// A flag's value as fit arguments: the bare flag when true, nothing when false (a flag
+// given at all counts as given, as --nesterov does for the optimizers that refuse it),
+// else --name=value for fit to refuse.
+void add_flag(std::vector<std::string>& args, const std::string& name, const std::string& value) {
+    static constexpr std::string_view truths[] = {"true", "1", "yes", "on"}, lies[] = {"false", "0", "no", "off"};
+    if (std::find(std::begin(truths), std::end(truths), value) != std::end(truths))
+        args.push_back(name);
+    else if (std::find(std::begin(lies), std::end(lies), value) == std::end(lies))
+        args.push_back(name + "=" + value);
+}
+
 // The fit options given on tune's command line, as fit arguments.
 std::vector<std::string> fixed_arguments(const TuneCommandOptions& options) {
     std::vector<std::string> args;
@@ -53,9 +68,9 @@ std::vector<std::string> fixed_arguments(const TuneCommandOptions& options) {
         const std::string& name = option->get_lnames().front();
         if (const char* why = owned_reason(name); why && (name == "history" || name == "row-order"))
             throw Error(std::string(why));
-        if (owned_reason(name)) continue;
+        if (owned_reason(name) && name != "loss") continue;
         if (option->get_expected_min() == 0) {
-            args.push_back(long_name(option));
+            add_flag(args, long_name(option), option->as<bool>() ? "true" : "false");
             continue;
         }
         for (const std::string& value : option->results()) {
@@ -78,9 +93,11 @@ struct FitParser {
     }
 };
 
-// Refuses a searched name fit does not have, one tune sets itself, or one also fixed.
+// Refuses a searched name fit does not have, one tune sets itself, one also fixed, and
+// two names of one option (ftol and tol).
 void check_space(const SearchSpace& space, const std::vector<std::string>& fixed) {
     FitParser fit;
+    std::vector<std::pair<const CLI::Option*, std::string>> searched;
     for (const SearchRange& r : space.ranges) {
         if (const char* why = owned_reason(r.name)) throw Error("--space cannot search " + r.name + ": " + why);
         const CLI::Option* option = fit.app.get_option_no_throw("--" + r.name);
@@ -88,11 +105,15 @@ void check_space(const SearchSpace& space, const std::vector<std::string>& fixed
             throw Error("--space: '" + r.name + "' is not an option of gradc fit (gradc fit --help lists them)");
         if (std::find(fixed.begin(), fixed.end(), long_name(option)) != fixed.end())
             throw Error("--" + r.name + " is both given and searched: leave it out of the command or of --space");
+        for (const auto& [other, other_name] : searched)
+            if (other == option) throw Error("--space: " + other_name + " and " + r.name + " are one option: keep one");
+        searched.emplace_back(option, r.name);
     }
 }
 
-// A value of the space that fit's command line refuses (a misspelt choice, a number
-// for a flag): each choice, and each range's bounds, in configuration 0's settings.
+// A value of the space that fit refuses whatever the other settings: one its command line
+// cannot read (a word for a number, a real for a whole number), in each choice and the
+// first configurations' draws, or that names nothing (an unknown optimizer).
 void check_values(const SearchSpace& space, const std::vector<std::string>& shared, const TuneOptions& o);
 
 // The fit arguments of one trial: the shared ones, then the drawn settings (flags as
@@ -105,7 +126,7 @@ std::vector<std::string> trial_arguments(const std::vector<std::string>& shared,
     for (const Setting& s : settings) {
         const CLI::Option* option = fit.app.get_option("--" + s.name);
         if (option->get_expected_min() == 0) {
-            args.push_back("--" + s.name + "=" + s.value);
+            add_flag(args, "--" + s.name, s.value);
         } else {
             args.push_back("--" + s.name);
             args.push_back(s.value);
@@ -134,21 +155,32 @@ std::string command_line(const std::string& formula, const std::vector<std::stri
 }
 
 void check_values(const SearchSpace& space, const std::vector<std::string>& shared, const TuneOptions& o) {
+    const auto readable = [&](const Settings& settings, const std::string& what) {
+        try {
+            FitParser().parse(trial_arguments(shared, settings, o.max_epochs));
+        } catch (const CLI::ParseError& e) {
+            throw Error("--space: fit refuses " + what + ": " + e.what());
+        }
+    };
     const Settings first = draw_settings(space, o.seed, 0);
-    for (std::size_t k = 0; k < space.ranges.size(); ++k) {
-        const SearchRange& r = space.ranges[k];
-        std::vector<std::string> values = r.choices;
-        if (r.kind != RangeKind::Choice) values = {number_text(r.lo), number_text(r.hi)};
-        for (const std::string& value : values) {
+    for (std::size_t k = 0; k < space.ranges.size(); ++k)
+        for (const std::string& value : space.ranges[k].choices) {
             Settings settings = first;
             settings[k].value = value;
+            readable(settings, space.ranges[k].name + "=" + value);
             try {
-                FitParser().parse(trial_arguments(shared, settings, o.max_epochs));
-            } catch (const CLI::ParseError& e) {
-                throw Error("--space: fit refuses " + r.name + "=" + value + ": " + e.what());
+                check_fit_value(space.ranges[k].name, value);
+            } catch (const Error& e) {
+                throw Error("--space: fit refuses " + space.ranges[k].name + "=" + value + ": " + e.what());
             }
         }
-    }
+    for (const Settings& settings : draw_configurations(space, o.seed, std::min<std::size_t>(o.trials, 32)))
+        for (const Setting& s : settings) {
+            Settings one = first;
+            for (Setting& x : one)
+                if (x.name == s.name) x.value = s.value;
+            readable(one, s.name + "=" + s.value);
+        }
 }
 
 TrialScore score_of(const FitRun& run) {
@@ -163,15 +195,19 @@ TrialScore score_of(const FitRun& run) {
     return s;
 }
 
+// The --test rows, which need the target column.
+Dataset read_test_rows(const std::string& path, const std::string& target) {
+    Dataset test = read_csv_file(path);
+    if (test.find(target) == Dataset::npos)
+        throw Error("the test file '" + path + "' has no column '" + target + "' to compare with");
+    return test;
+}
+
 // The chosen model on the --test rows: accuracy for a classifier, else the mean squared
 // error of its predictions.
-TestReport test_report(const SavedModel& model, const std::string& path, Jit& jit) {
-    const Dataset test = read_csv_file(path);
-    const std::size_t target = test.find(model.target);
-    if (target == Dataset::npos)
-        throw Error("the test file '" + path + "' has no column '" + model.target + "' to compare with");
+TestReport test_report(const SavedModel& model, const Dataset& test, const std::string& path, Jit& jit) {
     const std::vector<double> predicted = predict(model, test, &jit);
-    const std::vector<double>& truth = test.columns[target];
+    const std::vector<double>& truth = test.columns[test.find(model.target)];
     TestReport report;
     report.path = path;
     report.rows = truth.size();
@@ -229,6 +265,7 @@ int run_tune(const TuneCommandOptions& options) {
     TuneOptions o;
     o.method = search_method_named(options.method);
     o.trials = count(options.trials, "--trials");
+    if (o.trials > kMostTrials) throw Error("--trials is at most " + std::to_string(kMostTrials));
     o.max_epochs = count(fit.epochs, "--epochs");
     if (options.app->count("--budget") > 0) o.budget = count(options.budget, "--budget");
     o.eta = count(options.eta, "--eta");
@@ -237,6 +274,7 @@ int run_tune(const TuneCommandOptions& options) {
         throw Error("--metric is loss or accuracy, not '" + options.metric + "'");
     o.by_accuracy = options.metric == "accuracy";
     o.threads = count(options.threads, "--threads");
+    if (o.threads > kMostThreads) throw Error("--threads is at most " + std::to_string(kMostThreads));
     const double validation = options.app->count("--validation") > 0 ? fit.validation : 0.2;
     if (!(validation > 0 && validation < 1))
         throw Error("tune chooses on held-out rows: --validation must be above 0 and below 1, as in --validation 0.2");
@@ -248,6 +286,8 @@ int run_tune(const TuneCommandOptions& options) {
     if (network && has_formula) throw Error("--mlp builds the model itself: leave out the formula, or leave out --mlp");
     if (!network && !has_formula) throw Error("tune needs a model: a formula, --mlp, or mlp in --space");
     const std::string formula = network ? std::string() : read_formula(fit.common.source);
+    if (o.by_accuracy && !(network && Loss::named(fit.loss).kind == LossKind::CrossEntropy))
+        throw Error("--metric accuracy ranks classifiers: fit a network with --loss xent, or choose on the loss");
 
     std::vector<std::string> shared = {"--data",       fit.data,
                                        "--target",     fit.target,
@@ -257,6 +297,11 @@ int run_tune(const TuneCommandOptions& options) {
     check_values(space, shared, o);
 
     const Dataset data = read_csv_file(fit.data);
+    if (!network) (void)check_formula_fit(fit, formula, data);
+    // The test rows are read now so that a mistake in them costs no search; they are
+    // used after the choice only.
+    std::optional<Dataset> test;
+    if (!options.test.empty()) test = read_test_rows(options.test, fit.target);
     JitOptions jit_options;
     jit_options.max_kernel_size = limits().max_kernel_size;
     Jit jit(jit_options);
@@ -287,13 +332,13 @@ int run_tune(const TuneCommandOptions& options) {
         const TrialRecord& chosen = result.trials[*result.best];
         const std::vector<std::string> args = trial_arguments(shared, chosen.settings, o.max_epochs);
         report.command = command_line(formula, args);
-        if (!fit.save.empty() || !options.test.empty()) {
+        if (!fit.save.empty() || test) {
             // The chosen trial again: fits are deterministic, so this is its model.
             FitParser parser;
             parser.parse(args);
             const FitRun run = fit_quietly(parser.options, formula, data, jit, nullptr);
             if (!fit.save.empty()) save_model(fit.save, run.model);
-            if (!options.test.empty()) report.test = test_report(run.model, options.test, jit);
+            if (test) report.test = test_report(run.model, *test, options.test, jit);
         }
     }
     if (plot) plot->write(tune_svg(report));

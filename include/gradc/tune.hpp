@@ -11,10 +11,12 @@
 //   A value is the text up to the next | or ; with the spaces around it trimmed, so
 //   "mlp=64,32|32" chooses between 64,32 and 32.
 // - Configuration c (0, 1, ...) draws its settings from std::mt19937_64 seeded by
-//   seed_seq{seed, c, a}, one draw per range in the space's order, for a = 0, 1, ... until
-//   they differ from every earlier configuration's (100 attempts at most), so that a
-//   space of few choices is not tried twice over; they depend on neither the method nor
-//   the order trials finish in. A space of choices and integers alone has at most its
+//   std::seed_seq{seed & 0xffffffff, seed >> 32, c & 0xffffffff, c >> 32, a}, one draw
+//   per range in the space's order, for a = 0, 1, ... until they differ from every earlier
+//   configuration's (100 attempts; then, in a space of choices and integers, the first
+//   unused settings in the order that varies the last range fastest), so that a space of
+//   few choices is not tried twice over. They depend on neither the method nor the order
+//   trials finish in. A space of choices and integers alone has at most its
 //   product of configurations. A drawn real is rounded to 4 significant digits: the value
 //   a trial trains with is the value shown.
 // - A trial trains one configuration for a number of epochs, from the start. Methods:
@@ -29,7 +31,8 @@
 //   remainder; halving takes s = s_max. When a budget (epochs summed over all trials) is
 //   set, the most configurations whose plan fits it are taken (random: budget / max_epochs).
 // - Trials are ranked by validation loss (lower first), or with by_accuracy by validation
-//   accuracy (higher first, then loss); a failed trial ranks after every other, and ties
+//   accuracy (higher first, then loss; trials without one after those with one); a
+//   failed trial ranks after every other, and ties
 //   go to the earlier configuration. The chosen configuration is the best of the trials
 //   that ran max_epochs, so it is compared with the others on equal terms.
 // - The trials of a rung run at once on up to `threads` threads, each trial then getting

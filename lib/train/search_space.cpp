@@ -134,6 +134,22 @@ std::string four_digits(double v) {
     return text;
 }
 
+// Settings number n of a space of choices and integers, the last range varying fastest.
+Settings nth_settings(const SearchSpace& space, std::size_t n) {
+    Settings settings(space.ranges.size());
+    for (std::size_t k = space.ranges.size(); k-- > 0;) {
+        const SearchRange& r = space.ranges[k];
+        const std::size_t size =
+            r.kind == RangeKind::Integer ? static_cast<std::size_t>(r.hi - r.lo + 1) : r.choices.size();
+        const std::size_t i = n % size;
+        n /= size;
+        settings[k] = {r.name, r.kind == RangeKind::Integer
+                                   ? std::to_string(static_cast<long long>(r.lo) + static_cast<long long>(i))
+                                   : r.choices[i]};
+    }
+    return settings;
+}
+
 }  // namespace
 
 SearchSpace parse_search_space(std::string_view text) { return SpaceReader(text).read(); }
@@ -168,14 +184,19 @@ Settings draw_settings(const SearchSpace& space, std::uint64_t seed, std::size_t
 }
 
 std::vector<Settings> draw_configurations(const SearchSpace& space, std::uint64_t seed, std::size_t count) {
+    const std::size_t distinct = distinct_settings(space);
     std::vector<Settings> configs;
     std::set<Settings> seen;
+    std::size_t next_unused = 0;  // where the walk through a finite space goes on
     for (std::size_t c = 0; c < count; ++c) {
         Settings s;
         for (std::size_t attempt = 0; attempt < 100; ++attempt) {
             s = draw_settings(space, seed, c, attempt);
             if (!seen.contains(s)) break;
         }
+        // Nearly full: the first unused settings, walking the space in order.
+        if (distinct != SIZE_MAX)
+            for (; seen.contains(s) && next_unused < distinct; ++next_unused) s = nth_settings(space, next_unused);
         seen.insert(s);
         configs.push_back(std::move(s));
     }

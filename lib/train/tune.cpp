@@ -89,37 +89,50 @@ void run_trials(std::vector<TrialRecord>& trials, std::size_t threads, const Tri
     const std::size_t per_trial = std::max<std::size_t>(1, threads / std::max<std::size_t>(1, at_once));
     std::atomic<std::size_t> next{0};
     std::mutex lock;
-    std::exception_ptr error;
+    std::exception_ptr error;  // the first that stops the search: the callback's, or a pool's
+    const auto stop = [&] {
+        const std::lock_guard guard(lock);
+        if (!error) error = std::current_exception();
+        next = trials.size();
+    };
     const auto work = [&] {
-        const std::unique_ptr<ThreadPool> pool = per_trial > 1 ? std::make_unique<ThreadPool>(per_trial) : nullptr;
-        for (std::size_t i = next++; i < trials.size(); i = next++) {
-            TrialRecord& t = trials[i];
-            const auto start = std::chrono::steady_clock::now();
-            try {
-                t.score = train(t.settings, t.epochs, pool.get());
-                if (!t.score.failed && !std::isfinite(t.score.val_loss)) {
+        try {
+            const std::unique_ptr<ThreadPool> pool = per_trial > 1 ? std::make_unique<ThreadPool>(per_trial) : nullptr;
+            for (std::size_t i = next++; i < trials.size(); i = next++) {
+                TrialRecord& t = trials[i];
+                const auto start = std::chrono::steady_clock::now();
+                try {
+                    t.score = train(t.settings, t.epochs, pool.get());
+                    if (!t.score.failed && !std::isfinite(t.score.val_loss)) {
+                        t.score.failed = true;
+                        t.score.reason = "the validation loss is not a finite number";
+                    }
+                } catch (const std::exception& e) {
+                    t.score = TrialScore{};
                     t.score.failed = true;
-                    t.score.reason = "the validation loss is not a finite number";
+                    t.score.reason = e.what();
+                } catch (...) {
+                    t.score = TrialScore{};
+                    t.score.failed = true;
+                    t.score.reason = "the trial threw something that is not an exception";
                 }
-            } catch (const std::exception& e) {
-                t.score = TrialScore{};
-                t.score.failed = true;
-                t.score.reason = e.what();
-            }
-            t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            const std::lock_guard guard(lock);
-            try {
+                t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                const std::lock_guard guard(lock);
                 if (!error) ended(t);
-            } catch (...) {
-                error = std::current_exception();  // the caller's callback: stop the search
-                next = trials.size();
             }
+        } catch (...) {
+            stop();  // the caller's callback, or no threads for a pool
         }
     };
-    std::vector<std::thread> helpers;
-    for (std::size_t k = 1; k < at_once; ++k) helpers.emplace_back(work);
-    work();
-    for (std::thread& t : helpers) t.join();
+    {
+        std::vector<std::jthread> helpers;  // joined when this block ends, however it ends
+        try {
+            for (std::size_t k = 1; k < at_once; ++k) helpers.emplace_back(work);
+        } catch (...) {
+            stop();
+        }
+        work();
+    }
     if (error) std::rethrow_exception(error);
 }
 
@@ -143,7 +156,11 @@ std::size_t SearchPlan::trials() const {
 std::size_t SearchPlan::epochs() const {
     std::size_t n = 0;
     for (const BracketPlan& b : brackets)
-        for (const RungPlan& r : b.rungs) n += r.configs * r.epochs;
+        for (const RungPlan& r : b.rungs) {
+            // Saturating: a plan of more epochs than a size_t holds is over any budget.
+            if (r.epochs != 0 && r.configs > (SIZE_MAX - n) / r.epochs) return SIZE_MAX;
+            n += r.configs * r.epochs;
+        }
     return n;
 }
 
@@ -152,6 +169,7 @@ SearchPlan plan_search(const SearchSpace& space, const TuneOptions& o) {
     if (o.max_epochs == 0) throw Error("a trial needs at least one epoch, as in --epochs 50");
     if (o.eta < 2) throw Error("--eta, the factor each rung keeps 1 in, must be 2 or more, as in --eta 3");
     std::size_t trials = std::min(o.trials, distinct_settings(space));
+    if (o.budget) trials = std::min(trials, *o.budget);  // every trial takes an epoch at least
     if (o.budget && o.method == SearchMethod::Random) trials = std::min(trials, *o.budget / o.max_epochs);
     for (; trials > 0; --trials) {
         SearchPlan plan = plan_with(o, trials);
@@ -165,7 +183,8 @@ bool ranks_before(const TrialRecord& a, const TrialRecord& b, bool by_accuracy) 
     if (failed(a) != failed(b)) return failed(b);
     if (!failed(a)) {
         const double acc_a = a.score.val_accuracy, acc_b = b.score.val_accuracy;
-        if (by_accuracy && acc_a != acc_b && !std::isnan(acc_a) && !std::isnan(acc_b)) return acc_a > acc_b;
+        if (by_accuracy && std::isnan(acc_a) != std::isnan(acc_b)) return std::isnan(acc_b);
+        if (by_accuracy && acc_a != acc_b && !std::isnan(acc_a)) return acc_a > acc_b;
         if (a.score.val_loss != b.score.val_loss) return a.score.val_loss < b.score.val_loss;
     }
     return a.config < b.config;

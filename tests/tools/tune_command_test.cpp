@@ -34,11 +34,12 @@ TEST_CASE("tune gives the same search for a seed on any number of threads", "[to
                                " --space \"lr=log(1e-3,1); optimizer=adam|rmsprop|gd\" --epochs 9 --trials 10 "
                                "--seed 2 --no-times";
     const auto one = run_gradc_stream(1, search + " --threads 1");
-    const auto two = run_gradc_stream(1, search + " --threads 2");
+    const auto two = run_gradc_stream(1, search + " --threads 3");
     CHECK(one.exit_code == 0);
     CHECK(one.out == two.out);
     CHECK(one.out.find("search: hyperband, 10 configurations in 3 brackets") == 0);
-    CHECK(run_gradc_stream(1, search + " --json --threads 2").out == run_gradc_stream(1, search + " --json").out);
+    CHECK(run_gradc_stream(1, search + " --json --threads 3").out ==
+          run_gradc_stream(1, search + " --json --threads 1").out);
     // Another seed draws other settings.
     CHECK(run_gradc_stream(1, search + " --threads 1 --seed 3").out != one.out);
 
@@ -64,10 +65,13 @@ TEST_CASE("test rows are read only with --test, after the choice", "[tools][tune
     // The same search and choice, and one more line.
     CHECK(with.out.substr(0, without.out.size()) == without.out);
     CHECK(line_after(with.out, "test (").find("50 rows): mse ") != std::string::npos);
-    // A test file that cannot be read fails only when asked for, after the search.
+    // A test file that cannot be used fails before the search.
     const auto missing = run_gradc(search + " --test " + temp_path("no_such_rows.csv"));
     CHECK(missing.exit_code == 2);
     CHECK(missing.out.find("no_such_rows.csv") != std::string::npos);
+    CHECK(missing.out.find("search:") == std::string::npos);
+    const std::string no_target = temp_file("tune_no_target.csv", "x\n1\n");
+    check_error(search + " --test " + no_target, "the test file '" + no_target + "' has no column 'y' to compare with");
 }
 
 TEST_CASE("a diverging setting is recorded and the search finishes", "[tools][tune]") {
@@ -134,5 +138,20 @@ TEST_CASE("tune's mistakes exit with 2 and say what to do", "[tools][tune]") {
                 "unknown search method 'grid': choose random, halving or hyperband");
     check_error("tune " + kLine + " --space \"lr=1|2\" --budget 50",
                 "a budget of 50 epochs is less than one trial of 100 epochs: raise --budget or lower --epochs");
+    check_error("tune " + kLine + " --space \"optimizer=adam|adamm\"",
+                "--space: fit refuses optimizer=adamm: unknown optimizer 'adamm'; choose one of gd (or sgd), momentum, "
+                "nesterov, adagrad, rmsprop, adam, adamw, lbfgs, as in --optimizer adam");
+    check_error("tune " + kLine + " --space \"batch-size=log(16,64)\" --optimizer adam",
+                "--space: fit refuses batch-size=16.35: Could not convert: --batch-size = 16.35");
+    check_error(
+        "tune " + kLine + " --space \"loss=mse|mae\"",
+        "--space cannot search loss: validation losses of different losses cannot be compared: give one --loss");
+    check_error("tune " + kLine + " --space \"ftol=1e-3|1e-4; tol=1e-5|1e-6\"",
+                "--space: ftol and tol are one option: keep one");
+    check_error("tune " + kLine + " --space \"lr=1|2\" --metric accuracy",
+                "--metric accuracy ranks classifiers: fit a network with --loss xent, or choose on the loss");
+    check_error("tune " + kLine + " --space \"lr=1|2\" --trials 1000000", "--trials is at most 100000");
+    check_error("tune " + kLine + " --space \"lr=1|2\" --param z",
+                "--param z: 'z' is not a parameter of the model; its parameters are w, b");
     check_error("tune " + kLine + " --lr 1", "tune needs the settings to search, as in --space \"lr=log(1e-4,1e-1)\"");
 }

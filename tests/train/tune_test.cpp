@@ -217,6 +217,20 @@ TEST_CASE("a search is the same for any number of threads and keeps the best", "
     CHECK(best.settings[1].value == "adam");
 }
 
+TEST_CASE("by accuracy, trials without one rank after those with one", "[tune]") {
+    // a beats c on accuracy, c beats b on loss, b beats a on loss: no cycle with b last.
+    TrialRecord a, b, c;
+    a.config = 0, b.config = 1, c.config = 2;
+    a.score.val_loss = 1.0, a.score.val_accuracy = 0.9;
+    b.score.val_loss = 0.5;
+    c.score.val_loss = 0.1, c.score.val_accuracy = 0.8;
+    CHECK(ranks_before(a, c, true));
+    CHECK(ranks_before(c, b, true));
+    CHECK(ranks_before(a, b, true));
+    CHECK_FALSE(ranks_before(b, a, true));
+    CHECK(ranks_before(b, a, false));
+}
+
 TEST_CASE("failing trials are recorded with their reason and the search goes on", "[tune]") {
     const SearchSpace space = parse_search_space("lr=log(1e-4,10)");
     TuneOptions o;
@@ -263,6 +277,10 @@ TEST_CASE("configurations differ while the space has room, and a finite space ca
     o.trials = 40;
     o.max_epochs = 3;
     CHECK(plan_search(space, o).configs() == 6);
+    // Drawing every setting of a space takes each once, however few are left at the end.
+    const SearchSpace hundred = parse_search_space("n=int(1,100)");
+    const std::vector<Settings> all = draw_configurations(hundred, 1, 100);
+    CHECK(std::set<Settings>(all.begin(), all.end()).size() == 100);
     const TuneResult r = tune(space, o, [](const Settings&, std::size_t epochs, ThreadPool*) {
         TrialScore s;
         s.val_loss = 1;
