@@ -229,6 +229,13 @@ CLI::App* add_tune_command(CLI::App& parent, TuneCommandOptions& options) {
     for (const CLI::Option* option : app->get_options())
         if (option->get_name() != "--help") options.fit_flags.push_back(option);
     options.app = app;
+    // The fit options that mean something else here.
+    app->get_option("--epochs")->description("the epochs of a full trial (default 100)");
+    app->get_option("--seed")->description("the seed of the draws, the validation split and every trial's shuffles");
+    app->get_option("--validation")->description("the fraction of the rows every trial holds out (default 0.2)");
+    app->get_option("--save")->description("write the chosen model to a file that gradc predict reads");
+    app->get_option("--plot")->description("draw validation loss by trial and by each setting as an SVG chart");
+    app->get_option("--json")->description("write the search as JSON");
     CLI::Option_group* search = app->add_option_group("Search");
     search->add_option("--space", options.space,
                        "the settings to search, as \"lr=log(1e-4,1e-1); optimizer=adam|gd; batch-size=16|32\": "

@@ -82,5 +82,6 @@ void bind_minimize(py::module_& m);
 void bind_fit(py::module_& m);
 void bind_emit(py::module_& m);
 void bind_explain(py::module_& m);
+void bind_tune(py::module_& m);
 
 }  // namespace gradc::python

@@ -12,4 +12,5 @@ PYBIND11_MODULE(_gradc, m) {
     bind_fit(m);
     bind_emit(m);
     bind_explain(m);
+    bind_tune(m);
 }
