@@ -317,7 +317,7 @@ FitRun fit_quietly(const FitCommandOptions& options, const std::string& model, c
         nn::MlpFitResult fitted = nn::fit_mlp(data, network_options(options, settings), settings);
         settings.optimizer = nullptr;
         SavedModel saved = saved_model(fitted, settings);
-        return FitRun{fitted.fit, std::move(fitted), std::move(saved)};
+        return FitRun{std::move(fitted), {}, std::move(saved)};
     }
     if (settings.loss.kind == LossKind::CrossEntropy)
         throw Error("the xent loss needs one output per class: fit a network, as in --mlp 32 --loss xent");
@@ -327,7 +327,7 @@ FitRun fit_quietly(const FitCommandOptions& options, const std::string& model, c
     FitResult result = fit(model, data, settings);
     settings.optimizer = nullptr;
     SavedModel saved = saved_model(result, settings);
-    return FitRun{std::move(result), std::nullopt, std::move(saved)};
+    return FitRun{std::nullopt, std::move(result), std::move(saved)};
 }
 
 int run_fit(const FitCommandOptions& options) {

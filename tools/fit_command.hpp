@@ -68,9 +68,11 @@ void check_fit_value(const std::string& name, const std::string& value);
 // --mlp) on `data` already read, printing and writing nothing: gradc tune's trials.
 // Throws gradc::Error as run_fit() does for options that cannot be used.
 struct FitRun {
-    FitResult result;  // for a network, its loop's result
     std::optional<nn::MlpFitResult> network;
+    FitResult formula;  // a formula's fit; unused for a network
     SavedModel model;
+    // The loop's result: the network's, or the formula's.
+    const FitResult& result() const { return network ? network->fit : formula; }
 };
 FitRun fit_quietly(const FitCommandOptions& options, const std::string& model, const Dataset& data, Jit& jit,
                    ThreadPool* pool);

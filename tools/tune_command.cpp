@@ -21,9 +21,9 @@
 namespace gradc::cli {
 namespace {
 
-// The fit options tune sets for every trial itself, with why, for a message when one is
-// searched (or, for the last ones, given).
-const std::pair<const char*, const char*> kTuneOwned[] = {
+// The fit options a search cannot search, with why: tune sets them for every trial, or
+// (loss) trials that differ in them cannot be compared.
+const std::pair<const char*, const char*> kUnsearchable[] = {
     {"data", "every trial reads --data"},
     {"target", "every trial predicts --target"},
     {"epochs", "each trial's epochs come from the method; --epochs is a full trial's"},
@@ -39,12 +39,23 @@ const std::pair<const char*, const char*> kTuneOwned[] = {
     {"row-order", "tune writes no row order: run the chosen command with --row-order"},
 };
 
+// Of those, the ones tune refuses on its command line, and the ones it keeps for itself
+// rather than hand on to the trials (the others, as --loss, every trial shares).
+constexpr std::string_view kRefusedByTune[] = {"history", "row-order"};
+constexpr std::string_view kKeptByTune[] = {"data", "target", "epochs", "seed", "validation",
+                                            "file", "save",   "plot",   "json"};
+
 constexpr std::size_t kMostTrials = 100000, kMostThreads = 1024;
 
-const char* owned_reason(const std::string& name) {
-    for (const auto& [owned, why] : kTuneOwned)
-        if (name == owned) return why;
+const char* unsearchable_reason(const std::string& name) {
+    for (const auto& [unsearchable, why] : kUnsearchable)
+        if (name == unsearchable) return why;
     return nullptr;
+}
+
+template <std::size_t N>
+bool listed(const std::string_view (&names)[N], const std::string& name) {
+    return std::find(std::begin(names), std::end(names), name) != std::end(names);
 }
 
 std::string long_name(const CLI::Option* option) { return "--" + option->get_lnames().front(); }
@@ -66,9 +77,8 @@ std::vector<std::string> fixed_arguments(const TuneCommandOptions& options) {
     for (const CLI::Option* option : options.fit_flags) {
         if (option->count() == 0 || option->get_lnames().empty()) continue;
         const std::string& name = option->get_lnames().front();
-        if (const char* why = owned_reason(name); why && (name == "history" || name == "row-order"))
-            throw Error(std::string(why));
-        if (owned_reason(name) && name != "loss") continue;
+        if (listed(kRefusedByTune, name)) throw Error(unsearchable_reason(name));
+        if (listed(kKeptByTune, name)) continue;
         if (option->get_expected_min() == 0) {
             add_flag(args, long_name(option), option->as<bool>() ? "true" : "false");
             continue;
@@ -86,10 +96,31 @@ struct FitParser {
     CLI::App app{"fit"};
     FitCommandOptions options;
     FitParser() { add_fit_options(&app, options); }
+
+    // The fit arguments of one trial: the shared ones, then the drawn settings (flags as
+    // add_flag() writes them).
+    std::vector<std::string> arguments(const std::vector<std::string>& shared, const Settings& settings,
+                                       std::size_t epochs) const {
+        std::vector<std::string> args = shared;
+        args.insert(args.end(), {"--epochs", std::to_string(epochs)});
+        for (const Setting& s : settings) {
+            if (app.get_option("--" + s.name)->get_expected_min() == 0) {
+                add_flag(args, "--" + s.name, s.value);
+            } else {
+                args.push_back("--" + s.name);
+                args.push_back(s.value);
+            }
+        }
+        return args;
+    }
     // Parses `args` (in order); CLI::ParseError for what fit would refuse.
     void parse(std::vector<std::string> args) {
         std::reverse(args.begin(), args.end());  // CLI11 takes them last first
         app.parse(args);
+    }
+    // Parses one trial's arguments.
+    void parse(const std::vector<std::string>& shared, const Settings& settings, std::size_t epochs) {
+        parse(arguments(shared, settings, epochs));
     }
 };
 
@@ -99,7 +130,7 @@ void check_space(const SearchSpace& space, const std::vector<std::string>& fixed
     FitParser fit;
     std::vector<std::pair<const CLI::Option*, std::string>> searched;
     for (const SearchRange& r : space.ranges) {
-        if (const char* why = owned_reason(r.name)) throw Error("--space cannot search " + r.name + ": " + why);
+        if (const char* why = unsearchable_reason(r.name)) throw Error("--space cannot search " + r.name + ": " + why);
         const CLI::Option* option = fit.app.get_option_no_throw("--" + r.name);
         if (option == nullptr)
             throw Error("--space: '" + r.name + "' is not an option of gradc fit (gradc fit --help lists them)");
@@ -109,30 +140,6 @@ void check_space(const SearchSpace& space, const std::vector<std::string>& fixed
             if (other == option) throw Error("--space: " + other_name + " and " + r.name + " are one option: keep one");
         searched.emplace_back(option, r.name);
     }
-}
-
-// A value of the space that fit refuses whatever the other settings: one its command line
-// cannot read (a word for a number, a real for a whole number), in each choice and the
-// first configurations' draws, or that names nothing (an unknown optimizer).
-void check_values(const SearchSpace& space, const std::vector<std::string>& shared, const TuneOptions& o);
-
-// The fit arguments of one trial: the shared ones, then the drawn settings (flags as
-// --name=value).
-std::vector<std::string> trial_arguments(const std::vector<std::string>& shared, const Settings& settings,
-                                         std::size_t epochs) {
-    std::vector<std::string> args = shared;
-    args.insert(args.end(), {"--epochs", std::to_string(epochs)});
-    FitParser fit;
-    for (const Setting& s : settings) {
-        const CLI::Option* option = fit.app.get_option("--" + s.name);
-        if (option->get_expected_min() == 0) {
-            add_flag(args, "--" + s.name, s.value);
-        } else {
-            args.push_back("--" + s.name);
-            args.push_back(s.value);
-        }
-    }
-    return args;
 }
 
 // `text` as one shell word.
@@ -154,10 +161,13 @@ std::string command_line(const std::string& formula, const std::vector<std::stri
     return line;
 }
 
+// A value of the space that fit refuses whatever the other settings: one its command line
+// cannot read (a word for a number, a real for a whole number), in each choice and the
+// first configurations' draws, or that names nothing (an unknown optimizer).
 void check_values(const SearchSpace& space, const std::vector<std::string>& shared, const TuneOptions& o) {
     const auto readable = [&](const Settings& settings, const std::string& what) {
         try {
-            FitParser().parse(trial_arguments(shared, settings, o.max_epochs));
+            FitParser().parse(shared, settings, o.max_epochs);
         } catch (const CLI::ParseError& e) {
             throw Error("--space: fit refuses " + what + ": " + e.what());
         }
@@ -185,12 +195,12 @@ void check_values(const SearchSpace& space, const std::vector<std::string>& shar
 
 TrialScore score_of(const FitRun& run) {
     TrialScore s;
-    s.val_loss = run.result.val_loss;
+    s.val_loss = run.result().val_loss;
     if (run.network && !run.network->model.classes.empty()) s.val_accuracy = run.network->val_accuracy;
-    s.epochs = run.result.epochs;
-    if (run.result.stop == FitStop::Diverged || run.result.stop == FitStop::Failed) {
+    s.epochs = run.result().epochs;
+    if (run.result().stop == FitStop::Diverged || run.result().stop == FitStop::Failed) {
         s.failed = true;
-        s.reason = run.result.message;
+        s.reason = run.result().message;
     }
     return s;
 }
@@ -315,7 +325,7 @@ int run_tune(const TuneCommandOptions& options) {
     jit.keep_compiled_code();  // trials of one model shape share its kernel
     const TrialFunction train = [&](const Settings& settings, std::size_t epochs, ThreadPool* pool) {
         FitParser parser;
-        parser.parse(trial_arguments(shared, settings, epochs));
+        parser.parse(shared, settings, epochs);
         return score_of(fit_quietly(parser.options, formula, data, jit, pool));
     };
 
@@ -337,7 +347,7 @@ int run_tune(const TuneCommandOptions& options) {
     const TuneResult& result = report.result;
     if (result.best) {
         const TrialRecord& chosen = result.trials[*result.best];
-        const std::vector<std::string> args = trial_arguments(shared, chosen.settings, o.max_epochs);
+        const std::vector<std::string> args = FitParser().arguments(shared, chosen.settings, o.max_epochs);
         report.command = command_line(formula, args);
         if (!fit.save.empty() || test) {
             // The chosen trial again: fits are deterministic, so this is its model.

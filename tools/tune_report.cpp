@@ -77,14 +77,10 @@ JsonObject trial_json(const TrialRecord& t, bool times) {
 }  // namespace
 
 std::vector<const TrialRecord*> leaderboard(const TuneReport& report) {
-    std::vector<const TrialRecord*> last;
-    for (const TrialRecord& t : report.result.trials) {
-        auto it = std::find_if(last.begin(), last.end(), [&](const TrialRecord* l) { return l->config == t.config; });
-        if (it == last.end())
-            last.push_back(&t);
-        else if (t.epochs >= (*it)->epochs)
-            *it = &t;
-    }
+    std::vector<const TrialRecord*> last(report.result.plan.configs(), nullptr);
+    for (const TrialRecord& t : report.result.trials)
+        if (last[t.config] == nullptr || t.epochs >= last[t.config]->epochs) last[t.config] = &t;
+    std::erase(last, nullptr);  // none when every configuration ran, as it does
     const bool by_accuracy = report.options.by_accuracy;
     std::sort(last.begin(), last.end(), [&](const TrialRecord* a, const TrialRecord* b) {
         return a->epochs != b->epochs ? a->epochs > b->epochs : ranks_before(*a, *b, by_accuracy);
@@ -107,6 +103,8 @@ void write_tune_text(std::ostream& out, const TuneReport& report) {
     if (accuracy) head.push_back("val_accuracy");
     if (report.times) head.push_back("seconds");
     table.row(head);
+    std::vector<double> seconds(report.result.plan.configs(), 0.0);  // a configuration's trials together
+    for (const TrialRecord& t : report.result.trials) seconds[t.config] += t.seconds;
     std::vector<const TrialRecord*> failed;
     for (std::size_t k = 0; k < board.size(); ++k) {
         const TrialRecord& t = *board[k];
@@ -115,12 +113,7 @@ void write_tune_text(std::ostream& out, const TuneReport& report) {
         cells.push_back(std::to_string(t.score.epochs));
         cells.push_back(t.score.failed ? "failed" : printed("%.6g", t.score.val_loss));
         if (accuracy) cells.push_back(t.score.failed ? "" : percent(t.score.val_accuracy));
-        if (report.times) {
-            double seconds = 0;  // the configuration's trials together
-            for (const TrialRecord& u : report.result.trials)
-                if (u.config == t.config) seconds += u.seconds;
-            cells.push_back(printed("%.2f", seconds));
-        }
+        if (report.times) cells.push_back(printed("%.2f", seconds[t.config]));
         table.row(cells);
         if (t.score.failed) failed.push_back(&t);
     }

@@ -210,16 +210,17 @@ TuneResult tune(const SearchSpace& space, const TuneOptions& options, const Tria
             std::vector<TrialRecord> rung;
             for (const std::size_t c : alive) rung.push_back({c, b, k, plan.rungs[k].epochs, configs[c], {}, 0.0});
             run_trials(rung, threads, train, report);
-            std::sort(rung.begin(), rung.end(), [&](const TrialRecord& x, const TrialRecord& y) {
-                return ranks_before(x, y, options.by_accuracy);
+            // The rung stays in configuration order; the best of it go on.
+            std::vector<const TrialRecord*> ranked;
+            for (const TrialRecord& t : rung) ranked.push_back(&t);
+            std::sort(ranked.begin(), ranked.end(), [&](const TrialRecord* x, const TrialRecord* y) {
+                return ranks_before(*x, *y, options.by_accuracy);
             });
             alive.clear();
             if (k + 1 < plan.rungs.size())
-                for (std::size_t i = 0; i < plan.rungs[k + 1].configs && i < rung.size() && !failed(rung[i]); ++i)
-                    alive.push_back(rung[i].config);
+                for (std::size_t i = 0; i < plan.rungs[k + 1].configs && i < ranked.size() && !failed(*ranked[i]); ++i)
+                    alive.push_back(ranked[i]->config);
             std::sort(alive.begin(), alive.end());
-            std::sort(rung.begin(), rung.end(),
-                      [](const TrialRecord& x, const TrialRecord& y) { return x.config < y.config; });
             result.trials.insert(result.trials.end(), rung.begin(), rung.end());
         }
     }

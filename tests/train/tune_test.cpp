@@ -3,16 +3,21 @@
 // function with a known best: deterministic for any number of threads, halving keeping
 // the best, failures recorded without stopping the search.
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "gradc/error.hpp"
+#include "gradc/thread_pool.hpp"
 #include "gradc/tune.hpp"
 
 using namespace gradc;
@@ -170,6 +175,31 @@ TEST_CASE("the plans are Li et al.'s successive halving and Hyperband", "[tune]"
     CHECK(plan_search(continuous, o).configs() == 7);  // 600 / 81
     o.budget = 80;
     CHECK_THROWS_WITH(plan_search(continuous, o), Catch::Contains("less than one trial of 81 epochs"));
+}
+
+TEST_CASE("the trials of a rung run at once, and fewer trials than threads share them", "[tune]") {
+    const SearchSpace space = parse_search_space("lr=log(1e-4,1)");
+    TuneOptions o;
+    o.method = SearchMethod::Halving;  // rungs of 9 trials of 1 epoch, 3 of 3, 1 of 9
+    o.max_epochs = 9;
+    o.trials = 9;
+    o.threads = 4;
+    std::atomic<int> running{0}, most{0};
+    std::mutex lock;
+    std::map<std::size_t, std::set<std::size_t>> pool_sizes;  // by epochs
+    (void)tune(space, o, [&](const Settings& s, std::size_t epochs, ThreadPool* pool) {
+        const int now = ++running;
+        for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {}
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // time for the others to start
+        --running;
+        const std::lock_guard guard(lock);
+        pool_sizes[epochs].insert(pool != nullptr ? pool->size() : 1);
+        return synthetic(s, epochs);
+    });
+    CHECK(most.load() >= 2);
+    CHECK(pool_sizes[1] == std::set<std::size_t>{1});  // 4 trials at once, a thread each
+    CHECK(pool_sizes[3] == std::set<std::size_t>{1});  // 3 at once: 4 / 3 threads each
+    CHECK(pool_sizes[9] == std::set<std::size_t>{4});  // the lone trial takes every thread
 }
 
 TEST_CASE("a search is the same for any number of threads and keeps the best", "[tune]") {
